@@ -1,0 +1,65 @@
+"""Problems found in a spec, and the errors every command turns into an exit code (CLI.md)."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_DEPLOY_FAILED = 3
+EXIT_PRECONDITION = 4
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a spec, located as `FILE:LINE: spec.path: message`."""
+
+    file: str
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "line": self.line, "path": self.path, "message": self.message}
+
+
+class DeployerError(Exception):
+    """An error a command reports to its user and exits with; never shown as a traceback."""
+
+    exit_code = EXIT_INVALID
+
+    def __init__(self, message: str, exit_code: int | None = None):
+        super().__init__(message)
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+
+class SpecInvalid(DeployerError):
+    """The spec has problems; all of them are listed."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.path, p.message))
+        super().__init__("\n".join(str(p) for p in self.problems), EXIT_INVALID)
+
+
+class UsageError(DeployerError):
+    exit_code = EXIT_USAGE
+
+
+class PreconditionMissing(DeployerError):
+    exit_code = EXIT_PRECONDITION
+
+
+class DeploymentFailed(DeployerError):
+    exit_code = EXIT_DEPLOY_FAILED
+
+
+def display_path(path: Path) -> str:
+    """A file as a user would name it: relative to the current folder where it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

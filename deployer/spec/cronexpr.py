@@ -1,0 +1,62 @@
+"""Cron: `every` intervals and 5-field expressions (minute hour day-of-month month day-of-week, UTC)."""
+
+import re
+from datetime import timedelta
+
+from deployer.spec.durations import format_duration
+
+DAY = timedelta(days=1)
+FIELDS = (("minute", 0, 59), ("hour", 0, 23), ("day-of-month", 1, 31), ("month", 1, 12),
+          ("day-of-week", 0, 7))
+_NAMES = {
+    3: ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
+    4: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"],
+}
+_ITEM = re.compile(r"^(\*|[0-9a-z]+(?:-[0-9a-z]+)?)(?:/(\d+))?$")
+
+
+def every_problem(every: timedelta) -> str | None:
+    """Why an `every` interval is not allowed, with the nearest allowed ones; None when it is."""
+    if timedelta(minutes=1) <= every <= DAY and every.total_seconds() % 60 == 0 \
+            and DAY.total_seconds() % every.total_seconds() == 0:
+        return None
+    below = [d for d in allowed_intervals() if d < every]
+    above = [d for d in allowed_intervals() if d > every]
+    options = [format_duration(d) for d in (below[-1:] + above[:1])]
+    return (f"every {format_duration(every)} does not divide 24h evenly into whole minutes "
+            f"(1m to 24h); try {' or '.join(options)}")
+
+
+def allowed_intervals() -> list[timedelta]:
+    """Every whole-minute interval from 1m to 24h that divides a day."""
+    minutes = 24 * 60
+    return [timedelta(minutes=m) for m in range(1, minutes + 1) if minutes % m == 0]
+
+
+def schedule_problem(expression: str) -> str | None:
+    """Why a 5-field cron expression is not valid; None when it is."""
+    fields = expression.split()
+    if len(fields) != 5:
+        return (f"schedule {expression!r} has {len(fields)} fields; a cron expression has 5: "
+                "minute hour day-of-month month day-of-week")
+    for index, (text, (name, low, high)) in enumerate(zip(fields, FIELDS)):
+        for item in text.lower().split(","):
+            match = _ITEM.match(item)
+            if not match:
+                return f"schedule {expression!r}: {name} field {text!r} is not valid"
+            values = [] if match.group(1) == "*" else match.group(1).split("-")
+            for value in values:
+                number = _number(value, index)
+                if number is None or not low <= number <= high:
+                    return f"schedule {expression!r}: {name} {value!r} is outside {low}-{high}"
+            if match.group(2) is not None and int(match.group(2)) == 0:
+                return f"schedule {expression!r}: {name} step must be at least 1"
+    return None
+
+
+def _number(value: str, field_index: int) -> int | None:
+    if value.isdigit():
+        return int(value)
+    names = _NAMES.get(field_index, [])
+    offset = 1 if field_index == 3 else 0
+    return names.index(value) + offset if value in names else None

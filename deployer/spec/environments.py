@@ -1,0 +1,104 @@
+"""Environments: which exist, their types, and the spec each one deploys (SPEC.md, "Environments")."""
+
+import copy
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from deployer.spec.model import canonical_env_type
+
+PREVIEW_ENV = re.compile(r"^pr-(\d+)$")
+DEFAULT_ENVIRONMENTS = {"prod": "production", "dev": "development", "local": "local"}
+UNDEPLOYED_TYPES = ("local",)
+NO_CRON_TYPES = ("local", "preview")
+
+
+@dataclass(frozen=True)
+class EnvInfo:
+    name: str
+    type: str
+    provider: str
+    declared: bool = True
+
+    @property
+    def deployable(self) -> bool:
+        return self.type not in UNDEPLOYED_TYPES
+
+
+def declared_environments(data: dict) -> dict[str, EnvInfo]:
+    """The environments a spec declares (or the defaults), read from raw data."""
+    default_provider = data.get("provider") or "aws"
+    declared = data.get("environments")
+    if not isinstance(declared, dict):
+        return {n: EnvInfo(n, t, default_provider) for n, t in DEFAULT_ENVIRONMENTS.items()}
+    envs = {}
+    for name, body in declared.items():
+        body = body if isinstance(body, dict) else {}
+        env_type = canonical_env_type(body.get("type", "development"))
+        envs[name] = EnvInfo(name, str(env_type), body.get("provider") or default_provider)
+    return envs
+
+
+def environment_info(data: dict, name: str) -> EnvInfo | None:
+    """A declared environment, an implicit preview `pr-<N>`, or None."""
+    envs = declared_environments(data)
+    if name in envs:
+        return envs[name]
+    if PREVIEW_ENV.match(name):
+        return EnvInfo(name, "preview", data.get("provider") or "aws", declared=False)
+    return None
+
+
+def deep_merge(base: Any, override: Any) -> Any:
+    """Maps merge key by key; scalars and lists replace."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = dict(base)
+        for key, value in override.items():
+            merged[key] = deep_merge(base[key], value) if key in base else copy.deepcopy(value)
+        return merged
+    return copy.deepcopy(override)
+
+
+# Sizing and protection by environment type; anything the spec sets wins.
+_CACHE_DEFAULTS = {
+    "production": {
+        "aws": {"nodeType": "cache.r7g.large", "replicas": 1, "snapshotRetentionDays": 7},
+        "gcp": {"memorySizeGb": 5, "tier": "STANDARD_HA"},
+    },
+    "small": {
+        "aws": {"nodeType": "cache.t4g.micro", "replicas": 0, "snapshotRetentionDays": 0},
+        "gcp": {"memorySizeGb": 1, "tier": "BASIC"},
+    },
+}
+
+
+def type_defaults(data: dict, env_type: str) -> dict:
+    """The layer under the spec that gives each cache its type's sizing."""
+    sizing = _CACHE_DEFAULTS["production" if env_type == "production" else "small"]
+    caches = data.get("caches")
+    if not isinstance(caches, dict):
+        return {}
+    return {"caches": {name: copy.deepcopy(sizing) for name in caches}}
+
+
+def environment_data(data: dict, env: EnvInfo) -> dict:
+    """The spec ENV deploys: type defaults <- base <- type overrides <- environment overrides."""
+    merged = {k: v for k, v in data.items() if k not in ("environments", "envTypes")}
+    type_overrides = _overrides(data.get("envTypes"), env.type, aliases=True)
+    env_overrides = _overrides(data.get("environments"), env.name)
+    merged = deep_merge(deep_merge(merged, type_overrides), env_overrides)
+    merged = deep_merge(type_defaults(merged, env.type), merged)
+    if env.type in NO_CRON_TYPES:
+        merged.pop("cron", None)
+    merged["provider"] = env.provider
+    return merged
+
+
+def _overrides(block: Any, key: str, aliases: bool = False) -> dict:
+    if not isinstance(block, dict):
+        return {}
+    for name, body in block.items():
+        if (canonical_env_type(name) if aliases else name) == key and isinstance(body, dict):
+            overrides = body.get("overrides", {})
+            return overrides if isinstance(overrides, dict) else {}
+    return {}

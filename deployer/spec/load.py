@@ -1,0 +1,178 @@
+"""Finding, evaluating and resolving a spec: the entry points every command uses."""
+
+import re
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from pathlib import Path
+
+from deployer.errors import Problem, SpecInvalid, UsageError, display_path
+from deployer.spec import rules
+from deployer.spec.cue import export_cue
+from deployer.spec.environments import (
+    EnvInfo,
+    declared_environments,
+    environment_data,
+    environment_info,
+)
+from deployer.spec.model import Infra
+from deployer.spec.naming import provider_name
+from deployer.spec.validation import model_findings
+from deployer.spec.yaml_source import SpecPath, load_yaml
+
+SPEC_FILES = ("infra.cue", "infra.yaml", "infra.yml")
+DISCOVERY = EnvInfo("prod", "production", "aws")
+
+
+def find_spec(option: str | Path | None) -> Path:
+    """`--spec PATH` (a file, or a folder holding infra.cue / infra.yaml), else the current folder."""
+    where = Path(option) if option else Path.cwd()
+    if where.is_file():
+        return where
+    if where.is_dir():
+        for name in SPEC_FILES:
+            if (where / name).is_file():
+                return where / name
+        raise UsageError(f"no infra.cue or infra.yaml in {display_path(where)} "
+                         "(give --spec PATH, or run `deployer init`)")
+    raise UsageError(f"spec {option} does not exist")
+
+
+@dataclass
+class Spec:
+    """One spec file, evaluated per environment on demand (CUE may branch on `env`/`envType`)."""
+
+    file: Path
+    _evaluations: dict = field(default_factory=dict, repr=False)
+    _yaml_lines: dict[SpecPath, int] | None = field(default=None, repr=False)
+
+    @property
+    def is_cue(self) -> bool:
+        return self.file.suffix == ".cue"
+
+    def data(self, env: EnvInfo = DISCOVERY) -> object:
+        """The raw spec data as ENV sees it."""
+        key = (env.name, env.type) if self.is_cue else None
+        if key not in self._evaluations:
+            if self.is_cue:
+                self._evaluations[key] = export_cue(self.file, {"env": env.name, "envType": env.type})
+            else:
+                self._evaluations[key], self._yaml_lines = load_yaml(self.file)
+        return self._evaluations[key]
+
+    def environments(self) -> dict[str, EnvInfo]:
+        data = self.data()
+        return declared_environments(data) if isinstance(data, dict) else {}
+
+    def environment(self, name: str) -> EnvInfo:
+        """A declared or implicit preview environment, or a usage error with the closest name."""
+        data = self.data()
+        info = environment_info(data, name) if isinstance(data, dict) else None
+        if info is None:
+            known = sorted(self.environments())
+            hint = get_close_matches(name, known, n=1)
+            raise UsageError(f"unknown environment {name!r}"
+                             + (f"; did you mean {hint[0]!r}?" if hint else "")
+                             + f" (declared: {', '.join(known)}; pr-<number> is a preview)")
+        return info
+
+    def problem(self, path: SpecPath, message: str) -> Problem:
+        return Problem(display_path(self.file), self.line_of(path), ".".join(map(str, path)), message)
+
+    def line_of(self, path: SpecPath) -> int | None:
+        """The line a spec path is written on, or its closest written parent's."""
+        if self.is_cue:
+            return _cue_line(self.file.read_text(), path)
+        self.data()
+        for end in range(len(path), -1, -1):
+            if (line := self._yaml_lines.get(path[:end])) is not None:
+                return line
+        return None
+
+
+def load_spec(option: str | Path | None) -> Spec:
+    return Spec(find_spec(option))
+
+
+@dataclass(frozen=True)
+class ResolvedEnv:
+    """One environment's spec, merged and defaulted: what a provider reads. Immutable."""
+
+    info: EnvInfo
+    spec: Infra
+    spec_file: Path
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+    @property
+    def type(self) -> str:
+        return self.info.type
+
+    @property
+    def provider(self) -> str:
+        return self.info.provider
+
+    @property
+    def app(self) -> str:
+        return self.spec.app
+
+    @property
+    def stack(self) -> str:
+        return f"{self.spec.app}-{self.info.name}"
+
+    @property
+    def protect(self) -> bool:
+        """Production keeps its stateful resources: deletion protection and retention."""
+        return self.info.type == "production"
+
+    def physical_name(self, kind: str, name: str, suffix: str = "") -> str:
+        return provider_name(self.provider, kind, self.spec.app, self.info.name, name, suffix)
+
+
+def resolve(spec: Spec, env_name: str) -> ResolvedEnv:
+    """The resolved model of one environment, or every problem that prevents it."""
+    info = spec.environment(env_name)
+    resolved, problems = _resolve(spec, info)
+    if problems:
+        raise SpecInvalid(problems)
+    return resolved
+
+
+def validate(spec: Spec, env_name: str | None = None) -> list[Problem]:
+    """Every problem of the spec, for one environment or for all of them."""
+    base_data = spec.data()
+    _, findings = model_findings(base_data)
+    problems = [spec.problem(path, message) for path, message in findings]
+    names = [env_name] if env_name else list(spec.environments())
+    for name in names:
+        problems += _resolve(spec, spec.environment(name))[1]
+    return sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.path, p.message))
+
+
+def _resolve(spec: Spec, info: EnvInfo) -> tuple[ResolvedEnv | None, list[Problem]]:
+    data = spec.data(info)
+    if not isinstance(data, dict):
+        return None, [spec.problem((), "the spec must be a mapping of fields")]
+    model, findings = model_findings(environment_data(data, info))
+    if model is not None:
+        findings = rules.check(model, info.provider)
+    problems = [spec.problem(path, message) for path, message in findings]
+    if problems or model is None:
+        return None, problems
+    return ResolvedEnv(info, model, spec.file), []
+
+
+def _cue_line(text: str, path: SpecPath) -> int | None:
+    """Find each label of `path` in order in the CUE source; the line of the deepest one found."""
+    position, line = 0, None
+    for part in path:
+        if isinstance(part, int):
+            continue
+        label = re.compile(r'(?<![\w"-])"?' + re.escape(part) + r'"?\??\s*:')
+        match = label.search(text, position)
+        if not match:
+            break
+        position = match.end()
+        line = text.count("\n", 0, match.start()) + 1
+    return line

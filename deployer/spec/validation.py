@@ -1,0 +1,116 @@
+"""Checking raw spec data against the model, as findings a user can act on."""
+
+import types
+import typing
+from difflib import get_close_matches
+
+from pydantic import BaseModel, ValidationError
+
+from deployer.spec.model import Infra
+from deployer.spec.rules import Finding, SpecPath
+
+# Which of several union members' errors explains the problem best, most telling first.
+_PREFERENCE = ("value_error", "literal_error", "string_pattern_mismatch", "extra_forbidden", "missing")
+
+
+def model_findings(data: object) -> tuple[Infra | None, list[Finding]]:
+    """The spec as a model, or the findings of why it is not one."""
+    if not isinstance(data, dict):
+        return None, [((), "the spec must be a mapping of fields (app, caches, services, …)")]
+    try:
+        return Infra.model_validate(data), []
+    except ValidationError as err:
+        return None, _findings(err, data)
+
+
+def _findings(err: ValidationError, data: dict) -> list[Finding]:
+    grouped: dict[SpecPath, list[dict]] = {}
+    for error in err.errors(include_url=False):
+        grouped.setdefault(_data_path(error["loc"], data), []).append(error)
+    findings = []
+    for path, errors in grouped.items():
+        best = min(errors, key=lambda e: _rank(e["type"]))
+        chosen = [e for e in errors if e["type"] == best["type"]]
+        messages = dict.fromkeys(_message(e, path) for e in chosen)
+        findings.append((path, "; ".join(messages)))
+    return findings
+
+
+def _rank(error_type: str) -> int:
+    return _PREFERENCE.index(error_type) if error_type in _PREFERENCE else len(_PREFERENCE)
+
+
+def _data_path(loc: tuple, data: object) -> SpecPath:
+    """The part of a pydantic location that names places in the data (drops union member tags)."""
+    path: list[str | int] = []
+    here = data
+    for part in loc:
+        if isinstance(here, dict) and part in here:
+            here = here[part]
+            path.append(part)
+        elif isinstance(here, list) and isinstance(part, int) and part < len(here):
+            here = here[part]
+            path.append(part)
+        elif isinstance(here, dict) and isinstance(part, str) and not path_is_tag(part):
+            path.append(part)  # a missing field
+            here = None
+    return tuple(path)
+
+
+def path_is_tag(part: str) -> bool:
+    return any(c in part for c in "[]()',") or part in ("function-after", "function-before")
+
+
+def _message(error: dict, path: SpecPath) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx", {})
+    given = error.get("input")
+    if kind == "extra_forbidden":
+        allowed = _fields_at(path[:-1])
+        hint = get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.6) if allowed else []
+        if hint:
+            return f"unknown field {path[-1]!r}; did you mean {hint[0]!r}?"
+        return f"unknown field {path[-1]!r}" + (f" (allowed: {', '.join(allowed)})" if allowed else "")
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "literal_error":
+        return f"{given!r} is not allowed; expected {ctx.get('expected')}"
+    if kind == "string_pattern_mismatch":
+        return f"{given!r} does not match {ctx.get('pattern')}"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return f"{error['msg']} (got {given!r})" if not isinstance(given, (dict, list)) else error["msg"]
+
+
+def _fields_at(path: SpecPath) -> list[str]:
+    """The field names the model allows at a spec path (for did-you-mean on unknown fields)."""
+    annotation: object = Infra
+    for part in path:
+        model = _model_in(annotation)
+        if model is not None:
+            field = next((f for n, f in model.model_fields.items() if (f.alias or n) == part), None)
+            if field is None:
+                return []
+            annotation = field.annotation
+            continue
+        args = [a for a in typing.get_args(_unwrap(annotation)) if a is not type(None)]
+        annotation = args[-1] if args else None
+    model = _model_in(annotation)
+    return [f.alias or n for n, f in model.model_fields.items()] if model else []
+
+
+def _unwrap(annotation: object) -> object:
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation
+
+
+def _model_in(annotation: object) -> type[BaseModel] | None:
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        for member in typing.get_args(annotation):
+            if model := _model_in(member):
+                return model
+    return None
