@@ -63,3 +63,8 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def quoted(value: object) -> str:
+    """A name or value as messages show it: `"emial"`."""
+    return f'"{value}"'

@@ -3,6 +3,7 @@
 import re
 from datetime import timedelta
 
+from deployer.errors import quoted
 from deployer.spec.durations import format_duration
 
 DAY = timedelta(days=1)
@@ -37,20 +38,20 @@ def schedule_problem(expression: str) -> str | None:
     """Why a 5-field cron expression is not valid; None when it is."""
     fields = expression.split()
     if len(fields) != 5:
-        return (f"schedule {expression!r} has {len(fields)} fields; a cron expression has 5: "
+        return (f"schedule {quoted(expression)} has {len(fields)} fields; a cron expression has 5: "
                 "minute hour day-of-month month day-of-week")
     for index, (text, (name, low, high)) in enumerate(zip(fields, FIELDS)):
         for item in text.lower().split(","):
             match = _ITEM.match(item)
             if not match:
-                return f"schedule {expression!r}: {name} field {text!r} is not valid"
+                return f"schedule {quoted(expression)}: {name} field {quoted(text)} is not valid"
             values = [] if match.group(1) == "*" else match.group(1).split("-")
             for value in values:
                 number = _number(value, index)
                 if number is None or not low <= number <= high:
-                    return f"schedule {expression!r}: {name} {value!r} is outside {low}-{high}"
+                    return f"schedule {quoted(expression)}: {name} {quoted(value)} is outside {low}-{high}"
             if match.group(2) is not None and int(match.group(2)) == 0:
-                return f"schedule {expression!r}: {name} step must be at least 1"
+                return f"schedule {quoted(expression)}: {name} step must be at least 1"
     return None
 
 

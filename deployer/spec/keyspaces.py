@@ -3,6 +3,7 @@
 import re
 from itertools import combinations
 
+from deployer.errors import quoted
 from deployer.spec.model import Keyspace
 
 _PARAM = re.compile(r":([A-Za-z_]\w*)")
@@ -17,7 +18,7 @@ def pattern_problems(keyspace: Keyspace) -> list[str]:
     problems = []
     for segment in pattern.split("/"):
         if _PARAM.search(segment) and not _PARAM.fullmatch(segment):
-            problems.append(f"{segment!r}: a parameter must be a whole segment between slashes")
+            problems.append(f"{quoted(segment)}: a parameter must be a whole segment between slashes")
     params = _PARAM.findall(pattern)
     if isinstance(keyspace.key, str):
         if params.count("key") != 1:

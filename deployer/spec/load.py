@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
 
-from deployer.errors import Problem, SpecInvalid, UsageError, display_path
+from deployer.errors import Problem, SpecInvalid, UsageError, display_path, quoted
 from deployer.spec import rules
 from deployer.spec.cue import export_cue
 from deployer.spec.environments import (
@@ -70,8 +70,8 @@ class Spec:
         if info is None:
             known = sorted(self.environments())
             hint = get_close_matches(name, known, n=1)
-            raise UsageError(f"unknown environment {name!r}"
-                             + (f"; did you mean {hint[0]!r}?" if hint else "")
+            raise UsageError(f"unknown environment {quoted(name)}"
+                             + (f"; did you mean {quoted(hint[0])}?" if hint else "")
                              + f" (declared: {', '.join(known)}; pr-<number> is a preview)")
         return info
 

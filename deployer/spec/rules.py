@@ -4,6 +4,7 @@ from datetime import timedelta
 from difflib import get_close_matches
 from typing import Iterable
 
+from deployer.errors import quoted
 from deployer.spec import cronexpr, keyspaces
 from deployer.spec.durations import format_duration
 from deployer.spec.model import Infra, Topic
@@ -27,9 +28,9 @@ GCP_MAX_BACKOFF = timedelta(seconds=600)
 def unknown(kind: str, name: str, known: Iterable[str]) -> str:
     """`unknown service "emial"`, with the closest declared name where one is close."""
     known = sorted(known)
-    message = f"unknown {kind} {name!r}"
+    message = f"unknown {kind} {quoted(name)}"
     if close := get_close_matches(name, known, n=1, cutoff=0.6):
-        return f"{message}; did you mean {close[0]!r}?"
+        return f"{message}; did you mean {quoted(close[0])}?"
     return f"{message} (declared: {', '.join(known)})" if known else f"{message} (none declared)"
 
 
@@ -61,8 +62,8 @@ def _caches(spec: Infra) -> Iterable[Finding]:
                 yield ("caches", cache_name, "keyspaces", ks_name, "keyPattern"), problem
         for first, second in keyspaces.overlapping(cache.keyspaces):
             yield (("caches", cache_name, "keyspaces", second, "keyPattern"),
-                   f"pattern {cache.keyspaces[second].key_pattern!r} can produce the same keys as "
-                   f"keyspace {first!r} ({cache.keyspaces[first].key_pattern!r})")
+                   f"pattern {quoted(cache.keyspaces[second].key_pattern)} can produce the same keys as "
+                   f"keyspace {quoted(first)} ({quoted(cache.keyspaces[first].key_pattern)})")
 
 
 def _buckets(spec: Infra) -> Iterable[Finding]:
@@ -87,7 +88,7 @@ def _topics(spec: Infra, provider: str) -> Iterable[Finding]:
             if sub.service not in spec.services:
                 yield (*at, "service"), unknown("service", sub.service, spec.services)
             elif sub.endpoint and not spec.services[sub.service].url:
-                yield (*at, "endpoint"), f"a push subscription needs a url on service {sub.service!r}"
+                yield (*at, "endpoint"), f"a push subscription needs a url on service {quoted(sub.service)}"
             if sub.retry_policy.min_backoff > sub.retry_policy.max_backoff:
                 yield (*at, "retryPolicy", "minBackoff"), "minBackoff is longer than maxBackoff"
             yield from _provider_subscription(provider, topic, sub, at)
@@ -133,7 +134,7 @@ def _cron(spec: Infra) -> Iterable[Finding]:
         if endpoint.service not in spec.services:
             yield (*at, "endpoint", "service"), unknown("service", endpoint.service, spec.services)
         elif not spec.services[endpoint.service].url:
-            yield (*at, "endpoint", "service"), f"service {endpoint.service!r} has no url to call"
+            yield (*at, "endpoint", "service"), f"service {quoted(endpoint.service)} has no url to call"
 
 
 def _services(spec: Infra) -> Iterable[Finding]:
@@ -143,7 +144,7 @@ def _services(spec: Infra) -> Iterable[Finding]:
             if bucket not in spec.buckets:
                 yield (*at, "buckets", bucket), unknown("bucket", bucket, spec.buckets)
             elif "public-url" in permissions and not spec.buckets[bucket].public:
-                yield (*at, "buckets", bucket), f"public-url needs a public bucket ({bucket!r} is private)"
+                yield (*at, "buckets", bucket), f"public-url needs a public bucket ({quoted(bucket)} is private)"
         for topic in service.uses.topics:
             if topic not in spec.topics:
                 yield (*at, "topics", topic), unknown("topic", topic, spec.topics)

@@ -6,6 +6,7 @@ from difflib import get_close_matches
 
 from pydantic import BaseModel, ValidationError
 
+from deployer.errors import quoted
 from deployer.spec.model import Infra
 from deployer.spec.rules import Finding, SpecPath
 
@@ -69,17 +70,17 @@ def _message(error: dict, path: SpecPath) -> str:
         allowed = _fields_at(path[:-1])
         hint = get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.6) if allowed else []
         if hint:
-            return f"unknown field {path[-1]!r}; did you mean {hint[0]!r}?"
-        return f"unknown field {path[-1]!r}" + (f" (allowed: {', '.join(allowed)})" if allowed else "")
+            return f"unknown field {quoted(path[-1])}; did you mean {quoted(hint[0])}?"
+        return f"unknown field {quoted(path[-1])}" + (f" (allowed: {', '.join(allowed)})" if allowed else "")
     if kind == "missing":
         return "required field is missing"
     if kind == "literal_error":
-        return f"{given!r} is not allowed; expected {ctx.get('expected')}"
+        return f"{quoted(given)} is not allowed; expected {ctx.get('expected')}"
     if kind == "string_pattern_mismatch":
-        return f"{given!r} does not match {ctx.get('pattern')}"
+        return f"{quoted(given)} does not match {ctx.get('pattern')}"
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
-    return f"{error['msg']} (got {given!r})" if not isinstance(given, (dict, list)) else error["msg"]
+    return f"{error['msg']} (got {quoted(given)})" if not isinstance(given, (dict, list)) else error["msg"]
 
 
 def _fields_at(path: SpecPath) -> list[str]:

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs deployer and everything it needs into .venv (and .tools for CUE), then plans the example.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+python=${PYTHON:-python3}
+"$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+  || { echo "deployer needs Python 3.11 or newer ($python is older); set PYTHON=python3.11" >&2; exit 1; }
+
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+# CUE: a native `cue` (PATH or DEPLOYER_CUE) wins; otherwise the real evaluator as WebAssembly.
+if [ -z "${DEPLOYER_CUE:-}" ] && ! command -v cue >/dev/null; then
+  command -v npm >/dev/null || { echo "no cue and no npm: install cue or Node.js" >&2; exit 1; }
+  (cd .tools && npm install --silent --no-audit --no-fund)
+fi
+
+.venv/bin/deployer --spec examples/shop validate
+if .venv/bin/deployer plan --help >/dev/null 2>&1; then
+  .venv/bin/deployer --spec examples/shop plan --env prod
+fi
