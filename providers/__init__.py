@@ -5,8 +5,8 @@ The core reaches providers only through `provider_program`, so it never imports 
 """
 
 import importlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 import pulumi
 

@@ -37,3 +37,44 @@ def keyspace_output(keyspace: Keyspace) -> dict:
         expiry = format_duration(expiry)
     return {"pattern": keyspace.key_pattern, "key": keyspace.key, "value": keyspace.value,
             "defaultExpiry": expiry}
+
+
+class Deployed:
+    """What a provider created, as the Output values services need; `export` publishes them in the
+    one shape both providers share (`deployer outputs` and the Encore config read it)."""
+
+    def __init__(self) -> None:
+        self.identities: dict[str, pulumi.Input[str]] = {}      # service -> role ARN / SA email
+        self.buckets: dict[str, dict[str, pulumi.Input]] = {}   # bucket -> {name, publicUrl?}
+        self.topics: dict[str, dict[str, pulumi.Input]] = {}    # topic -> {id, name}
+        self.subscriptions: dict[tuple[str, str], dict[str, pulumi.Input]] = {}  # (topic, sub) -> {id, ...}
+        self.caches: dict[str, dict[str, pulumi.Input]] = {}    # cache -> {host, port, authSecret}
+        self.secrets: dict[str, pulumi.Input[str]] = {}         # secret -> ARN / resource id
+
+    def service_outputs(self, env: ResolvedEnv) -> dict[str, dict]:
+        result = {}
+        for name, service in env.spec.services.items():
+            uses = service.uses
+            result[name] = {
+                "identity": self.identities.get(name),
+                "buckets": {b: {**self.buckets[b], "permissions": perms} for b, perms in uses.buckets.items()},
+                "topics": {t: {**self.topics[t], "permissions": perms} for t, perms in uses.topics.items()},
+                "subscriptions": {
+                    sub: {"topic": topic, **outputs}
+                    for (topic, sub), outputs in self.subscriptions.items()
+                    if env.spec.topics[topic].subscriptions[sub].service == name
+                },
+                "caches": {
+                    c: {**self.caches[c], "keyspaces": {k: keyspace_output(ks) for k, ks in
+                                                         env.spec.caches[c].keyspaces.items()}}
+                    for c in uses.caches
+                },
+                "secrets": {s: self.secrets[s] for s in uses.secrets},
+            }
+        return result
+
+    def export(self, env: ResolvedEnv) -> None:
+        pulumi.export("app", env.app)
+        pulumi.export("env", env.name)
+        pulumi.export("provider", env.provider)
+        pulumi.export("services", self.service_outputs(env))

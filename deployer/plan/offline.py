@@ -2,8 +2,9 @@
 
 import asyncio
 import contextvars
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
@@ -65,7 +66,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         # As the real engine: children of the stack carry no parent type in their URN.
         return super().make_urn("" if "pulumi:pulumi:Stack" in parent else parent, type_, name)
 
-    def RegisterResource(self, request):  # noqa: N802 (the gRPC method's name)
+    def RegisterResource(self, request):
         response = super().RegisterResource(request)
         if request.type == "pulumi:pulumi:Stack":
             return response

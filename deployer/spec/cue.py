@@ -67,7 +67,7 @@ def export_cue(spec_file: Path, tags: dict[str, str]) -> dict:
         if tag in declared:
             args += ["-t", f"{tag}={value}"]
     result = subprocess.run(
-        [*cue_command(), *args], cwd=spec_file.parent, capture_output=True, text=True,
+        [*cue_command(), *args], check=False, cwd=spec_file.parent, capture_output=True, text=True,
         env=_runner_env(),
     )
     if result.returncode != 0:

@@ -1,8 +1,8 @@
 """The rules of SPEC.md that a type cannot say: references, keyspaces, cron, provider limits."""
 
+from collections.abc import Iterable
 from datetime import timedelta
 from difflib import get_close_matches
-from typing import Iterable
 
 from deployer.errors import quoted
 from deployer.spec import cronexpr, keyspaces
@@ -62,8 +62,8 @@ def _caches(spec: Infra) -> Iterable[Finding]:
                 yield ("caches", cache_name, "keyspaces", ks_name, "keyPattern"), problem
         for first, second in keyspaces.overlapping(cache.keyspaces):
             yield (("caches", cache_name, "keyspaces", second, "keyPattern"),
-                   f"pattern {quoted(cache.keyspaces[second].key_pattern)} can produce the same keys as "
-                   f"keyspace {quoted(first)} ({quoted(cache.keyspaces[first].key_pattern)})")
+                   (f"pattern {quoted(cache.keyspaces[second].key_pattern)} can produce the same keys as "
+                    f"keyspace {quoted(first)} ({quoted(cache.keyspaces[first].key_pattern)})"))
 
 
 def _buckets(spec: Infra) -> Iterable[Finding]:

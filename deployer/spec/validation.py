@@ -46,10 +46,7 @@ def _data_path(loc: tuple, data: object) -> SpecPath:
     path: list[str | int] = []
     here = data
     for part in loc:
-        if isinstance(here, dict) and part in here:
-            here = here[part]
-            path.append(part)
-        elif isinstance(here, list) and isinstance(part, int) and part < len(here):
+        if isinstance(here, dict) and part in here or isinstance(here, list) and isinstance(part, int) and part < len(here):
             here = here[part]
             path.append(part)
         elif isinstance(here, dict) and isinstance(part, str) and not path_is_tag(part):
