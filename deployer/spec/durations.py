@@ -11,7 +11,10 @@ def parse_duration(text: str) -> timedelta:
     """Parse `2h`, `1h30m`, `10s`; raise ValueError naming the accepted form."""
     if not isinstance(text, str) or not text or _PART.sub("", text):
         raise ValueError(f"{text!r} is not a duration (use e.g. 10s, 5m, 2h, 7d or 1h30m)")
-    return timedelta(seconds=sum(int(n) * _UNITS[unit] for n, unit in _PART.findall(text)))
+    try:
+        return timedelta(seconds=sum(int(n) * _UNITS[unit] for n, unit in _PART.findall(text)))
+    except OverflowError:
+        raise ValueError(f"{text!r} is too long a duration") from None
 
 
 def format_duration(value: timedelta) -> str:

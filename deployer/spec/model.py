@@ -225,6 +225,8 @@ class EnvTypeOverrides(Model):
 
 def _secrets_as_map(value: Any) -> Any:
     if isinstance(value, list):
+        if not all(isinstance(name, str) for name in value):
+            raise ValueError("a list of secrets holds names only, e.g. [StripeAPIKey, GitHubAPIToken]")
         return {name: {} for name in value}
     return value
 

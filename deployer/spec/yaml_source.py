@@ -27,7 +27,13 @@ def load_yaml(path: Path, text: str | None = None) -> tuple[object, dict[SpecPat
     lines: dict[SpecPath, int] = {}
     if node is None:
         return {}, lines
-    return _Builder(path, lines).build(node, ()), lines
+    try:
+        return _Builder(path, lines).build(node, ()), lines
+    except yaml.MarkedYAMLError as err:  # a value no plain constructor reads, e.g. an unknown `!tag`
+        line = err.problem_mark.line + 1 if err.problem_mark else None
+        raise SpecInvalid([Problem(display_path(path), line, "", f"invalid YAML: {err.problem}")]) from None
+    except RecursionError:
+        raise SpecInvalid([Problem(display_path(path), None, "", "the document is nested too deeply")]) from None
 
 
 class _Builder:
@@ -35,8 +41,21 @@ class _Builder:
         self.path = path
         self.lines = lines
         self.scalars = yaml.constructor.SafeConstructor()
+        self.open: set[int] = set()  # the collections being built: an alias to one of them is a cycle
 
     def build(self, node: yaml.Node, at: SpecPath) -> object:
+        if not isinstance(node, yaml.CollectionNode):
+            self.lines[at] = node.start_mark.line + 1
+            return self.scalar(node)
+        if id(node) in self.open:
+            raise SpecInvalid([Problem(display_path(self.path), node.start_mark.line + 1, _dotted(at),
+                                       "a YAML alias refers to its own anchor")])
+        self.open.add(id(node))
+        result = self.collection(node, at)
+        self.open.discard(id(node))
+        return result
+
+    def collection(self, node: yaml.CollectionNode, at: SpecPath) -> object:
         lines, path = self.lines, self.path
         lines[at] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
@@ -56,9 +75,7 @@ class _Builder:
                 result[key] = self.build(value_node, (*at, key))
                 lines[(*at, key)] = key_node.start_mark.line + 1
             return result
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*at, i)) for i, item in enumerate(node.value)]
-        return self.scalar(node)
+        return [self.build(item, (*at, i)) for i, item in enumerate(node.value)]
 
     def scalar(self, node: yaml.Node) -> object:
         if not isinstance(node, yaml.ScalarNode):
