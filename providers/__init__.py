@@ -27,3 +27,8 @@ class ProviderProgram:
 
 def provider_program(provider: str) -> ProviderProgram:
     return importlib.import_module(f"providers.{provider}").PROVIDER
+
+
+def replacement_inputs(provider: str) -> Mapping[str, frozenset[str]]:
+    """Per Pulumi type, the inputs whose change makes the cloud replace the resource (`diff`)."""
+    return importlib.import_module(f"providers.{provider}.replacements").REPLACED_ON

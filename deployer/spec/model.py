@@ -237,6 +237,8 @@ class Infra(Model):
     aws: AwsSettings = AwsSettings()
     gcp: GcpSettings = GcpSettings()
     state: str | None = None
+    secrets_provider: Annotated[str, Field(pattern=r"^(passphrase|awskms://.+|gcpkms://.+)$")] | None = Field(
+        None, description="Pulumi secrets provider of the stacks: passphrase (default), awskms://… or gcpkms://…")
     caches: dict[KebabName, Cache] = {}
     buckets: dict[KebabName, Bucket] = {}
     topics: dict[KebabName, Topic] = {}

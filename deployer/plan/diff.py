@@ -1,0 +1,207 @@
+"""What a change of the spec does to an environment: the plan at a git ref against the working tree's.
+
+Resources are matched by URN: a renamed resource is removed and added. A resource whose URN stays
+but whose replace-triggering input changes (its provider's table, e.g. an S3 bucket's `bucket`) is
+replaced; any other change of its inputs or protection is an in-place change.
+"""
+
+import io
+import json
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from deployer.errors import DeployerError, UsageError, quoted
+from deployer.spec.load import Spec, resolve
+
+# What a plan document of an environment holds when the spec (or the environment) does not exist.
+EMPTY_PLAN: dict = {"resources": [], "outputs": {}}
+COMPARED = ("inputs", "protect", "retainOnDelete", "parent", "dependsOn")
+
+
+@dataclass
+class PlanDiff:
+    env: str
+    base: str
+    added: list[dict] = field(default_factory=list)
+    removed: list[dict] = field(default_factory=list)
+    changed: list[dict] = field(default_factory=list)    # {urn, type, name, fields: {path: [old, new]}}
+    replaced: list[dict] = field(default_factory=list)   # the same, where the provider would replace
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed or self.replaced)
+
+    def counts(self) -> dict[str, int]:
+        return {"added": len(self.added), "changed": len(self.changed),
+                "replaced": len(self.replaced), "removed": len(self.removed)}
+
+    def as_dict(self) -> dict:
+        return {"env": self.env, "base": self.base, "added": self.added, "removed": self.removed,
+                "changed": self.changed, "replaced": self.replaced}
+
+
+def diff_plans(env: str, base_ref: str, base: dict, head: dict,
+               replace_inputs: Mapping[str, Collection[str]]) -> PlanDiff:
+    """Compare two plan documents (CLI.md's `plan --format json`) resource by resource."""
+    before = {r["urn"]: r for r in base["resources"]}
+    after = {r["urn"]: r for r in head["resources"]}
+    diff = PlanDiff(env, base_ref)
+    diff.added = [_summary(after[urn]) for urn in after if urn not in before]
+    diff.removed = [_summary(before[urn]) for urn in before if urn not in after]
+    for urn in after.keys() & before.keys():
+        fields = changed_fields(before[urn], after[urn])
+        if not fields:
+            continue
+        entry = {**_summary(after[urn]), "fields": fields}
+        triggers = replace_inputs.get(after[urn]["type"], ())
+        replaced = any(path.split(".", 2)[:2] in (["inputs", t] for t in triggers) for path in fields)
+        (diff.replaced if replaced else diff.changed).append(entry)
+    for entries in (diff.added, diff.removed, diff.changed, diff.replaced):
+        entries.sort(key=lambda e: e["urn"])
+    return diff
+
+
+def _summary(resource: dict) -> dict:
+    return {"urn": resource["urn"], "type": resource["type"], "name": resource["name"]}
+
+
+def changed_fields(old: dict, new: dict) -> dict[str, list]:
+    """`{"inputs.tags.env": [old, new], "protect": [false, true]}`: maps are compared key by key,
+    lists and scalars whole; a field missing on one side is null there."""
+    fields: dict[str, list] = {}
+    for key in COMPARED:
+        _compare(key, old.get(key), new.get(key), fields)
+    return fields
+
+
+def _compare(path: str, old: Any, new: Any, fields: dict[str, list]) -> None:
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in sorted(old.keys() | new.keys()):
+            _compare(f"{path}.{key}", old.get(key), new.get(key), fields)
+    elif old != new:
+        fields[path] = [old, new]
+
+
+# --- the spec as it stands at a git ref ----------------------------------------------------------
+
+
+def spec_at_ref(spec_file: Path, ref: str, into: Path) -> Path | None:
+    """Write the spec's files as they are at `ref` below `into` (the working tree is not touched):
+    the spec file, or for CUE every .cue file of its folder and the cue.mod module. Returns the spec
+    file there, or None where it did not exist at `ref`."""
+    folder = spec_file.resolve().parent
+    root = Path(_git(folder, "rev-parse", "--show-toplevel").strip())
+    _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", failure=f"unknown git ref {quoted(ref)}")
+    relative = folder.relative_to(root)
+    wanted = [relative / spec_file.name]
+    if spec_file.suffix == ".cue":
+        listed = _git(root, "ls-tree", "--name-only", ref, "--", f"{relative}/").splitlines()
+        wanted = [Path(p) for p in listed if p.endswith(".cue") and not Path(p).name.startswith(".")]
+        if module := _cue_module(folder, root):
+            wanted.append(module.relative_to(root))
+    present = _git(root, "ls-tree", "-r", "--name-only", ref, "--", *map(str, wanted)).splitlines()
+    if str(relative / spec_file.name) not in present:
+        return None
+    archive = subprocess.run(["git", "archive", "--format=tar", ref, "--", *present], cwd=root,
+                             capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into / relative / spec_file.name
+
+
+def _cue_module(folder: Path, root: Path) -> Path | None:
+    for candidate in (folder, *folder.parents):
+        if (candidate / "cue.mod").is_dir():
+            return candidate / "cue.mod"
+        if candidate == root:
+            return None
+    return None
+
+
+def _git(cwd: Path, *args: str, failure: str | None = None) -> str:
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise UsageError(failure or f"git {args[0]} failed: {result.stderr.strip()} "
+                         "(diff needs the spec inside a git repository)")
+    return result.stdout
+
+
+def diff_environment(spec: Spec, env_name: str, base_ref: str) -> PlanDiff:
+    """The plan of ENV at `base_ref` against its plan from the working tree."""
+    from deployer.plan.document import build_plan
+    from providers import replacement_inputs
+
+    head_env = resolve(spec, env_name)
+    head = build_plan(head_env)
+    with tempfile.TemporaryDirectory(prefix="deployer-base-") as scratch:
+        base = _base_plan(spec.file, env_name, base_ref, Path(scratch), build_plan)
+    return diff_plans(env_name, base_ref, base, head, replacement_inputs(head_env.provider))
+
+
+def _base_plan(spec_file: Path, env_name: str, ref: str, scratch: Path, build_plan) -> dict:
+    base_file = spec_at_ref(spec_file, ref, scratch)
+    if base_file is None:
+        return EMPTY_PLAN
+    base_spec = Spec(base_file)
+    try:
+        base_spec.environment(env_name)
+    except UsageError:
+        return EMPTY_PLAN  # the environment is new in this change
+    try:
+        return build_plan(resolve(base_spec, env_name))
+    except DeployerError as err:
+        raise DeployerError(f"the spec at {ref} does not plan for {env_name}:\n{err}", err.exit_code) from err
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+SYMBOLS = {"added": "+", "changed": "~", "replaced": "+-", "removed": "-"}
+VERBS = {"added": "to add", "changed": "to change", "replaced": "to replace", "removed": "to remove"}
+
+
+def summary_line(diff: PlanDiff) -> str:
+    counts = diff.counts()
+    if diff.empty:
+        return f"No changes to **{diff.env}** against `{diff.base}`."
+    parts = ", ".join(f"{n} {VERBS[kind]}" for kind, n in counts.items() if n)
+    return f"**{diff.env}** against `{diff.base}`: {parts}."
+
+
+def rows(diff: PlanDiff) -> list[list[str]]:
+    """One row per resource, then one per changed field: [op, resource, field, old, new]."""
+    table = []
+    for kind in ("added", "replaced", "changed", "removed"):
+        for entry in getattr(diff, kind):
+            table.append([SYMBOLS[kind], f"{entry['name']} ({entry['type']})", "", "", ""])
+            for path, (old, new) in entry.get("fields", {}).items():
+                table.append(["", "", path, _show(old), _show(new)])
+    return table
+
+
+def markdown(diff: PlanDiff) -> str:
+    """A pull-request comment: the counts first, the details folded."""
+    lines = [summary_line(diff)]
+    if diff.empty:
+        return lines[0] + "\n"
+    lines += ["", "<details><summary>Details</summary>", "",
+              "| | resource | field | old | new |", "|---|---|---|---|---|"]
+    for row in rows(diff):
+        lines.append("| " + " | ".join(_cell(c, code=i >= 2) for i, c in enumerate(row)) + " |")
+    lines += ["", "</details>", ""]
+    return "\n".join(lines)
+
+
+def _show(value: Any) -> str:
+    return json.dumps(value, sort_keys=True) if value is not None else "-"
+
+
+def _cell(text: str, code: bool) -> str:
+    if not text:
+        return ""
+    text = text.replace("|", "\\|")
+    return f"`{text}`" if code else text
