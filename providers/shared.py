@@ -1,12 +1,14 @@
 """What every provider does alike: labels, protection, which service uses what, output shapes."""
 
+import math
+from datetime import timedelta
 from typing import Any
 
 import pulumi
 
 from deployer.spec.durations import format_duration
 from deployer.spec.load import ResolvedEnv
-from deployer.spec.model import DailyAt, Keyspace
+from deployer.spec.model import CronJob, DailyAt, Keyspace
 
 
 def base_labels(env: ResolvedEnv) -> dict[str, str]:
@@ -26,6 +28,50 @@ def used_secrets(env: ResolvedEnv) -> list[str]:
 
 def cache_users(env: ResolvedEnv, cache: str) -> list[str]:
     return sorted(n for n, s in env.spec.services.items() if cache in s.uses.caches)
+
+
+def secret_users(env: ResolvedEnv, secret: str) -> list[str]:
+    return sorted(n for n, s in env.spec.services.items() if secret in s.uses.secrets)
+
+
+def service_url(env: ResolvedEnv, service: str, path: str) -> str:
+    """`path` of a service: its base URL joined with the path (push and cron endpoints)."""
+    return env.spec.services[service].url.rstrip("/") + path
+
+
+def cron_url(env: ResolvedEnv, job: CronJob) -> str:
+    endpoint = job.endpoint
+    return endpoint if isinstance(endpoint, str) else service_url(env, endpoint.service, endpoint.path)
+
+
+def cron_expressions(job: CronJob) -> list[str]:
+    """A job's schedule as 5-field cron expressions in UTC (one, except for the intervals below)."""
+    return [job.schedule] if job.schedule is not None else every_expressions(job.every)
+
+
+def every_expressions(every: timedelta) -> list[str]:
+    """`every` as cron, counted from midnight UTC: `2h` -> `0 */2 * * *`. An interval that is not a
+    divisor of an hour nor a whole number of hours (45m: 00:00, 00:45, 01:30, 02:15, 03:00 ...)
+    repeats over a cycle of hours; it takes one expression per hour of that cycle that fires."""
+    minutes = int(every.total_seconds()) // 60
+    if minutes == 1:
+        return ["* * * * *"]
+    if minutes == 60:
+        return ["0 * * * *"]
+    if 60 % minutes == 0:
+        return [f"*/{minutes} * * * *"]
+    cycle_hours = math.lcm(minutes, 60) // 60
+    minutes_by_hour: dict[int, list[int]] = {}
+    for start in range(0, cycle_hours * 60, minutes):
+        minutes_by_hour.setdefault(start // 60, []).append(start % 60)
+    return [f"{','.join(map(str, at))} {_hour_field(hour, cycle_hours)} * * *"
+            for hour, at in minutes_by_hour.items()]
+
+
+def _hour_field(offset: int, step: int) -> str:
+    if step == 24:
+        return str(offset)
+    return f"*/{step}" if offset == 0 else f"{offset}-23/{step}"
 
 
 def keyspace_output(keyspace: Keyspace) -> dict:
