@@ -14,6 +14,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 RUNNER = Path(__file__).with_name("cue_runner.js")
 _PACKAGE = re.compile(r"^package\s+([A-Za-z_][\w]*)", re.MULTILINE)
 _TAGGED_FIELD = re.compile(r"""([\w$]+|"[^"\n]+")\s*:[^:\n]*@tag\((\w+)""")
+_COMMENT = re.compile(r"(^|\s)//.*$", re.MULTILINE)
 _POSITION = re.compile(r"^\s+(\S+\.cue):(\d+):(\d+)")
 _INLINE_POSITION = re.compile(r"^(\S+\.cue):(\d+):(\d+): (.*)$")
 _PATH_PREFIX = re.compile(r"^([\w$#\"-]+(?:\.[\w$#\"-]+)*): (.*)$")
@@ -53,7 +54,7 @@ def declared_tags(spec_file: Path) -> dict[str, str]:
     """Tag name -> the field it is injected into, for the tags the spec declares with @tag(...)."""
     tags = {}
     for source in cue_sources(spec_file):
-        for field, tag in _TAGGED_FIELD.findall(source.read_text()):
+        for field, tag in _TAGGED_FIELD.findall(_COMMENT.sub("", source.read_text())):
             tags[tag] = field.strip('"')
     return tags
 

@@ -84,9 +84,8 @@ def type_defaults(data: dict, env_type: str) -> dict:
 def environment_data(data: dict, env: EnvInfo) -> dict:
     """The spec ENV deploys: type defaults <- base <- type overrides <- environment overrides."""
     merged = {k: v for k, v in data.items() if k not in ("environments", "envTypes")}
-    type_overrides = _overrides(data.get("envTypes"), env.type, aliases=True)
-    env_overrides = _overrides(data.get("environments"), env.name)
-    merged = deep_merge(deep_merge(merged, type_overrides), env_overrides)
+    for _, overrides in _override_layers(data, env):
+        merged = deep_merge(merged, overrides)
     merged = deep_merge(type_defaults(merged, env.type), merged)
     if env.type in NO_CRON_TYPES:
         merged.pop("cron", None)
@@ -94,11 +93,47 @@ def environment_data(data: dict, env: EnvInfo) -> dict:
     return merged
 
 
-def _overrides(block: Any, key: str, aliases: bool = False) -> dict:
-    if not isinstance(block, dict):
-        return {}
-    for name, body in block.items():
-        if (canonical_env_type(name) if aliases else name) == key and isinstance(body, dict):
-            overrides = body.get("overrides", {})
-            return overrides if isinstance(overrides, dict) else {}
-    return {}
+def written_at(data: dict, env: EnvInfo, path: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """Where the value at `path` of ENV's spec is written: in the environment's declaration or
+    overrides, its type's overrides, or the base spec; the latest layer that holds most of the path."""
+    layers = [((), data), *_override_layers(data, env)]
+    declaration = _body(data.get("environments"), env.name)
+    if "provider" in declaration:
+        layers.append((("environments", env.name), {"provider": declaration["provider"]}))
+    depths = [_depth(values, path) for _, values in layers]
+    deepest = max(depths)
+    if deepest == 0:
+        return path
+    where = max(i for i, depth in enumerate(depths) if depth == deepest)
+    return (*layers[where][0], *path)
+
+
+def _override_layers(data: dict, env: EnvInfo) -> list[tuple[tuple[str, ...], dict]]:
+    """(where it is written, overrides) of ENV's type, then of ENV itself."""
+    layers = []
+    type_names = data.get("envTypes")
+    for name in type_names if isinstance(type_names, dict) else ():
+        if canonical_env_type(name) == env.type:
+            layers.append((("envTypes", name, "overrides"), _body(type_names, name).get("overrides")))
+    layers.append((("environments", env.name, "overrides"),
+                   _body(data.get("environments"), env.name).get("overrides")))
+    return [(where, overrides) for where, overrides in layers if isinstance(overrides, dict)]
+
+
+def _body(block: Any, key: str) -> dict:
+    body = block.get(key) if isinstance(block, dict) else None
+    return body if isinstance(body, dict) else {}
+
+
+def _depth(values: Any, path: tuple[str | int, ...]) -> int:
+    """How many leading parts of `path` lead somewhere in `values`."""
+    depth = 0
+    for part in path:
+        if isinstance(values, dict) and part in values:
+            values = values[part]
+        elif isinstance(values, list) and isinstance(part, int) and part < len(values):
+            values = values[part]
+        else:
+            break
+        depth += 1
+    return depth

@@ -1,18 +1,21 @@
 """Finding, evaluating and resolving a spec: the entry points every command uses."""
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from difflib import get_close_matches
 from pathlib import Path
 
 from deployer.errors import Problem, SpecInvalid, UsageError, display_path, quoted
 from deployer.spec import rules
-from deployer.spec.cue import export_cue
+from deployer.spec.cue import declared_tags, export_cue
 from deployer.spec.environments import (
     EnvInfo,
     declared_environments,
     environment_data,
     environment_info,
+    written_at,
 )
 from deployer.spec.model import Infra
 from deployer.spec.naming import provider_name
@@ -51,13 +54,33 @@ class Spec:
 
     def data(self, env: EnvInfo = DISCOVERY) -> object:
         """The raw spec data as ENV sees it."""
-        key = (env.name, env.type) if self.is_cue else None
+        key = self._evaluation_key(env)
         if key not in self._evaluations:
             if self.is_cue:
-                self._evaluations[key] = export_cue(self.file, {"env": env.name, "envType": env.type})
+                self._evaluations[key] = export_cue(self.file, dict(key))
             else:
                 self._evaluations[key], self._yaml_lines = load_yaml(self.file)
         return self._evaluations[key]
+
+    def evaluate(self, envs: list[EnvInfo]) -> None:
+        """Evaluate several environments at once: each CUE evaluation is a process of its own."""
+        pending = {self._evaluation_key(env): env for env in envs}.keys() - self._evaluations.keys()
+        if len(pending) > 1:
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                for key, data in zip(pending, pool.map(lambda k: export_cue(self.file, dict(k)), pending)):
+                    self._evaluations[key] = data
+
+    def _evaluation_key(self, env: EnvInfo) -> tuple | None:
+        """The tag values CUE evaluates ENV with: only the tags the spec declares, so that a spec
+        that does not branch on `env` or `envType` is evaluated once for all environments."""
+        if not self.is_cue:
+            return None
+        return tuple((tag, value) for tag, value in (("env", env.name), ("envType", env.type))
+                     if tag in self._declared_tags)
+
+    @cached_property
+    def _declared_tags(self) -> dict[str, str]:
+        return declared_tags(self.file)
 
     def environments(self) -> dict[str, EnvInfo]:
         data = self.data()
@@ -144,10 +167,18 @@ def validate(spec: Spec, env_name: str | None = None) -> list[Problem]:
     base_data = spec.data()
     _, findings = model_findings(base_data)
     problems = [spec.problem(path, message) for path, message in findings]
-    names = [env_name] if env_name else list(spec.environments())
-    for name in names:
-        problems += _resolve(spec, spec.environment(name))[1]
+    envs = [spec.environment(env_name)] if env_name else [*spec.environments().values(), *_implicit_preview(spec)]
+    spec.evaluate(envs)
+    for env in envs:
+        problems += _resolve(spec, env)[1]
     return sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.path, p.message))
+
+
+def _implicit_preview(spec: Spec) -> list[EnvInfo]:
+    """A `pr-<number>` stand-in, so that preview overrides are checked where no preview is declared."""
+    if any(env.type == "preview" for env in spec.environments().values()):
+        return []
+    return [spec.environment("pr-1")]
 
 
 def _resolve(spec: Spec, info: EnvInfo) -> tuple[ResolvedEnv | None, list[Problem]]:
@@ -157,7 +188,7 @@ def _resolve(spec: Spec, info: EnvInfo) -> tuple[ResolvedEnv | None, list[Proble
     model, findings = model_findings(environment_data(data, info))
     if model is not None:
         findings = rules.check(model, info.provider)
-    problems = [spec.problem(path, message) for path, message in findings]
+    problems = [spec.problem(written_at(data, info, path), message) for path, message in findings]
     if problems or model is None:
         return None, problems
     return ResolvedEnv(info, model, spec.file), []
