@@ -25,7 +25,8 @@ Duration = Annotated[
     timedelta,
     BeforeValidator(lambda v: v if isinstance(v, timedelta) else parse_duration(v)),
     PlainSerializer(format_duration, return_type=str),
-    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN, "examples": ["30s", "10m", "7d"]}),
+    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN, "examples": ["30s", "10m", "7d"],
+                    "description": "a duration: a number and a unit (ms, s, m, h, d), e.g. 30s, 10m, 1h30m, 7d"}),
 ]
 KebabName = Annotated[str, Field(pattern=KEBAB)]
 SecretName = Annotated[str, Field(pattern=IDENTIFIER)]
@@ -39,7 +40,8 @@ def canonical_env_type(value: Any) -> Any:
     return ENV_TYPE_ALIASES.get(value, value) if isinstance(value, str) else value
 
 
-EnvTypeName = Annotated[EnvType, BeforeValidator(canonical_env_type)]
+EnvTypeName = Annotated[EnvType, BeforeValidator(
+    canonical_env_type, json_schema_input_type=Literal[EnvType, "prod", "dev", "pr"])]
 Provider = Literal["aws", "gcp"]
 
 
@@ -53,21 +55,27 @@ class Model(BaseModel):
 
 
 class AwsNetwork(Model):
-    vpc_id: str | None = None
-    subnet_ids: list[str] = []
-    security_group_ids: list[str] = []
+    """The VPC that AWS caches are placed in (default: the default VPC)."""
+
+    vpc_id: str | None = Field(None, description="VPC of the caches' subnet group")
+    subnet_ids: list[str] = Field([], description="subnets of the caches' subnet group")
+    security_group_ids: list[str] = Field([], description="security groups attached to the caches")
 
 
 class AwsSettings(Model):
-    region: str | None = None
-    tags: dict[str, str] = {}
-    network: AwsNetwork | None = None
+    """AWS settings, used by every environment that targets AWS."""
+
+    region: str | None = Field(None, description="AWS region, e.g. eu-west-1 (required when an env targets AWS)")
+    tags: dict[str, str] = Field({}, description="tags added to every AWS resource")
+    network: AwsNetwork | None = Field(None, description="where caches are placed")
 
 
 class GcpSettings(Model):
-    project: str | None = None
-    region: str | None = None
-    labels: dict[str, str] = {}
+    """GCP settings, used by every environment that targets GCP."""
+
+    project: str | None = Field(None, description="GCP project ID (required when an environment targets GCP)")
+    region: str | None = Field(None, description="GCP region, e.g. europe-west1 (required when an env targets GCP)")
+    labels: dict[str, str] = Field({}, description="labels added to every GCP resource")
     network: str | None = Field(None, description="VPC network for Memorystore (default: `default`)")
 
 
@@ -82,108 +90,144 @@ ValueType = Literal["string", "int", "float", "bool", "struct", "set", "list"]
 
 
 class DailyAt(Model):
-    daily_at: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+    """An expiry at a time of day."""
+
+    daily_at: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="expire at this time, HH:MM UTC")]
 
 
 Expiry = Literal["never", "keep-ttl"] | DailyAt | Duration
 
 
 class Keyspace(Model):
-    key: BasicKeyType | dict[str, BasicKeyType]
-    value: ValueType
-    key_pattern: str
-    default_expiry: Expiry = "never"
+    """A typed family of keys in a cache, shared with the services through the outputs."""
+
+    key: BasicKeyType | dict[str, BasicKeyType] = Field(
+        description="a basic key type, or a struct key: field name -> basic type")
+    value: ValueType = Field(description="type of the values")
+    key_pattern: str = Field(description="how keys are written: one `:key` for a basic key, each `:Field` once "
+                             "for a struct key, e.g. `requests/:UserID/:Route`")
+    default_expiry: Expiry = Field("never", description="a duration, `never`, `keep-ttl` or `{dailyAt: \"HH:MM\"}`")
 
 
 class AwsCache(Model):
-    node_type: str | None = None
-    replicas: int | None = Field(None, ge=0, le=5)
-    engine_version: str = "7.1"
-    snapshot_retention_days: int | None = Field(None, ge=0, le=35)
+    """ElastiCache sizing; unset values come from the environment type."""
+
+    node_type: str | None = Field(None, description="ElastiCache node type, e.g. cache.t4g.micro")
+    replicas: int | None = Field(None, ge=0, le=5, description="read replicas; 1 or more enables automatic failover "
+                                "and multi-AZ")
+    engine_version: str = Field("7.1", description="Redis engine version")
+    snapshot_retention_days: int | None = Field(None, ge=0, le=35, description="days of daily snapshots kept")
 
 
 class GcpCache(Model):
-    memory_size_gb: int | None = Field(None, ge=1, le=300)
-    tier: Literal["BASIC", "STANDARD_HA"] | None = None
-    redis_version: str = "REDIS_7_2"
+    """Memorystore sizing; unset values come from the environment type."""
+
+    memory_size_gb: int | None = Field(None, ge=1, le=300, description="memory of the instance, in GB")
+    tier: Literal["BASIC", "STANDARD_HA"] | None = Field(None, description="STANDARD_HA adds a replica and failover")
+    redis_version: str = Field("REDIS_7_2", description="Memorystore Redis version")
 
 
 class Cache(Model):
-    eviction_policy: EvictionPolicy = "allkeys-lru"
-    keyspaces: dict[KebabName, Keyspace] = {}
-    aws: AwsCache = AwsCache()
-    gcp: GcpCache = GcpCache()
+    """A Redis cluster (ElastiCache on AWS, Memorystore on GCP)."""
+
+    eviction_policy: EvictionPolicy = Field("allkeys-lru", description="what Redis evicts when memory is full")
+    keyspaces: dict[KebabName, Keyspace] = Field({}, description="keyspaces by name")
+    aws: AwsCache = Field(AwsCache(), description="sizing on AWS")
+    gcp: GcpCache = Field(GcpCache(), description="sizing on GCP")
 
 
 # --- buckets -------------------------------------------------------------------------------------
 
 
 class Cors(Model):
-    origins: list[str]
-    methods: list[Literal["GET", "PUT", "POST", "DELETE", "HEAD"]]
-    headers: list[str] = []
-    max_age_seconds: int = Field(3600, ge=0)
+    """A CORS rule of a bucket."""
+
+    origins: list[str] = Field(description="allowed origins, e.g. https://app.example.com")
+    methods: list[Literal["GET", "PUT", "POST", "DELETE", "HEAD"]] = Field(description="allowed HTTP methods")
+    headers: list[str] = Field([], description="allowed request headers (`*` for any)")
+    max_age_seconds: int = Field(3600, ge=0, description="how long browsers may cache the preflight response")
 
 
 class LifecycleRule(Model):
-    prefix: str | None = None
-    expire_after_days: int | None = Field(None, ge=1)
-    transition_after_days: int | None = Field(None, ge=0)
-    storage_class: Literal["infrequent", "archive"] | None = None
-    noncurrent_expire_after_days: int | None = Field(None, ge=1)
+    """A lifecycle rule of a bucket: expire or move objects after some days."""
+
+    prefix: str | None = Field(None, description="only objects whose key starts with this")
+    expire_after_days: int | None = Field(None, ge=1, description="delete objects this many days after creation")
+    transition_after_days: int | None = Field(None, ge=0, description="move objects to `storageClass` after N days")
+    storage_class: Literal["infrequent", "archive"] | None = Field(None, description="target class of a transition")
+    noncurrent_expire_after_days: int | None = Field(None, ge=1, description="delete old versions after this many days "
+                                                     "(versioned buckets only)")
 
 
 class Bucket(Model):
-    versioned: bool = False
-    public: bool = False
-    cors: list[Cors] = []
-    lifecycle: list[LifecycleRule] = []
+    """Object storage: private and encrypted at rest unless `public`."""
+
+    versioned: bool = Field(False, description="keep every version of an object")
+    public: bool = Field(False, description="serve the objects publicly through the provider's CDN")
+    cors: list[Cors] = Field([], description="CORS rules")
+    lifecycle: list[LifecycleRule] = Field([], description="lifecycle rules")
 
 
 # --- topics --------------------------------------------------------------------------------------
 
 
 class RetryPolicy(Model):
-    min_backoff: Duration = timedelta(seconds=10)
-    max_backoff: Duration = timedelta(minutes=10)
-    max_retries: int = Field(100, ge=1)
+    """How failed deliveries are retried before the message goes to the dead letters."""
+
+    min_backoff: Duration = Field(timedelta(seconds=10), description="wait before the first retry")
+    max_backoff: Duration = Field(timedelta(minutes=10), description="longest wait between retries")
+    max_retries: int = Field(100, ge=1, description="failed deliveries before the dead-letter destination")
 
 
 class Subscription(Model):
-    service: str
-    endpoint: Annotated[str, Field(pattern=r"^/")] | None = None
-    ack_deadline: Duration = timedelta(seconds=30)
-    message_retention: Duration = timedelta(days=7)
-    max_concurrency: int | None = Field(None, ge=1)
-    retry_policy: RetryPolicy = RetryPolicy()
+    """A consumer of a topic, with its own dead-letter destination."""
+
+    service: str = Field(description="the consuming service")
+    endpoint: Annotated[str, Field(pattern=r"^/")] | None = Field(
+        None, description="push to this path of the service's URL; absent: the service pulls")
+    ack_deadline: Duration = Field(timedelta(seconds=30), description="time to acknowledge a message")
+    message_retention: Duration = Field(timedelta(days=7), description="how long undelivered messages are kept")
+    max_concurrency: int | None = Field(None, ge=1, description="most messages in flight at once")
+    retry_policy: RetryPolicy = Field(RetryPolicy(), description="retries before dead-lettering")
 
 
 class Topic(Model):
-    delivery_guarantee: Literal["at-least-once", "exactly-once"] = "at-least-once"
-    ordering_attribute: str | None = None
-    subscriptions: dict[KebabName, Subscription] = {}
+    """A pub/sub topic (SNS on AWS, Pub/Sub on GCP) and its subscriptions."""
+
+    delivery_guarantee: Literal["at-least-once", "exactly-once"] = Field(
+        "at-least-once", description="exactly-once is FIFO on AWS, exactly-once delivery on GCP")
+    ordering_attribute: str | None = Field(None, description="messages with one value of this attribute are "
+                                           "delivered in order")
+    subscriptions: dict[KebabName, Subscription] = Field({}, description="subscriptions by name")
 
 
 # --- cron ----------------------------------------------------------------------------------------
 
 
 class ServiceEndpoint(Model):
-    service: str
-    path: Annotated[str, Field(pattern=r"^/")]
+    """A path of a service's URL."""
+
+    service: str = Field(description="a service with a `url`")
+    path: Annotated[str, Field(pattern=r"^/", description="path below the service's URL")]
 
 
 class CronJob(Model):
-    title: str | None = None
-    every: Duration | None = None
-    schedule: str | None = None
-    endpoint: ServiceEndpoint | Annotated[str, Field(pattern=r"^https://")]
+    """A periodic empty POST to an endpoint; give exactly one of `every` and `schedule`."""
+
+    title: str | None = Field(None, description="what the job does")
+    every: Duration | None = Field(None, description="interval that divides 24h evenly, 1m to 24h")
+    schedule: str | None = Field(None, description="5-field cron expression, in UTC, e.g. `0 4 * * *`")
+    endpoint: ServiceEndpoint | Annotated[str, Field(pattern=r"^https://")] = Field(
+        description="`{service, path}` or a full https URL; must be idempotent")
 
 
 # --- secrets and services ------------------------------------------------------------------------
 
 
 class Secret(Model):
-    description: str | None = None
+    """A declared secret; its values are set with `deployer secret set`, never in the spec."""
+
+    description: str | None = Field(None, description="what the secret is for")
 
 
 BucketPermission = Literal["download", "upload", "list", "remove", "attrs", "public-url"]
@@ -191,13 +235,17 @@ TopicPermission = Literal["publish"]
 
 
 class Uses(Model):
-    buckets: dict[str, list[BucketPermission]] = {}
-    topics: dict[str, list[TopicPermission]] = {}
-    caches: list[str] = []
-    secrets: list[str] = []
+    """What a service may use; its identity gets exactly these permissions."""
+
+    buckets: dict[str, list[BucketPermission]] = Field({}, description="bucket name -> permissions")
+    topics: dict[str, list[TopicPermission]] = Field({}, description="topic name -> permissions")
+    caches: list[str] = Field([], description="caches the service connects to")
+    secrets: list[str] = Field([], description="secrets the service reads")
 
 
 class AwsService(Model):
+    """AWS settings of a service's IAM role."""
+
     trust: list[str] = Field(
         ["ecs-tasks.amazonaws.com", "lambda.amazonaws.com"],
         description="service principals that may assume the service's role",
@@ -205,22 +253,31 @@ class AwsService(Model):
 
 
 class Service(Model):
-    url: Annotated[str, Field(pattern=r"^https?://")] | None = None
-    uses: Uses = Uses()
-    aws: AwsService = AwsService()
+    """A consumer of the resources, with its own identity (IAM role, service account)."""
+
+    url: Annotated[str, Field(pattern=r"^https?://")] | None = Field(
+        None, description="base URL for cron and push endpoints")
+    uses: Uses = Field(Uses(), description="resources the service may use, and how")
+    aws: AwsService = Field(AwsService(), description="AWS settings of its role")
 
 
 # --- environments --------------------------------------------------------------------------------
 
 
 class Environment(Model):
-    type: EnvTypeName
-    provider: Provider | None = None
-    overrides: dict[str, Any] = {}
+    """A deployable environment (one Pulumi stack, APP-ENV)."""
+
+    type: EnvTypeName = Field(description="production (prod), development (dev), preview (pr) or local")
+    provider: Provider | None = Field(None, description="cloud of this environment (default: the top-level "
+                                      "`provider`)")
+    overrides: dict[str, Any] = Field({}, description="changes to the base spec for this environment (deep-merged)")
 
 
 class EnvTypeOverrides(Model):
-    overrides: dict[str, Any] = {}
+    """Overrides for every environment of a type."""
+
+    overrides: dict[str, Any] = Field({}, description="changes to the base spec for environments of this type "
+                                                       "(deep-merged)")
 
 
 def _secrets_as_map(value: Any) -> Any:
@@ -232,22 +289,33 @@ def _secrets_as_map(value: Any) -> Any:
 
 
 class Infra(Model):
-    app: Annotated[str, Field(pattern=APP_NAME)]
-    provider: Provider = "aws"
-    aws: AwsSettings = AwsSettings()
-    gcp: GcpSettings = GcpSettings()
-    state: str | None = None
+    """The infrastructure of one application, for all its environments."""
+
+    app: Annotated[str, Field(pattern=APP_NAME, description="application name; prefixes every physical name "
+                                                            "and names the Pulumi project")]
+    provider: Provider = Field("aws", description="default cloud; an environment may override it")
+    aws: AwsSettings = Field(AwsSettings(), description="AWS settings")
+    gcp: GcpSettings = Field(GcpSettings(), description="GCP settings")
+    state: str | None = Field(None, description="Pulumi backend URL (file://, s3://, gs://, Pulumi Cloud); "
+                                    "default: a local file backend under .deployer/state")
     secrets_provider: Annotated[str, Field(pattern=r"^(passphrase|awskms://.+|gcpkms://.+)$")] | None = Field(
         None, description="Pulumi secrets provider of the stacks: passphrase (default), awskms://… or gcpkms://…")
-    caches: dict[KebabName, Cache] = {}
-    buckets: dict[KebabName, Bucket] = {}
-    topics: dict[KebabName, Topic] = {}
-    cron: dict[KebabName, CronJob] = {}
-    secrets: Annotated[dict[SecretName, Secret], BeforeValidator(_secrets_as_map)] = {}
-    secret_store: Literal["file", "aws", "gcp"] = "file"
-    services: dict[KebabName, Service] = {}
-    environments: dict[KebabName, Environment] | None = None
-    env_types: dict[EnvTypeName, EnvTypeOverrides] = {}
+    caches: dict[KebabName, Cache] = Field({}, description="Redis clusters by name")
+    buckets: dict[KebabName, Bucket] = Field({}, description="object storage buckets by name")
+    topics: dict[KebabName, Topic] = Field({}, description="pub/sub topics by name")
+    cron: dict[KebabName, CronJob] = Field({}, description="cron jobs by ID (not deployed to local and preview)")
+    secrets: Annotated[
+        dict[SecretName, Secret],
+        BeforeValidator(_secrets_as_map, json_schema_input_type=dict[SecretName, Secret] | list[SecretName]),
+    ] = Field({}, description="declared secret names (a map name -> {description}, or a list of names)")
+    secret_store: Literal["file", "aws", "gcp"] = Field(
+        "file", description="where secret values are kept: infra.secrets.yaml (age-encrypted), or a cloud "
+                            "secret manager")
+    services: dict[KebabName, Service] = Field({}, description="the consumers of the resources, by name")
+    environments: dict[KebabName, Environment] | None = Field(
+        None, description="deployable environments (default: prod, dev and local); pr-<number> is an "
+                          "implicit preview")
+    env_types: dict[EnvTypeName, EnvTypeOverrides] = Field({}, description="overrides per environment type")
 
     @field_validator("env_types", mode="before")
     @classmethod
