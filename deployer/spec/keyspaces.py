@@ -28,6 +28,8 @@ def pattern_problems(keyspace: Keyspace) -> list[str]:
             problems.append(f"a basic key's pattern takes only :key, not {', '.join(':' + p for p in others)}")
         return problems
     fields = keyspace.key
+    if not fields:
+        problems.append("a struct key needs at least one field")
     for field in fields:
         if params.count(field) != 1:
             problems.append(f"struct field {field} must appear exactly once in the pattern "

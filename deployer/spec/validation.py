@@ -1,5 +1,6 @@
 """Checking raw spec data against the model, as findings a user can act on."""
 
+import re
 import types
 import typing
 from difflib import get_close_matches
@@ -72,7 +73,11 @@ def _message(error: dict, path: SpecPath) -> str:
     if kind == "missing":
         return "required field is missing"
     if kind == "literal_error":
-        return f"{quoted(given)} is not allowed; expected {ctx.get('expected')}"
+        expected = ctx.get("expected", "")
+        hint = get_close_matches(str(given), re.findall(r"'([^']*)'", expected), n=1, cutoff=0.6)
+        if hint:
+            return f"{quoted(given)} is not allowed; did you mean {quoted(hint[0])}?"
+        return f"{quoted(given)} is not allowed; expected {expected}"
     if kind == "string_pattern_mismatch":
         return f"{quoted(given)} does not match {ctx.get('pattern')}"
     if kind == "value_error":
