@@ -111,6 +111,77 @@ def envs(ctx: Context, fmt: str) -> None:
     ctx.output.info("pr-<number> environments are previews of pull requests")
 
 
+@cli.group()
+def secret() -> None:
+    """Set, list and remove secret values (kept in the spec's secret store, never shown)."""
+
+
+def secret_target_options(command):
+    command = click.option("--type", "types", metavar="T[,T…]",
+                           help="environment types: production|prod, development|dev, preview|pr, local")(command)
+    return env_option(required=False)(command)
+
+
+@secret.command("set")
+@secret_target_options
+@click.argument("name")
+@pass_context
+def secret_set(ctx: Context, types: str | None, env: str | None, name: str) -> None:
+    """Store the value of NAME, read from standard input or a hidden prompt (never an argument).
+
+    Example: deployer secret set --type prod,dev StripeAPIKey < key.txt
+    """
+    from deployer.secrets.commands import set_value
+
+    set_value(ctx.spec, name, types, env, ctx.output)
+
+
+@secret.command("list")
+@env_option(required=False)
+@format_option("table", "json")
+@pass_context
+def secret_list(ctx: Context, env: str | None, fmt: str) -> None:
+    """Which secrets have values where, and which value ENV gets (never the values).
+
+    Example: deployer secret list --env prod
+    """
+    from deployer.secrets.commands import list_values
+
+    list_values(ctx.spec, env, fmt, ctx.output)
+
+
+@secret.command("unset")
+@secret_target_options
+@click.argument("name")
+@pass_context
+def secret_unset(ctx: Context, types: str | None, env: str | None, name: str) -> None:
+    """Remove the values of NAME for the types or the environment given.
+
+    Example: deployer secret unset --env pr-42 StripeAPIKey
+    """
+    from deployer.secrets.commands import unset_value
+
+    unset_value(ctx.spec, name, types, env, ctx.output)
+
+
+@secret.group("recipients")
+def secret_recipients() -> None:
+    """Who can read the values of the file store (age public keys)."""
+
+
+@secret_recipients.command("add")
+@click.argument("key")
+@pass_context
+def secret_recipients_add(ctx: Context, key: str) -> None:
+    """Add an age public key and re-encrypt every value for it (needs your own key).
+
+    Example: deployer secret recipients add age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
+    """
+    from deployer.secrets.commands import add_recipient
+
+    add_recipient(ctx.spec, key, ctx.output)
+
+
 def resolve_app(spec: Spec) -> str:
     data = spec.data()
     return str(data.get("app", "?")) if isinstance(data, dict) else "?"

@@ -1,0 +1,151 @@
+"""`infra.secrets.yaml`: the values beside the spec, each encrypted with age to the listed recipients.
+
+Meant to be committed, like a SOPS file: names and scopes are readable, values are not. Each entry is
+encrypted on its own and rewritten only when it changes, so a diff shows which values changed. The
+plaintext of an entry names its secret and scope, so an entry moved to another place by hand is refused.
+"""
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyrage
+import yaml
+
+from deployer.errors import DeployerError, PreconditionMissing, display_path
+from deployer.secrets.atomic import atomic_write
+from deployer.secrets.keys import create_identity, load_identity, parse_recipient, require_identity
+from deployer.secrets.scopes import Scope
+from deployer.secrets.store import Notify, SecretStore
+
+HEADER = """\
+# Secret values for the spec beside this file, encrypted with age (https://age-encryption.org)
+# to every recipient below. Commit it. Change it only with `deployer secret set/unset` and
+# `deployer secret recipients add`; hand edits of an entry make it unreadable.
+"""
+KINDS = {"type": "types", "env": "envs"}
+
+
+class FileStore(SecretStore):
+    FILE_NAME = "infra.secrets.yaml"
+
+    def __init__(self, path: Path, notify: Notify = lambda _: None):
+        self.path = path
+        self.notify = notify
+        self.label = display_path(path)
+
+    # --- the interface ---------------------------------------------------------------------------
+
+    def locations(self) -> dict[str, set[Scope]]:
+        return {name: set(entries) for name, entries in self._load()[1].items() if entries}
+
+    def read(self, name: str, scope: Scope) -> str | None:
+        ciphertext = self._load()[1].get(name, {}).get(scope)
+        return None if ciphertext is None else self._decrypt(name, scope, ciphertext, require_identity())
+
+    def write(self, name: str, scopes: Sequence[Scope], value: str) -> None:
+        recipients, entries = self._load()
+        recipients = self._with_own_key(recipients, had_values=bool(entries))
+        targets = [parse_recipient(r) for r in recipients]
+        for scope in scopes:
+            entries.setdefault(name, {})[scope] = _encrypt(name, scope, value, targets)
+        self._save(recipients, entries)
+
+    def remove(self, name: str, scopes: Sequence[Scope]) -> list[Scope]:
+        recipients, entries = self._load()
+        removed = [scope for scope in scopes if entries.get(name, {}).pop(scope, None) is not None]
+        if removed:
+            self._save(recipients, entries)
+        return removed
+
+    # --- recipients ------------------------------------------------------------------------------
+
+    def recipients(self) -> list[str]:
+        return self._load()[0]
+
+    def add_recipient(self, key: str) -> int:
+        """Make KEY a recipient and re-encrypt every value for all recipients; how many values."""
+        public = str(parse_recipient(key))
+        recipients, entries = self._load()
+        identity = require_identity()
+        values = {(name, scope): self._decrypt(name, scope, ciphertext, identity)
+                  for name, by_scope in entries.items() for scope, ciphertext in by_scope.items()}
+        if public not in recipients:
+            recipients.append(public)
+        targets = [parse_recipient(r) for r in recipients]
+        for (name, scope), value in values.items():
+            entries[name][scope] = _encrypt(name, scope, value, targets)
+        self._save(recipients, entries)
+        return len(values)
+
+    # --- the file --------------------------------------------------------------------------------
+
+    def _with_own_key(self, recipients: list[str], had_values: bool) -> list[str]:
+        """The recipients including the user's own key, created on their first `set`."""
+        identity = load_identity()
+        if identity is None:
+            identity, key_path = create_identity()
+            self.notify(f"created your age key in {display_path(key_path)} (keep it: without it you "
+                        "cannot read the values)")
+        public = str(identity.to_public())
+        if public in recipients:
+            return recipients
+        self.notify(f"added your public key {public} to the recipients of {self.label}")
+        if had_values:
+            self.notify("you cannot read the values set before; ask a member who can to run "
+                        f"`deployer secret recipients add {public}`")
+        return [*recipients, public]
+
+    def _load(self) -> tuple[list[str], dict[str, dict[Scope, str]]]:
+        if not self.path.exists():
+            return [], {}
+        try:
+            document = yaml.safe_load(self.path.read_text()) or {}
+        except yaml.YAMLError as err:
+            raise self._corrupt(f"invalid YAML ({getattr(err, 'problem', None) or 'unreadable'})") from None
+        if not isinstance(document, dict) or not isinstance(document.get("recipients", []), list):
+            raise self._corrupt("expected `recipients:` (a list) and `secrets:` (a mapping)")
+        entries: dict[str, dict[Scope, str]] = {}
+        try:
+            for name, by_kind in (document.get("secrets") or {}).items():
+                entries[name] = {}
+                for kind, plural in KINDS.items():
+                    for scope_name, ciphertext in ((by_kind or {}).get(plural) or {}).items():
+                        entries[name][Scope(kind, str(scope_name))] = str(ciphertext)
+        except (AttributeError, TypeError):
+            raise self._corrupt("`secrets:` maps each name to `types:` and `envs:`, each a mapping") from None
+        return [str(r) for r in document.get("recipients") or []], entries
+
+    def _save(self, recipients: list[str], entries: dict[str, dict[Scope, str]]) -> None:
+        secrets = {}
+        for name in sorted(entries):
+            by_kind = {plural: {s.name: entries[name][s] for s in sorted(entries[name]) if s.kind == kind}
+                       for kind, plural in KINDS.items()}
+            if by_kind := {plural: values for plural, values in by_kind.items() if values}:
+                secrets[name] = by_kind
+        body = yaml.safe_dump({"recipients": recipients, "secrets": secrets}, sort_keys=False, width=1 << 16)
+        atomic_write(self.path, (HEADER + body).encode())
+
+    def _decrypt(self, name: str, scope: Scope, ciphertext: str, identity) -> str:
+        try:
+            plaintext = pyrage.decrypt(base64.b64decode(ciphertext, validate=True), [identity])
+        except pyrage.DecryptError:
+            raise PreconditionMissing(
+                f"your key cannot decrypt {name} ({scope}) in {self.label}: ask a member who can to run "
+                f"`deployer secret recipients add {identity.to_public()}`") from None
+        except binascii.Error:
+            raise self._corrupt(f"the entry of {name} ({scope}) is not base64 ciphertext") from None
+        entry = json.loads(plaintext)
+        if (entry.get("secret"), entry.get("scope")) != (name, str(scope)):
+            raise self._corrupt(f"the entry of {name} ({scope}) was encrypted for another secret or scope")
+        return entry["value"]
+
+    def _corrupt(self, reason: str) -> DeployerError:
+        return DeployerError(f"{self.label}: not a readable deployer secret store: {reason}")
+
+
+def _encrypt(name: str, scope: Scope, value: str, recipients: list) -> str:
+    plaintext = json.dumps({"secret": name, "scope": str(scope), "value": value}).encode()
+    return base64.b64encode(pyrage.encrypt(plaintext, recipients)).decode()

@@ -1,0 +1,47 @@
+"""The one small interface every secret store has, and the store a spec chooses (`secretStore`)."""
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from deployer.secrets.scopes import Scope
+from deployer.spec.model import Infra
+
+Notify = Callable[[str], None]
+
+
+class SecretStore(ABC):
+    """Values by secret name and scope. Reading which values exist never needs to decrypt them."""
+
+    label: str  # where the values are kept, as messages name it
+
+    @abstractmethod
+    def locations(self) -> dict[str, set[Scope]]:
+        """Every secret name that has a value, with the scopes it has one for."""
+
+    @abstractmethod
+    def read(self, name: str, scope: Scope) -> str | None:
+        """The value of NAME for SCOPE, or None."""
+
+    @abstractmethod
+    def write(self, name: str, scopes: Sequence[Scope], value: str) -> None:
+        """Set NAME to VALUE for each scope; a failure leaves the previous values readable."""
+
+    @abstractmethod
+    def remove(self, name: str, scopes: Sequence[Scope]) -> list[Scope]:
+        """Remove the values of NAME for SCOPES; the scopes that had one."""
+
+
+def open_store(spec_file: Path, settings: Infra, notify: Notify = lambda _: None) -> SecretStore:
+    """The store SETTINGS choose for the spec in SPEC_FILE (the cloud clients load only when used)."""
+    if settings.secret_store == "aws":
+        from deployer.secrets.aws_store import AwsStore
+
+        return AwsStore(settings.app, settings.aws.region)
+    if settings.secret_store == "gcp":
+        from deployer.secrets.gcp_store import GcpStore
+
+        return GcpStore(settings.app, settings.gcp.project)
+    from deployer.secrets.file_store import FileStore
+
+    return FileStore(spec_file.parent / FileStore.FILE_NAME, notify)
