@@ -182,6 +182,202 @@ def secret_recipients_add(ctx: Context, key: str) -> None:
     add_recipient(ctx.spec, key, ctx.output)
 
 
+# --- reviewing and deploying (the engine path: deployer/engine, deployer/plan/diff.py) ------------
+
+
+@cli.command()
+@env_option()
+@click.option("--base", "base_ref", required=True, metavar="GIT_REF",
+              help="git ref whose spec is the starting point (e.g. origin/main)")
+@format_option("table", "json", "markdown")
+@pass_context
+def diff(ctx: Context, env: str, base_ref: str, fmt: str) -> None:
+    """What a change of the spec does to ENV: the plan at GIT_REF against the working tree's.
+
+    Example: deployer diff --env prod --base origin/main --format markdown
+    """
+    from deployer.engine.preflight import deployable_env
+    from deployer.plan.diff import diff_environment, markdown, rows, summary_line
+
+    deployable_env(ctx.spec, env)
+    with ctx.output.progress(f"planning {env} at {base_ref} and in the working tree"):
+        changes = diff_environment(ctx.spec, env, base_ref)
+    if fmt == "json":
+        ctx.output.json(changes.as_dict())
+    elif fmt == "markdown":
+        ctx.output.text(markdown(changes))
+    else:
+        if not changes.empty:
+            ctx.output.table(["", "resource", "field", "old", "new"], rows(changes))
+        ctx.output.info(summary_line(changes))
+
+
+def wait_option(command):
+    return click.option("--wait-for-lock", "wait_for_lock", is_flag=False, flag_value="10m", default=None,
+                        metavar="[DURATION]",
+                        help="if another update holds the stack's lock, wait for it (default 10m)")(command)
+
+
+def open_engine(ctx: Context, env: str, wait_for_lock: str | None = None, runs_program: bool = True):
+    """The preflight (exit 4 with the fix on failure), then the environment's engine."""
+    from deployer.engine.operations import Engine
+    from deployer.engine.preflight import preflight
+    from deployer.errors import UsageError
+    from deployer.spec.durations import parse_duration
+
+    try:
+        wait = parse_duration(wait_for_lock) if wait_for_lock else None
+    except ValueError as err:
+        raise UsageError(f"--wait-for-lock: {err}") from None
+    return Engine(preflight(ctx.spec, env, runs_program), ctx.output, wait)
+
+
+def confirmation(ctx: Context, yes: bool, question: str):
+    """Ask on a terminal before changing anything, unless --yes; never where no one can answer."""
+    from deployer.engine.progress import step_rows
+
+    if yes or not sys.stdin.isatty():
+        return None
+
+    def ask(steps) -> bool:
+        if steps:
+            ctx.output.table(["op", "resource", "type", "changed inputs"], step_rows(steps))
+        return click.confirm(question, default=False, err=True)
+
+    return ask
+
+
+@cli.command()
+@env_option()
+@wait_option
+@format_option("table", "json", "markdown")
+@pass_context
+def preview(ctx: Context, env: str, wait_for_lock: str | None, fmt: str) -> None:
+    """The Pulumi preview of ENV against its real state: each change with the inputs that differ.
+
+    Example: deployer preview --env prod
+    """
+    from deployer.engine.progress import step_rows, steps_markdown, steps_summary
+
+    steps = open_engine(ctx, env, wait_for_lock).preview()
+    if fmt == "json":
+        ctx.output.json({"env": env, "steps": [s.as_dict() for s in steps]})
+    elif fmt == "markdown":
+        ctx.output.text(steps_markdown(env, steps))
+    else:
+        ctx.output.table(["op", "resource", "type", "changed inputs"], step_rows(steps))
+        ctx.output.info(f"{env}: {steps_summary(steps)}")
+
+
+@cli.command()
+@env_option()
+@click.option("--yes", "-y", is_flag=True, help="deploy without asking")
+@click.option("--only", type=click.Choice(["secrets"]), help="update only the secret values (a rotation)")
+@wait_option
+@format_option("table", "json")
+@pass_context
+def up(ctx: Context, env: str, yes: bool, only: str | None, wait_for_lock: str | None, fmt: str) -> None:
+    """Deploy ENV (asks first on a terminal unless --yes). pr-<N> stacks are created on the way.
+
+    Example: deployer up --env pr-42 --yes
+    """
+    engine = open_engine(ctx, env, wait_for_lock)
+    outputs = engine.up(confirmation(ctx, yes, f"deploy these changes to {env}?"), only_secrets=only == "secrets")
+    if outputs is None:
+        raise click.Abort()
+    if fmt == "json":
+        ctx.output.json(outputs)
+    else:
+        ctx.output.info(f"deployed {env} (stack {engine.env.stack}); `deployer outputs --env {env}` shows its outputs")
+
+
+@cli.command()
+@env_option()
+@click.option("--yes", "-y", is_flag=True, help="destroy without asking")
+@click.option("--force-protected", is_flag=True,
+              help="also remove protected (production) resources; retained ones stay in the cloud")
+@wait_option
+@pass_context
+def destroy(ctx: Context, env: str, yes: bool, force_protected: bool, wait_for_lock: str | None) -> None:
+    """Remove ENV's resources; a pr-<N> environment's stack goes too.
+
+    Example: deployer destroy --env pr-42 --yes
+    """
+    engine = open_engine(ctx, env, wait_for_lock, runs_program=False)
+    if not engine.destroy(confirmation(ctx, yes, f"destroy every resource of {env}?"), force_protected):
+        raise click.Abort()
+    ctx.output.info(f"destroyed {env}")
+
+
+@cli.command()
+@env_option()
+@wait_option
+@format_option("table", "json")
+@pass_context
+def refresh(ctx: Context, env: str, wait_for_lock: str | None, fmt: str) -> None:
+    """Read ENV's real state back into its stack; shows what drifted.
+
+    Example: deployer refresh --env prod
+    """
+    from deployer.engine.progress import step_rows
+
+    steps = open_engine(ctx, env, wait_for_lock, runs_program=False).refresh()
+    if fmt == "json":
+        ctx.output.json({"env": env, "drifted": [s.as_dict() for s in steps]})
+    else:
+        ctx.output.table(["op", "resource", "type", "drifted inputs"], step_rows(steps))
+        ctx.output.info(f"{env}: {len(steps)} resources drifted")
+
+
+@cli.command()
+@env_option()
+@format_option("json", "encore")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="write the document to FILE instead of standard output")
+@pass_context
+def outputs(ctx: Context, env: str, fmt: str, out_file: str | None) -> None:
+    """What the services of ENV need to connect, from its stack's state; `--format encore` is
+    Encore's self-hosting infra.config.json (secrets as {"$env": NAME} references).
+
+    Example: deployer outputs --env prod --format encore --out infra.config.json
+    """
+    import json
+
+    from deployer.engine.operations import Engine
+    from deployer.engine.preflight import state_preflight
+    from deployer.outputs import encore_config
+
+    resolved = state_preflight(ctx.spec, env)
+    document = Engine(resolved, ctx.output).outputs()
+    if fmt == "encore":
+        document = encore_config(resolved, document)
+    if out_file:
+        Path(out_file).write_text(json.dumps(document, indent=2) + "\n")
+        ctx.output.info(f"wrote {out_file}")
+    else:
+        ctx.output.json(document)
+
+
+@cli.command()
+@env_option()
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), metavar="DIR",
+              help="folder of the Pulumi project to write (created; must be empty)")
+@pass_context
+def eject(ctx: Context, env: str, out_dir: str) -> None:
+    """Write a standalone Pulumi Python project for ENV that `pulumi up` runs without deployer.
+
+    Example: deployer eject --env prod --out ./infra-prod
+    """
+    from deployer.eject import eject_environment
+    from deployer.engine.preflight import deployable_env
+    from deployer.spec.load import resolve
+
+    deployable_env(ctx.spec, env)
+    written = eject_environment(resolve(ctx.spec, env), Path(out_dir))
+    ctx.output.info(f"wrote the Pulumi project {written}; run it with `pulumi up` there "
+                    "(see its README.md)")
+
+
 def resolve_app(spec: Spec) -> str:
     data = spec.data()
     return str(data.get("app", "?")) if isinstance(data, dict) else "?"

@@ -165,11 +165,10 @@ VERBS = {"added": "to add", "changed": "to change", "replaced": "to replace", "r
 
 
 def summary_line(diff: PlanDiff) -> str:
-    counts = diff.counts()
     if diff.empty:
-        return f"No changes to **{diff.env}** against `{diff.base}`."
-    parts = ", ".join(f"{n} {VERBS[kind]}" for kind, n in counts.items() if n)
-    return f"**{diff.env}** against `{diff.base}`: {parts}."
+        return f"{diff.env} against {diff.base}: no changes"
+    counts = ", ".join(f"{n} {VERBS[kind]}" for kind, n in diff.counts().items() if n)
+    return f"{diff.env} against {diff.base}: {counts}"
 
 
 def rows(diff: PlanDiff) -> list[list[str]]:
@@ -185,7 +184,7 @@ def rows(diff: PlanDiff) -> list[list[str]]:
 
 def markdown(diff: PlanDiff) -> str:
     """A pull-request comment: the counts first, the details folded."""
-    lines = [summary_line(diff)]
+    lines = [f"**deployer diff** {summary_line(diff)}."]
     if diff.empty:
         return lines[0] + "\n"
     lines += ["", "<details><summary>Details</summary>", "",

@@ -1,0 +1,119 @@
+"""The engine path: a provider's program run by the Pulumi Automation API against the real state.
+
+One `LocalWorkspace` per environment with the provider's program inline, project APP, stack APP-ENV,
+the backend of the spec's `state` (default: a file backend under `.deployer/state` beside the spec)
+and its secrets provider (a passphrase from PULUMI_CONFIG_PASSPHRASE, or the spec's KMS URL).
+"""
+
+import time
+from collections.abc import Callable, Mapping
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pulumi
+from pulumi import automation as auto
+
+from deployer.errors import DeploymentFailed, UsageError
+from deployer.plan.offline import SECRET
+from deployer.spec.load import ResolvedEnv
+from providers import provider_program
+
+LOCK_POLL_SECONDS = 5
+
+
+def backend_url(env: ResolvedEnv) -> str:
+    if env.spec.state:
+        return env.spec.state
+    folder = env.spec_file.resolve().parent / ".deployer" / "state"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder.as_uri()
+
+
+def provider_config(env: ResolvedEnv) -> dict[str, auto.ConfigValue]:
+    """The default provider's settings, from the spec."""
+    if env.provider == "aws":
+        return {"aws:region": auto.ConfigValue(env.spec.aws.region or "")}
+    return {"gcp:project": auto.ConfigValue(env.spec.gcp.project or ""),
+            "gcp:region": auto.ConfigValue(env.spec.gcp.region or "")}
+
+
+def open_stack(env: ResolvedEnv, secrets: Mapping[str, str] | None = None, create: bool = True) -> auto.Stack:
+    """The environment's stack (created where `create`), with the provider's program inline."""
+    program = provider_program(env.provider).program
+    values = dict(secrets or {})
+
+    def inline_program() -> None:
+        program(env, {name: pulumi.Output.secret(value) for name, value in values.items()})
+
+    options = auto.LocalWorkspaceOptions(
+        project_settings=auto.ProjectSettings(name=env.app, runtime="python",
+                                              backend=auto.ProjectBackend(backend_url(env))),
+        secrets_provider=env.spec.secrets_provider or "passphrase",
+    )
+    try:
+        if create:
+            stack = auto.create_or_select_stack(env.stack, env.app, inline_program, opts=options)
+            stack.set_all_config(provider_config(env))
+            return stack
+        return auto.select_stack(env.stack, env.app, inline_program, opts=options)
+    except auto.StackNotFoundError as err:
+        raise UsageError(f"environment {env.name} has not been deployed (no stack {env.stack} in "
+                         f"{backend_url(env)}); deploy it with `deployer up --env {env.name}`") from err
+    except auto.CommandError as err:
+        raise DeploymentFailed(f"the Pulumi engine failed to open stack {env.stack}:\n{err}") from err
+
+
+@contextmanager
+def engine_errors(env: ResolvedEnv):
+    """Engine failures as exit 3, shown whole (Pulumi masks secret values in its messages)."""
+    try:
+        yield
+    except auto.ConcurrentUpdateError as err:
+        raise DeploymentFailed(f"stack {env.stack} is locked by another update: {lock_holder(err)}\n"
+                               "wait for it, or run again with --wait-for-lock[=DURATION]") from err
+    except auto.CommandError as err:
+        raise DeploymentFailed(f"the deployment of {env.name} failed:\n{err}") from err
+
+
+def lock_holder(err: auto.CommandError) -> str:
+    """The engine's words about the lock (who holds it, since when)."""
+    text = f"{err}"
+    lines = [line.strip() for line in text.splitlines() if "lock" in line.lower()]
+    return "; ".join(dict.fromkeys(lines)) or "another update is in progress"
+
+
+def with_lock_wait(operation: Callable[[], object], wait: timedelta | None) -> object:
+    """Run `operation`; while the stack is locked and `wait` has not run out, try again."""
+    deadline = time.monotonic() + wait.total_seconds() if wait else None
+    while True:
+        try:
+            return operation()
+        except auto.ConcurrentUpdateError:
+            if deadline is None or time.monotonic() >= deadline:
+                raise
+            time.sleep(LOCK_POLL_SECONDS)
+
+
+def secret_version_urns(plan: dict) -> list[str]:
+    """The resources holding secret values (AWS and GCP both call them SecretVersion)."""
+    return [r["urn"] for r in plan["resources"] if r["type"].rsplit(":", 1)[-1] == "SecretVersion"]
+
+
+def protected_resources(stack: auto.Stack) -> list[str]:
+    """URNs the state marks protected."""
+    deployment = stack.export_stack().deployment or {}
+    return [r["urn"] for r in deployment.get("resources", []) if r.get("protect")]
+
+
+def unprotect_all(stack: auto.Stack) -> None:
+    """`pulumi state unprotect --all`, through an export and import of the state. Retained resources
+    (retainOnDelete) are still left in the cloud by the destroy that follows."""
+    exported = stack.export_stack()
+    for resource in (exported.deployment or {}).get("resources", []):
+        resource["protect"] = False
+    stack.import_stack(exported)
+
+
+def masked_outputs(outputs: auto.OutputMap) -> dict:
+    """Stack outputs as deployer shows them: secret ones replaced by "[secret]"."""
+    return {name: SECRET if value.secret else value.value for name, value in outputs.items()}
