@@ -1,0 +1,41 @@
+"""The plan of an environment: every resource `up` would manage, computed offline (CLI.md `plan`)."""
+
+from collections.abc import Mapping
+
+import pulumi
+
+from deployer.errors import UsageError, quoted
+from deployer.plan.offline import SECRET, PlaceholderMocks, run_offline
+from deployer.spec.load import ResolvedEnv
+from providers import provider_program
+from providers.shared import used_secrets
+
+
+def build_plan(env: ResolvedEnv, secrets: Mapping[str, str] | None = None) -> dict:
+    """The `plan --format json` document of ENV. Without `secrets`, every used secret is a
+    placeholder Pulumi secret (the plan shows "[secret]" either way)."""
+    if not env.info.deployable:
+        raise UsageError(f"environment {quoted(env.name)} is {env.type}: local environments are never "
+                         "deployed, so there is nothing to plan (pick another with --env)")
+    provider = provider_program(env.provider)
+    values = dict(secrets or {})
+
+    def program() -> None:
+        provider.program(env, {name: pulumi.Output.secret(values.get(name, SECRET))
+                               for name in used_secrets(env)})
+
+    mocks = PlaceholderMocks(provider.mock_state, provider.mock_call)
+    run = run_offline(program, mocks, project=env.app, stack=env.stack)
+    resources = sorted(run.resources, key=lambda r: r.urn)
+    return {
+        "app": env.app,
+        "env": env.name,
+        "envType": env.type,
+        "provider": env.provider,
+        "stack": env.stack,
+        "resources": [{"urn": r.urn, "type": r.type, "name": r.name, "inputs": r.inputs,
+                       "dependsOn": r.depends_on, "protect": r.protect, "parent": r.parent}
+                      for r in resources],
+        "outputs": run.outputs,
+    }
+

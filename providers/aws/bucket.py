@@ -1,0 +1,107 @@
+"""S3: private, encrypted buckets; `public: true` serves one through CloudFront with Origin Access Control."""
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from deployer.spec.model import Bucket
+from providers.aws.context import AwsContext, policy_document
+
+STORAGE_CLASSES = {"infrequent": "STANDARD_IA", "archive": "GLACIER"}
+CACHING_OPTIMIZED_POLICY = "658327ea-f89d-4fab-a63d-7e88639e58f6"  # AWS managed cache policy
+S3_ORIGIN = "s3"
+
+
+@dataclass(frozen=True)
+class CreatedBucket:
+    bucket: aws.s3.Bucket
+    public_url: pulumi.Output[str] | None
+
+
+def create_bucket(ctx: AwsContext, name: str, spec: Bucket) -> CreatedBucket:
+    bucket = aws.s3.Bucket(
+        name,
+        bucket=ctx.name("bucket", name),
+        force_destroy=not ctx.env.protect,
+        tags=ctx.tags(name),
+        opts=ctx.stateful(),
+    )
+    child = ctx.opts()
+    public_access = aws.s3.BucketPublicAccessBlock(
+        name, bucket=bucket.id, block_public_acls=True, block_public_policy=True,
+        ignore_public_acls=True, restrict_public_buckets=True, opts=child)
+    aws.s3.BucketOwnershipControls(
+        name, bucket=bucket.id, rule={"object_ownership": "BucketOwnerEnforced"}, opts=child)
+    aws.s3.BucketServerSideEncryptionConfiguration(
+        name, bucket=bucket.id,
+        rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}], opts=child)
+    if spec.versioned:
+        aws.s3.BucketVersioning(name, bucket=bucket.id, versioning_configuration={"status": "Enabled"},
+                                opts=child)
+    if spec.cors:
+        aws.s3.BucketCorsConfiguration(name, bucket=bucket.id, cors_rules=[
+            {"allowed_origins": c.origins, "allowed_methods": c.methods, "allowed_headers": c.headers or None,
+             "max_age_seconds": c.max_age_seconds}
+            for c in spec.cors], opts=child)
+    if spec.lifecycle:
+        aws.s3.BucketLifecycleConfiguration(name, bucket=bucket.id, rules=lifecycle_rules(spec), opts=child)
+
+    statements = [deny_insecure_transport(bucket.arn)]
+    public_url = None
+    if spec.public:
+        distribution = _distribution(ctx, name, bucket)
+        statements.append(admit_distribution(bucket.arn, distribution.arn))
+        public_url = pulumi.Output.concat("https://", distribution.domain_name)
+    aws.s3.BucketPolicy(name, bucket=bucket.id, policy=policy_document(*statements),
+                        opts=ctx.opts(depends_on=[public_access]))
+    return CreatedBucket(bucket, public_url)
+
+
+def lifecycle_rules(spec: Bucket) -> list[dict]:
+    rules = []
+    for index, rule in enumerate(spec.lifecycle):
+        body: dict = {"id": f"rule-{index + 1}", "status": "Enabled", "filter": {"prefix": rule.prefix or ""}}
+        if rule.expire_after_days is not None:
+            body["expiration"] = {"days": rule.expire_after_days}
+        if rule.transition_after_days is not None:
+            body["transitions"] = [{"days": rule.transition_after_days,
+                                    "storage_class": STORAGE_CLASSES[rule.storage_class]}]
+        if rule.noncurrent_expire_after_days is not None:
+            body["noncurrent_version_expiration"] = {"noncurrent_days": rule.noncurrent_expire_after_days}
+        rules.append(body)
+    return rules
+
+
+def deny_insecure_transport(bucket_arn: pulumi.Output[str]) -> dict:
+    # A Deny needs every S3 action (s3:*) to refuse all plain-HTTP requests; it grants nothing.
+    return {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "s3:*",
+            "Resource": [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+
+
+def admit_distribution(bucket_arn: pulumi.Output[str], distribution_arn: pulumi.Output[str]) -> dict:
+    return {"Sid": "AllowCloudFrontRead", "Effect": "Allow", "Principal": {"Service": "cloudfront.amazonaws.com"},
+            "Action": "s3:GetObject", "Resource": pulumi.Output.concat(bucket_arn, "/*"),
+            "Condition": {"StringEquals": {"AWS:SourceArn": distribution_arn}}}
+
+
+def _distribution(ctx: AwsContext, name: str, bucket: aws.s3.Bucket) -> aws.cloudfront.Distribution:
+    access = aws.cloudfront.OriginAccessControl(
+        name, name=ctx.name("origin-access-control", name), origin_access_control_origin_type="s3",
+        signing_behavior="always", signing_protocol="sigv4", opts=ctx.opts())
+    return aws.cloudfront.Distribution(
+        name,
+        enabled=True,
+        comment=f"{ctx.env.app}-{ctx.env.name}-{name}",
+        origins=[{"domain_name": bucket.bucket_regional_domain_name, "origin_id": S3_ORIGIN,
+                  "origin_access_control_id": access.id}],
+        default_cache_behavior={"target_origin_id": S3_ORIGIN, "viewer_protocol_policy": "redirect-to-https",
+                                "allowed_methods": ["GET", "HEAD"], "cached_methods": ["GET", "HEAD"],
+                                "cache_policy_id": CACHING_OPTIMIZED_POLICY, "compress": True},
+        restrictions={"geo_restriction": {"restriction_type": "none"}},
+        viewer_certificate={"cloudfront_default_certificate": True},
+        price_class="PriceClass_100",
+        tags=ctx.tags(name),
+        opts=ctx.opts(),
+    )

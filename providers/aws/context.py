@@ -1,0 +1,51 @@
+"""What every AWS module needs: the environment, the explicit provider, names, tags and options."""
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from deployer.spec.load import ResolvedEnv
+from providers.shared import base_labels, stateful_options
+
+
+@dataclass(frozen=True)
+class AwsContext:
+    env: ResolvedEnv
+    provider: aws.Provider
+
+    @classmethod
+    def create(cls, env: ResolvedEnv) -> "AwsContext":
+        # An explicit provider: the program carries its region, so it runs the same without stack config.
+        return cls(env, aws.Provider("aws", region=env.spec.aws.region))
+
+    def name(self, kind: str, name: str, suffix: str = "") -> str:
+        return self.env.physical_name(kind, name, suffix)
+
+    def tags(self, full_name: str | None = None) -> dict[str, str]:
+        """`aws.tags` plus app, env, managed-by; `full_name` keeps the unshortened name of a resource."""
+        tags = {**self.env.spec.aws.tags, **base_labels(self.env)}
+        if full_name:
+            tags["deployer-name"] = f"{self.env.app}-{self.env.name}-{full_name}"
+        return tags
+
+    def opts(self, **options: Any) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(provider=self.provider, **options)
+
+    def stateful(self, **options: Any) -> pulumi.ResourceOptions:
+        return stateful_options(self.env, provider=self.provider, **options)
+
+    def invoke(self) -> pulumi.InvokeOptions:
+        return pulumi.InvokeOptions(provider=self.provider)
+
+
+def policy_document(*statements: dict) -> pulumi.Output[str]:
+    """An IAM policy document from statements whose values may be Outputs (ARNs)."""
+    return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def service_principal_trust(*services: str) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": sorted(services)}, "Action": "sts:AssumeRole"}]})

@@ -1,0 +1,126 @@
+"""EventBridge: scheduled rules that POST to an API destination (the job's endpoint)."""
+
+from datetime import timedelta
+
+import pulumi_aws as aws
+
+from deployer.errors import DeployerError
+from deployer.spec.model import CronJob, ServiceEndpoint
+from providers.aws.context import AwsContext, policy_document, service_principal_trust
+
+MINUTES_PER_DAY = 24 * 60
+
+
+def every_expressions(every: timedelta) -> list[str]:
+    """EventBridge cron expressions firing every `every`, aligned to midnight UTC (`2h` -> 0:00, 2:00, …).
+
+    Most intervals need one expression; one that is not a whole number of hours nor a divisor of an
+    hour (90m: 0:00, 1:30, 3:00, …) needs one per distinct minute."""
+    step = int(every.total_seconds()) // 60
+    hours_at_minute: dict[int, list[int]] = {}
+    for start in range(0, MINUTES_PER_DAY, step):
+        hours_at_minute.setdefault(start % 60, []).append(start // 60)
+    minutes_with_hours: dict[tuple[int, ...], list[int]] = {}
+    for minute, hours in hours_at_minute.items():
+        minutes_with_hours.setdefault(tuple(hours), []).append(minute)
+    return [f"cron({_field(minutes, 60)} {_field(list(hours), 24)} * * ? *)"
+            for hours, minutes in minutes_with_hours.items()]
+
+
+def _field(values: list[int], size: int) -> str:
+    if len(values) == size:
+        return "*"
+    if len(values) == 1:
+        return str(values[0])
+    step = values[1] - values[0]
+    if values == list(range(values[0], size, step)):
+        return f"{values[0]}/{step}"
+    return ",".join(map(str, values))
+
+
+def schedule_expression(schedule: str) -> str:
+    """A 5-field cron expression (UTC) as EventBridge's 6-field form: one of day-of-month and
+    day-of-week must be `?`, days of the week count from 1 (Sunday), and a year field is added."""
+    minute, hour, day_of_month, month, day_of_week = schedule.split()
+    if day_of_week == "*":
+        day_of_week = "?"
+    elif day_of_month == "*":
+        day_of_month = "?"
+        day_of_week = ",".join(_aws_weekdays(item) for item in day_of_week.split(","))
+    else:
+        raise ValueError(f"schedule {schedule!r}: EventBridge cannot restrict both day-of-month "
+                         "and day-of-week; use * for one of them")
+    return f"cron({minute} {hour} {day_of_month} {month} {day_of_week} *)".upper()
+
+
+def _aws_weekdays(item: str) -> str:
+    """cron's 0-7 (0 and 7 are Sunday) as EventBridge's 1-7 (1 is Sunday); names stay as they are."""
+    days, _, step = item.partition("/")
+    if days == "*" or not days[0].isdigit():
+        return item
+    first, _, last = days.partition("-")
+    first_day = int(first) % 7 + 1
+    if not last:
+        converted = str(first_day)
+    elif int(last) == 7:  # up to Sunday: the week wraps in EventBridge's numbering
+        converted = "1-7" if int(first) == 0 else f"{first_day}-7,1"
+    else:
+        converted = f"{first_day}-{int(last) % 7 + 1}"
+    return f"{converted}/{step}" if step else converted
+
+
+def schedule_expressions(job: CronJob) -> list[str]:
+    return every_expressions(job.every) if job.every is not None else [schedule_expression(job.schedule)]
+
+
+def endpoint_url(ctx: AwsContext, job: CronJob) -> str:
+    if isinstance(job.endpoint, ServiceEndpoint):
+        return ctx.env.spec.services[job.endpoint.service].url.rstrip("/") + job.endpoint.path
+    return job.endpoint
+
+
+def create_cron(ctx: AwsContext, job_id: str, job: CronJob) -> None:
+    logical = f"cron.{job_id}"
+    # EventBridge connections require an authorization; this header names the job, it is no credential.
+    connection = aws.cloudwatch.EventConnection(
+        job_id,
+        name=ctx.name("connection", job_id),
+        authorization_type="API_KEY",
+        auth_parameters={"api_key": {"key": "X-Deployer-Cron", "value": job_id}},
+        opts=ctx.opts(),
+    )
+    destination = aws.cloudwatch.EventApiDestination(
+        job_id,
+        name=ctx.name("api-destination", job_id),
+        connection_arn=connection.arn,
+        http_method="POST",
+        invocation_endpoint=endpoint_url(ctx, job),
+        invocation_rate_limit_per_second=1,
+        opts=ctx.opts(),
+    )
+    role = aws.iam.Role(
+        logical,
+        name=ctx.name("role", f"{job_id}-cron"),
+        assume_role_policy=service_principal_trust("events.amazonaws.com"),
+        tags=ctx.tags(f"{job_id}-cron"),
+        opts=ctx.opts(),
+    )
+    aws.iam.RolePolicy(logical, name=ctx.name("policy", f"{job_id}-cron"), role=role.id, policy=policy_document({
+        "Effect": "Allow", "Action": "events:InvokeApiDestination", "Resource": destination.arn}),
+        opts=ctx.opts())
+    try:
+        expressions = schedule_expressions(job)
+    except ValueError as err:
+        raise DeployerError(f"{ctx.env.spec_file.name}: cron.{job_id}.schedule: {err}") from None
+    for index, expression in enumerate(expressions):
+        rule_name = job_id if len(expressions) == 1 else f"{job_id}-{index + 1}"
+        rule = aws.cloudwatch.EventRule(
+            rule_name,
+            name=ctx.name("schedule-rule", rule_name),
+            description=job.title or job_id,
+            schedule_expression=expression,
+            tags=ctx.tags(rule_name),
+            opts=ctx.opts(),
+        )
+        aws.cloudwatch.EventTarget(rule_name, rule=rule.name, arn=destination.arn, role_arn=role.arn,
+                                   input="{}", opts=ctx.opts())

@@ -1,0 +1,119 @@
+"""SNS topics and their subscriptions: SQS queues for pull, HTTPS for push, each with a dead-letter queue."""
+
+import json
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from deployer.spec.durations import seconds
+from deployer.spec.model import Subscription, Topic
+from providers.aws.context import AwsContext, policy_document
+
+SNS_MANAGED_KEY = "alias/aws/sns"
+MAX_RETENTION_SECONDS = 14 * 24 * 3600  # SQS's longest; dead letters are kept that long
+
+
+@dataclass(frozen=True)
+class CreatedTopic:
+    topic: aws.sns.Topic
+    queues: dict[str, aws.sqs.Queue]  # pull subscription -> its queue
+    pushes: dict[str, aws.sns.TopicSubscription]  # push subscription -> its HTTPS subscription
+
+
+def is_fifo(topic: Topic) -> bool:
+    """exactly-once and ordered delivery are SNS/SQS FIFO (ordering attribute = message group)."""
+    return topic.delivery_guarantee == "exactly-once" or topic.ordering_attribute is not None
+
+
+def create_topic(ctx: AwsContext, name: str, spec: Topic) -> CreatedTopic:
+    fifo = is_fifo(spec)
+    topic = aws.sns.Topic(
+        name,
+        name=ctx.name("topic", name, ".fifo" if fifo else ""),
+        fifo_topic=fifo or None,
+        content_based_deduplication=fifo or None,
+        kms_master_key_id=SNS_MANAGED_KEY,
+        tags=ctx.tags(name),
+        opts=ctx.stateful(),
+    )
+    queues, pushes = {}, {}
+    for sub_name, sub in spec.subscriptions.items():
+        logical = f"{name}.{sub_name}"
+        dead_letters = _queue(ctx, f"{logical}.dead-letter", f"{name}-{sub_name}-dlq", fifo,
+                              retention=MAX_RETENTION_SECONDS)
+        if sub.endpoint:
+            _admit_topic(ctx, f"{logical}.dead-letter", dead_letters, topic)
+            pushes[sub_name] = _push(ctx, logical, topic, sub, dead_letters)
+        else:
+            queues[sub_name] = _pull(ctx, logical, topic, f"{name}-{sub_name}", sub, fifo, dead_letters)
+    return CreatedTopic(topic, queues, pushes)
+
+
+def _queue(ctx: AwsContext, logical: str, name: str, fifo: bool, retention: int,
+           **arguments) -> aws.sqs.Queue:
+    return aws.sqs.Queue(
+        logical,
+        name=ctx.name("queue", name, ".fifo" if fifo else ""),
+        fifo_queue=fifo or None,
+        content_based_deduplication=fifo or None,
+        message_retention_seconds=retention,
+        sqs_managed_sse_enabled=True,
+        tags=ctx.tags(name),
+        opts=ctx.stateful(),
+        **arguments,
+    )
+
+
+def _admit_topic(ctx: AwsContext, logical: str, queue: aws.sqs.Queue, topic: aws.sns.Topic) -> aws.sqs.QueuePolicy:
+    """A queue policy admitting messages from this one topic only."""
+    return aws.sqs.QueuePolicy(logical, queue_url=queue.url, policy=policy_document({
+        "Sid": "AllowTopic", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+        "Action": "sqs:SendMessage", "Resource": queue.arn,
+        "Condition": {"ArnEquals": {"aws:SourceArn": topic.arn}},
+    }), opts=ctx.opts())
+
+
+def _pull(ctx: AwsContext, logical: str, topic: aws.sns.Topic, name: str, sub: Subscription, fifo: bool,
+          dead_letters: aws.sqs.Queue) -> aws.sqs.Queue:
+    redrive = pulumi.Output.json_dumps({"deadLetterTargetArn": dead_letters.arn,
+                                        "maxReceiveCount": sub.retry_policy.max_retries})
+    queue = _queue(ctx, logical, name, fifo, retention=seconds(sub.message_retention),
+                   visibility_timeout_seconds=seconds(sub.ack_deadline), redrive_policy=redrive)
+    admitted = _admit_topic(ctx, logical, queue, topic)
+    aws.sns.TopicSubscription(
+        logical, topic=topic.arn, protocol="sqs", endpoint=queue.arn, raw_message_delivery=True,
+        opts=ctx.opts(depends_on=[admitted]))
+    return queue
+
+
+def _push(ctx: AwsContext, logical: str, topic: aws.sns.Topic, sub: Subscription,
+          dead_letters: aws.sqs.Queue) -> aws.sns.TopicSubscription:
+    base_url = ctx.env.spec.services[sub.service].url.rstrip("/")
+    return aws.sns.TopicSubscription(
+        logical,
+        topic=topic.arn,
+        protocol="https",
+        endpoint=f"{base_url}{sub.endpoint}",
+        endpoint_auto_confirms=False,
+        delivery_policy=delivery_policy(sub),
+        redrive_policy=pulumi.Output.json_dumps({"deadLetterTargetArn": dead_letters.arn}),
+        opts=ctx.opts(),
+    )
+
+
+def delivery_policy(sub: Subscription) -> str:
+    """SNS's HTTPS retry policy from `retryPolicy`: exponential backoff between the two bounds."""
+    retry = sub.retry_policy
+    policy: dict = {"healthyRetryPolicy": {
+        "minDelayTarget": max(1, seconds(retry.min_backoff)),
+        "maxDelayTarget": seconds(retry.max_backoff),
+        "numRetries": retry.max_retries,
+        "numNoDelayRetries": 0,
+        "numMinDelayRetries": 0,
+        "numMaxDelayRetries": 0,
+        "backoffFunction": "exponential",
+    }}
+    if sub.max_concurrency:
+        policy["throttlePolicy"] = {"maxReceivesPerSecond": sub.max_concurrency}
+    return json.dumps(policy)
