@@ -187,6 +187,32 @@ def secret_recipients_add(ctx: Context, key: str) -> None:
 
 @cli.command()
 @env_option()
+@format_option("table", "json", "markdown")
+@pass_context
+def plan(ctx: Context, env: str, fmt: str) -> None:
+    """Every resource `up` would manage in ENV, computed offline (no cloud, no Pulumi CLI).
+
+    Example: deployer plan --env prod --format json
+    """
+    from deployer.engine.preflight import deployable_env
+    from deployer.plan import render
+    from deployer.plan.document import build_plan
+    from deployer.spec.load import resolve
+
+    deployable_env(ctx.spec, env)
+    with ctx.output.progress(f"planning {env}"):
+        document = build_plan(resolve(ctx.spec, env))
+    if fmt == "json":
+        ctx.output.json(document)
+    elif fmt == "markdown":
+        ctx.output.text(render.markdown(document))
+    else:
+        ctx.output.table(render.COLUMNS, render.rows(document))
+        ctx.output.info(render.summary_line(document))
+
+
+@cli.command()
+@env_option()
 @click.option("--base", "base_ref", required=True, metavar="GIT_REF",
               help="git ref whose spec is the starting point (e.g. origin/main)")
 @format_option("table", "json", "markdown")
