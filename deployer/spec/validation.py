@@ -31,6 +31,9 @@ def _findings(err: ValidationError, data: dict) -> list[Finding]:
         grouped.setdefault(_data_path(error["loc"], data), []).append(error)
     findings = []
     for path, errors in grouped.items():
+        if any(other[:len(path)] == path and other != path for other in grouped):
+            continue  # a union member that got further down explains it better
+
         best = min(errors, key=lambda e: _rank(e["type"]))
         chosen = [e for e in errors if e["type"] == best["type"]]
         messages = dict.fromkeys(_message(e, path) for e in chosen)
@@ -46,11 +49,11 @@ def _data_path(loc: tuple, data: object) -> SpecPath:
     """The part of a pydantic location that names places in the data (drops union member tags)."""
     path: list[str | int] = []
     here = data
-    for part in loc:
+    for index, part in enumerate(loc):
         if isinstance(here, dict) and part in here or isinstance(here, list) and isinstance(part, int) and part < len(here):
             here = here[part]
             path.append(part)
-        elif isinstance(here, dict) and isinstance(part, str) and not path_is_tag(part):
+        elif isinstance(here, dict) and isinstance(part, str) and index == len(loc) - 1 and not path_is_tag(part):
             path.append(part)  # a missing field
             here = None
     return tuple(path)

@@ -12,6 +12,7 @@ except AttributeError:  # PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
 SpecPath = tuple[str | int, ...]
+_PLAIN_COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 def load_yaml(path: Path, text: str | None = None) -> tuple[object, dict[SpecPath, int]]:
@@ -43,13 +44,17 @@ class _Builder:
         self.scalars = yaml.constructor.SafeConstructor()
         self.open: set[int] = set()  # the collections being built: an alias to one of them is a cycle
 
-    def build(self, node: yaml.Node, at: SpecPath) -> object:
+    def build(self, node: yaml.Node, at: SpecPath, line: int | None = None) -> object:
+        """The value of `node` at spec path `at` (written on `line`, where that is not the node's own)."""
         if not isinstance(node, yaml.CollectionNode):
             self.lines[at] = node.start_mark.line + 1
             return self.scalar(node)
         if id(node) in self.open:
-            raise SpecInvalid([Problem(display_path(self.path), node.start_mark.line + 1, _dotted(at),
+            raise SpecInvalid([Problem(display_path(self.path), line or node.start_mark.line + 1, _dotted(at),
                                        "a YAML alias refers to its own anchor")])
+        if node.tag not in _PLAIN_COLLECTIONS:
+            raise SpecInvalid([Problem(display_path(self.path), node.start_mark.line + 1, _dotted(at),
+                                       f"invalid YAML: unsupported tag {node.tag}")])
         self.open.add(id(node))
         result = self.collection(node, at)
         self.open.discard(id(node))
@@ -72,8 +77,9 @@ class _Builder:
                 if key in result:
                     raise SpecInvalid([Problem(display_path(path), key_node.start_mark.line + 1,
                                                _dotted((*at, key)), "duplicate key")])
-                result[key] = self.build(value_node, (*at, key))
-                lines[(*at, key)] = key_node.start_mark.line + 1
+                key_line = key_node.start_mark.line + 1
+                result[key] = self.build(value_node, (*at, key), key_line)
+                lines[(*at, key)] = key_line
             return result
         return [self.build(item, (*at, i)) for i, item in enumerate(node.value)]
 

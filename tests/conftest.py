@@ -1,0 +1,56 @@
+"""Fixtures shared by every test folder: example specs, spec files written on the fly, the CLI in-process."""
+
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from deployer.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+CUE_EXAMPLE = REPO / "examples/shop/infra.cue"
+YAML_EXAMPLE = REPO / "examples/shop-yaml/infra.yaml"
+
+
+@dataclass(frozen=True)
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def run_main(*args: str, stdin: str | None = None) -> Run:
+    """`deployer ARGS` exactly as the console script runs it (deployer.cli.main, its exit codes and
+    error handling), in-process. Internal errors raise instead of being summarised (DEPLOYER_DEBUG)."""
+    runner = CliRunner()
+    with runner.isolation(input=stdin, env={"DEPLOYER_DEBUG": "1", "NO_COLOR": "1"}) as (out, err, _):
+        argv, sys.argv = sys.argv, ["deployer", *args]
+        code = 0
+        try:
+            main()
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+        finally:
+            sys.argv = argv
+        return Run(code, out.getvalue().decode(), err.getvalue().decode())
+
+
+@pytest.fixture(scope="session")
+def deployer():
+    """Run `deployer ARGS` in-process: `deployer("--spec", path, "validate")` -> Run."""
+    return run_main
+
+
+@pytest.fixture
+def spec_file(tmp_path):
+    """Write a spec (dedented) to tmp_path/infra.yaml or infra.cue and return its path."""
+
+    def write(text: str, name: str = "infra.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text).lstrip("\n"))
+        return path
+
+    return write
