@@ -1,5 +1,7 @@
 """What the `deployer secret` commands do; deployer/cli.py only parses their options."""
 
+import sys
+
 import click
 
 from deployer.errors import DeployerError, SpecInvalid, UsageError, quoted
@@ -105,11 +107,10 @@ def _scopes(spec: Spec, types: str | None, env: str | None) -> list[Scope]:
 
 def _read_value(name: str) -> str:
     """From standard input when it is not a terminal, else a hidden prompt asked twice; never argv."""
-    stdin = click.get_text_stream("stdin")
-    if stdin.isatty():
+    if sys.stdin.isatty():
         value = click.prompt(f"value of {name}", hide_input=True, confirmation_prompt=True, err=True)
     else:
-        value = stdin.read().removesuffix("\n").removesuffix("\r")
+        value = sys.stdin.read().removesuffix("\n").removesuffix("\r")
     if not value:
         raise UsageError(f"no value given for {name} (pipe it in, or type it at the prompt)")
     return value
