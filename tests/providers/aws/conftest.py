@@ -1,0 +1,58 @@
+"""Plans of focused AWS specs, built through the real loader, the real program and Pulumi's mock runtime."""
+
+import json
+import textwrap
+
+import pytest
+
+from deployer.plan.document import build_plan
+from deployer.spec.load import load_spec, resolve
+
+BASE = """
+app: shop
+provider: aws
+aws: {region: eu-west-1, tags: {team: commerce}}
+environments:
+  prod: {type: production}
+  dev: {type: development}
+  pr-1: {type: preview}
+"""
+
+
+class Plan:
+    """A plan document with lookups by type and logical name."""
+
+    def __init__(self, document: dict):
+        self.document = document
+        self.resources = document["resources"]
+        self.by_urn = {r["urn"]: r for r in self.resources}
+
+    def all(self, type_: str) -> list[dict]:
+        return [r for r in self.resources if r["type"] == type_]
+
+    def one(self, type_: str, name: str) -> dict:
+        found = [r for r in self.all(type_) if r["name"] == name]
+        assert len(found) == 1, f"{type_} {name}: {[r['name'] for r in self.all(type_)]}"
+        return found[0]
+
+    def inputs(self, type_: str, name: str) -> dict:
+        return self.one(type_, name)["inputs"]
+
+    def policy(self, type_: str, name: str, field: str = "policy") -> dict:
+        return json.loads(self.inputs(type_, name)[field])
+
+    @property
+    def outputs(self) -> dict:
+        return self.document["outputs"]
+
+
+@pytest.fixture
+def aws_plan(tmp_path):
+    """`aws_plan(yaml_body, env="prod")`: the plan of BASE plus `yaml_body` for that environment."""
+
+    def plan(body: str, env: str = "prod") -> Plan:
+        path = tmp_path / "infra.yaml"
+        path.write_text(BASE + textwrap.dedent(body))
+        return Plan(build_plan(resolve(load_spec(path), env)))
+
+    return plan
