@@ -1,0 +1,98 @@
+"""Cloud Storage: private buckets, and public ones served through Cloud CDN."""
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_gcp as gcp
+
+from deployer.spec.model import Bucket, Cors, LifecycleRule
+from providers.gcp.context import GcpEnv
+from providers.gcp.identity import PREDEFINED_BUCKET_ROLES, bucket_permissions
+from providers.shared import stateful_options
+
+STORAGE_CLASSES = {"infrequent": "NEARLINE", "archive": "ARCHIVE"}
+PUBLIC_READER = PREDEFINED_BUCKET_ROLES[bucket_permissions(["download"])]  # objects.get, never list
+
+
+@dataclass(frozen=True)
+class DeployedBucket:
+    bucket: gcp.storage.Bucket
+    public_url: pulumi.Output[str] | None
+
+    def outputs(self) -> dict[str, pulumi.Input]:
+        outputs = {"name": self.bucket.name}
+        if self.public_url is not None:
+            outputs["publicUrl"] = self.public_url
+        return outputs
+
+
+def buckets(gcp_env: GcpEnv) -> dict[str, DeployedBucket]:
+    return {name: _bucket(gcp_env, name, bucket) for name, bucket in gcp_env.env.spec.buckets.items()}
+
+
+def _bucket(gcp_env: GcpEnv, name: str, spec: Bucket) -> DeployedBucket:
+    env = gcp_env.env
+    bucket = gcp.storage.Bucket(
+        f"bucket-{name}",
+        name=gcp_env.name("bucket", name),
+        location=gcp_env.region,
+        uniform_bucket_level_access=True,
+        # A public bucket grants read to allUsers, which enforced prevention would refuse.
+        public_access_prevention="inherited" if spec.public else "enforced",
+        versioning={"enabled": spec.versioned},
+        cors=[cors_rule(rule) for rule in spec.cors],
+        lifecycle_rules=[gcs_rule for rule in spec.lifecycle for gcs_rule in lifecycle_rules(rule)],
+        force_destroy=not env.protect,
+        labels=gcp_env.labels,
+        project=gcp_env.project,
+        opts=stateful_options(env),
+    )
+    return DeployedBucket(bucket, _cdn(gcp_env, name, bucket) if spec.public else None)
+
+
+def cors_rule(rule: Cors) -> dict:
+    # Cloud Storage answers a preflight's Access-Control-Allow-Headers from responseHeader.
+    return {"origins": rule.origins, "methods": rule.methods, "response_headers": rule.headers,
+            "max_age_seconds": rule.max_age_seconds}
+
+
+def lifecycle_rules(rule: LifecycleRule) -> list[dict]:
+    """One spec rule as Cloud Storage rules: GCS takes one action per rule."""
+    matching = {"matches_prefixes": [rule.prefix]} if rule.prefix else {}
+    rules = []
+    if rule.expire_after_days is not None:
+        rules.append({"action": {"type": "Delete"},
+                      "condition": {**matching, "age": rule.expire_after_days}})
+    if rule.transition_after_days is not None:
+        rules.append({"action": {"type": "SetStorageClass", "storage_class": STORAGE_CLASSES[rule.storage_class]},
+                      "condition": {**matching, "age": rule.transition_after_days}})
+    if rule.noncurrent_expire_after_days is not None:
+        rules.append({"action": {"type": "Delete"},
+                      "condition": {**matching, "days_since_noncurrent_time": rule.noncurrent_expire_after_days,
+                                    "with_state": "ARCHIVED"}})
+    return rules
+
+
+def _cdn(gcp_env: GcpEnv, name: str, bucket: gcp.storage.Bucket) -> pulumi.Output[str]:
+    """Public read on the objects, served by Cloud CDN: backend bucket, URL map, proxy, address and
+    global forwarding rule. Returns the URL objects are served at."""
+    gcp.storage.BucketIAMMember(f"bucket-{name}-public-read", bucket=bucket.name, role=PUBLIC_READER,
+                                member="allUsers")
+    project = gcp_env.project
+    backend = gcp.compute.BackendBucket(
+        f"bucket-{name}-cdn", name=gcp_env.name("backend-bucket", name), bucket_name=bucket.name,
+        enable_cdn=True, cdn_policy={"cache_mode": "CACHE_ALL_STATIC"}, project=project)
+    url_map = gcp.compute.URLMap(
+        f"bucket-{name}-cdn", name=gcp_env.name("url-map", name), default_service=backend.self_link,
+        project=project)
+    proxy = gcp.compute.TargetHttpProxy(
+        f"bucket-{name}-cdn", name=gcp_env.name("http-proxy", name), url_map=url_map.self_link,
+        project=project)
+    address = gcp.compute.GlobalAddress(
+        f"bucket-{name}-cdn", name=gcp_env.name("global-address", name), labels=gcp_env.labels,
+        project=project)
+    gcp.compute.GlobalForwardingRule(
+        f"bucket-{name}-cdn", name=gcp_env.name("forwarding-rule", name), target=proxy.self_link,
+        ip_address=address.address, port_range="80", load_balancing_scheme="EXTERNAL_MANAGED",
+        labels=gcp_env.labels, project=project)
+    return pulumi.Output.concat("http://", address.address)

@@ -1,0 +1,64 @@
+"""Offline answers in GCP's own formats, for `plan`: resource names, self links, e-mails, hosts."""
+
+PROJECT_NUMBER = "000000000000"  # unknown until deployed; the Pub/Sub service agent's address uses it
+REDIS_HOST = "10.0.0.3"
+REDIS_TLS_PORT = 6378
+CDN_ADDRESS = "203.0.113.10"  # TEST-NET-3: a placeholder that can never be a real address
+
+COMPUTE = "https://www.googleapis.com/compute/v1"
+# Global compute resources by their collection in self links.
+GLOBAL_COMPUTE = {
+    "gcp:compute/backendBucket:BackendBucket": "backendBuckets",
+    "gcp:compute/uRLMap:URLMap": "urlMaps",
+    "gcp:compute/targetHttpProxy:TargetHttpProxy": "targetHttpProxies",
+    "gcp:compute/globalAddress:GlobalAddress": "addresses",
+    "gcp:compute/globalForwardingRule:GlobalForwardingRule": "forwardingRules",
+}
+
+
+def mock_state(type_: str, name: str, inputs: dict) -> tuple[str, dict]:
+    """(id, outputs) the GCP provider would give a new resource of `type_`."""
+    project = inputs.get("project", "project")
+    region = inputs.get("region", "region")
+    physical = inputs.get("name", name)
+    if type_ in GLOBAL_COMPUTE:
+        path = f"projects/{project}/global/{GLOBAL_COMPUTE[type_]}/{physical}"
+        outputs = {"selfLink": f"{COMPUTE}/{path}"}
+        if type_ == "gcp:compute/globalAddress:GlobalAddress":
+            outputs["address"] = CDN_ADDRESS
+        return path, outputs
+    if type_ == "gcp:storage/bucket:Bucket":
+        return physical, {"url": f"gs://{physical}",
+                          "selfLink": f"https://www.googleapis.com/storage/v1/b/{physical}"}
+    if type_ == "gcp:pubsub/topic:Topic":
+        return f"projects/{project}/topics/{physical}", {}
+    if type_ == "gcp:pubsub/subscription:Subscription":
+        return f"projects/{project}/subscriptions/{physical}", {}
+    if type_ == "gcp:serviceaccount/account:Account":
+        email = f"{inputs['accountId']}@{project}.iam.gserviceaccount.com"
+        path = f"projects/{project}/serviceAccounts/{email}"
+        return path, {"email": email, "name": path, "member": f"serviceAccount:{email}",
+                      "uniqueId": "100000000000000000000"}
+    if type_ == "gcp:redis/instance:Instance":
+        return (f"projects/{project}/locations/{region}/instances/{physical}",
+                {"host": REDIS_HOST, "port": REDIS_TLS_PORT, "authString": "redis-auth-string"})
+    if type_ == "gcp:secretmanager/secret:Secret":
+        path = f"projects/{project}/secrets/{inputs['secretId']}"
+        return path, {"name": f"projects/{PROJECT_NUMBER}/secrets/{inputs['secretId']}"}
+    if type_ == "gcp:secretmanager/secretVersion:SecretVersion":
+        path = f"{inputs['secret']}/versions/1"
+        return path, {"name": path, "version": "1"}
+    if type_ == "gcp:projects/iAMCustomRole:IAMCustomRole":
+        path = f"projects/{project}/roles/{inputs['roleId']}"
+        return path, {"name": path}
+    if type_ == "gcp:cloudscheduler/job:Job":
+        return f"projects/{project}/locations/{region}/jobs/{physical}", {}
+    return f"{name}-id", {}
+
+
+def mock_call(token: str, args: dict) -> dict:
+    if token == "gcp:organizations/getProject:getProject":
+        project = args.get("projectId", "project")
+        return {"projectId": project, "number": PROJECT_NUMBER, "name": project,
+                "id": f"projects/{project}"}
+    return {}
