@@ -40,8 +40,9 @@ def _field(values: list[int], size: int) -> str:
 
 def schedule_expression(schedule: str) -> str:
     """A 5-field cron expression (UTC) as EventBridge's 6-field form: one of day-of-month and
-    day-of-week must be `?`, days of the week count from 1 (Sunday), and a year field is added."""
-    minute, hour, day_of_month, month, day_of_week = schedule.split()
+    day-of-week must be `?`, days of the week count from 1 (Sunday), steps start from a number
+    (`*/10` -> `0/10`), and a year field is added."""
+    minute, hour, day_of_month, month, day_of_week = schedule.upper().split()
     if day_of_week == "*":
         day_of_week = "?"
     elif day_of_month == "*":
@@ -50,13 +51,19 @@ def schedule_expression(schedule: str) -> str:
     else:
         raise ValueError(f"schedule {schedule!r}: EventBridge cannot restrict both day-of-month "
                          "and day-of-week; use * for one of them")
-    return f"cron({minute} {hour} {day_of_month} {month} {day_of_week} *)".upper()
+    fields = [_numbered_step(f, first) for f, first in
+              ((minute, 0), (hour, 0), (day_of_month, 1), (month, 1), (day_of_week, 1))]
+    return f"cron({' '.join(fields)} *)"
+
+
+def _numbered_step(field: str, first: int) -> str:
+    return f"{first}/{field[2:]}" if field.startswith("*/") else field
 
 
 def _aws_weekdays(item: str) -> str:
     """cron's 0-7 (0 and 7 are Sunday) as EventBridge's 1-7 (1 is Sunday); names stay as they are."""
     days, _, step = item.partition("/")
-    if days == "*" or not days[0].isdigit():
+    if not days[0].isdigit():
         return item
     first, _, last = days.partition("-")
     first_day = int(first) % 7 + 1
