@@ -74,3 +74,9 @@ def json_output():
         return json.loads(result.stdout)
 
     return run
+
+
+@pytest.fixture
+def listing(json_output):
+    """`deployer secret list --format json ARGS` by secret name."""
+    return lambda *args: {row["name"]: row for row in json_output("secret", "list", "--format", "json", *args)["secrets"]}

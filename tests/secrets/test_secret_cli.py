@@ -9,12 +9,6 @@ from pyrage import x25519
 from deployer.secrets import resolve_secret_values
 
 
-@pytest.fixture
-def listing(json_output):
-    """`deployer secret list --format json ARGS` by secret name."""
-    return lambda *args: {row["name"]: row for row in json_output("secret", "list", "--format", "json", *args)["secrets"]}
-
-
 @pytest.mark.parametrize("given, stored", [
     ("production", ["production"]), ("prod", ["production"]), ("development", ["development"]),
     ("dev", ["development"]), ("preview", ["preview"]), ("pr", ["preview"]), ("local", ["local"]),
