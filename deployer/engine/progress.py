@@ -76,4 +76,4 @@ def steps_markdown(env: str, steps: list[Step]) -> str:
                   "|---|---|---|---|"]
         lines += ["| " + " | ".join(f"`{cell}`" if cell else "" for cell in row) + " |" for row in step_rows(steps)]
         lines += ["", "</details>"]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines)

@@ -20,7 +20,8 @@ from deployer.spec.load import Spec, resolve
 
 # What a plan document of an environment holds when the spec (or the environment) does not exist.
 EMPTY_PLAN: dict = {"resources": [], "outputs": {}}
-COMPARED = ("inputs", "protect", "retainOnDelete", "parent", "dependsOn")
+COMPARED = ("inputs", "protect")  # dependencies and parents follow from these; a new parent is a new URN
+CELL_WIDTH = 100
 
 
 @dataclass
@@ -71,8 +72,9 @@ def _summary(resource: dict) -> dict:
 
 
 def changed_fields(old: dict, new: dict) -> dict[str, list]:
-    """`{"inputs.tags.env": [old, new], "protect": [false, true]}`: maps are compared key by key,
-    lists and scalars whole; a field missing on one side is null there."""
+    """`{"inputs.tags.env": [old, new], "protect": [false, true]}`: maps (and JSON documents held in
+    strings, such as IAM policies) are compared key by key, lists and scalars whole; a field missing
+    on one side is null there."""
     fields: dict[str, list] = {}
     for key in COMPARED:
         _compare(key, old.get(key), new.get(key), fields)
@@ -80,11 +82,21 @@ def changed_fields(old: dict, new: dict) -> dict[str, list]:
 
 
 def _compare(path: str, old: Any, new: Any, fields: dict[str, list]) -> None:
+    old, new = _json_document(old), _json_document(new)
     if isinstance(old, dict) and isinstance(new, dict):
         for key in sorted(old.keys() | new.keys()):
             _compare(f"{path}.{key}", old.get(key), new.get(key), fields)
     elif old != new:
         fields[path] = [old, new]
+
+
+def _json_document(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith("{"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
 
 
 # --- the spec as it stands at a git ref ----------------------------------------------------------
@@ -178,7 +190,7 @@ def rows(diff: PlanDiff) -> list[list[str]]:
         for entry in getattr(diff, kind):
             table.append([SYMBOLS[kind], f"{entry['name']} ({entry['type']})", "", "", ""])
             for path, (old, new) in entry.get("fields", {}).items():
-                table.append(["", "", path, _show(old), _show(new)])
+                table.append(["", "", path, *_shown_change(old, new)])
     return table
 
 
@@ -186,17 +198,28 @@ def markdown(diff: PlanDiff) -> str:
     """A pull-request comment: the counts first, the details folded."""
     lines = [f"**deployer diff** {summary_line(diff)}."]
     if diff.empty:
-        return lines[0] + "\n"
+        return lines[0]
     lines += ["", "<details><summary>Details</summary>", "",
               "| | resource | field | old | new |", "|---|---|---|---|---|"]
     for row in rows(diff):
         lines.append("| " + " | ".join(_cell(c, code=i >= 2) for i, c in enumerate(row)) + " |")
-    lines += ["", "</details>", ""]
+    lines += ["", "</details>"]
     return "\n".join(lines)
 
 
-def _show(value: Any) -> str:
-    return json.dumps(value, sort_keys=True) if value is not None else "-"
+def _shown_change(old: Any, new: Any) -> tuple[str, str]:
+    """Old and new as a reader compares them: of two lists, only the elements that differ."""
+    if isinstance(old, list) and isinstance(new, list):
+        old, new = [x for x in old if x not in new], [x for x in new if x not in old]
+        return _show(old, "-"), _show(new, "+")
+    return _show(old), _show(new)
+
+
+def _show(value: Any, sign: str = "") -> str:
+    if value is None:
+        return "-"
+    text = sign + json.dumps(value, sort_keys=True)
+    return text if len(text) <= CELL_WIDTH else text[:CELL_WIDTH - 1] + "…"
 
 
 def _cell(text: str, code: bool) -> str:
