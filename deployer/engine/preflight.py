@@ -30,13 +30,10 @@ def check_spec(spec: Spec, env_name: str) -> ResolvedEnv:
 
 
 def check_secret_values(env: ResolvedEnv) -> None:
-    from deployer.secrets import missing_secrets
+    from deployer.secrets import MissingSecrets, missing_secrets
 
-    if missing := sorted(missing_secrets(env, env.spec_file)):
-        names = ", ".join(missing)
-        raise PreconditionMissing(
-            f"no value for {names} in environment {env.name} (used by its services); set each with "
-            f"`deployer secret set --env {env.name} NAME` or `deployer secret set --type {env.type} NAME`")
+    if missing := missing_secrets(env, env.spec_file):
+        raise MissingSecrets(env, sorted(missing), env.spec_file)
 
 
 def check_credentials(provider: str, environ: Mapping[str, str] = os.environ) -> None:
