@@ -1,13 +1,16 @@
 """build_plan: the CLI.md `plan --format json` document, from the real example through the real provider."""
 
 import json
+from pathlib import Path
 
 import pytest
 
 from deployer.errors import UsageError
 from deployer.plan.document import build_plan
 from deployer.spec.load import load_spec, resolve
-from tests.conftest import YAML_EXAMPLE
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+YAML_EXAMPLE = EXAMPLES / "shop-yaml/infra.yaml"
 
 
 @pytest.fixture(scope="module")
