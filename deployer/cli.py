@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from deployer.completion import complete_environments
 from deployer.errors import EXIT_DEPLOY_FAILED, DeployerError, SpecInvalid
 from deployer.output import Output
 from deployer.spec.load import Spec, load_spec
@@ -33,7 +34,7 @@ def format_option(*choices: str):
 
 
 def env_option(required: bool = True):
-    return click.option("--env", "env", required=required, metavar="ENV",
+    return click.option("--env", "env", required=required, metavar="ENV", shell_complete=complete_environments,
                         help="environment name (prod, dev, pr-42, …)")
 
 
@@ -402,6 +403,20 @@ def eject(ctx: Context, env: str, out_dir: str) -> None:
     written = eject_environment(resolve(ctx.spec, env), Path(out_dir))
     ctx.output.info(f"wrote the Pulumi project {written}; run it with `pulumi up` there "
                     "(see its README.md)")
+
+
+@cli.command()
+@format_option("json-schema", "cue", "markdown")
+@click.option("--package", metavar="NAME", help="package clause of the CUE definitions (e.g. infra)")
+@pass_context
+def schema(ctx: Context, fmt: str, package: str | None) -> None:
+    """Print the spec's JSON Schema, CUE definitions (#Infra) or field reference, from deployer's model.
+
+    Example: deployer schema --format cue --package infra > infra_schema.cue
+    """
+    from deployer.schema import render
+
+    ctx.output.write(render(fmt, package))
 
 
 def resolve_app(spec: Spec) -> str:

@@ -1,4 +1,8 @@
-"""Where output goes: results on stdout, human messages and progress on stderr (rich)."""
+"""Where output goes: results on stdout, human messages and progress on stderr (rich).
+
+On a terminal: tables, colours and a spinner. Elsewhere (a pipe, a file, CI): plain text, tab-separated
+tables and no escape codes. `--no-color` or NO_COLOR (https://no-color.org): no escape codes at all.
+"""
 
 import json
 import os
@@ -7,19 +11,36 @@ from contextlib import contextmanager
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+# The words of a change in a table cell, coloured the way Pulumi colours them.
+CHANGE_STYLES = {
+    "create": "green", "added": "green",
+    "update": "yellow", "changed": "yellow",
+    "delete": "red", "removed": "red",
+    "replace": "magenta", "replaced": "magenta",
+}
 
 
 class Output:
     """The console pair a command writes to, honouring --quiet, --no-color and NO_COLOR."""
 
     def __init__(self, quiet: bool = False, color: bool | None = None):
-        no_color = color is False or "NO_COLOR" in os.environ
         self.quiet = quiet
-        self.out = Console(file=sys.stdout, no_color=no_color, highlight=False, soft_wrap=True)
-        self.err = Console(file=sys.stderr, no_color=no_color, highlight=False, soft_wrap=True)
+        self.color = color is not False and not os.environ.get("NO_COLOR")
+        self.out = self._console(sys.stdout)
+        self.err = self._console(sys.stderr)
+
+    def _console(self, file) -> Console:
+        # Without colour, no styles either: rich's own no_color keeps bold and underline.
+        return Console(file=file, color_system="auto" if self.color else None, highlight=False, soft_wrap=True)
 
     def json(self, document: object) -> None:
         sys.stdout.write(json.dumps(document, indent=2, sort_keys=False) + "\n")
+
+    def write(self, document: str) -> None:
+        """A result document (a schema, a file's text) on stdout, exactly as given."""
+        sys.stdout.write(document)
 
     def text(self, text: str) -> None:
         self.out.print(text, markup=False)
@@ -37,16 +58,27 @@ class Output:
             for row in rows:
                 self.out.print("\t".join(row), markup=False)
             return
-        table = Table(*columns, title=title, title_justify="left")
+        table = Table(*columns, title=title, title_justify="left", header_style="bold")
         for row in rows:
-            table.add_row(*row)
+            table.add_row(*(_styled(cell) for cell in row))
         self.out.print(table)
 
     @contextmanager
     def progress(self, message: str):
-        """A spinner on a terminal while slow work (CUE, planning, the engine) runs."""
+        """A spinner on a terminal while slow work (CUE, planning, the engine) runs.
+
+        Without colours, one plain line instead: a spinner redraws itself with escape codes.
+        """
         if self.quiet or not self.err.is_terminal:
+            yield
+            return
+        if not self.color:
+            self.err.print(f"{message} …", markup=False)
             yield
             return
         with self.err.status(message):
             yield
+
+
+def _styled(cell: str) -> Text:
+    return Text(cell, style=CHANGE_STYLES.get(cell, ""))

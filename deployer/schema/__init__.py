@@ -1,0 +1,25 @@
+"""The spec's schemas and reference, generated from its pydantic model (deployer/spec/model.py)."""
+
+import json
+from pathlib import Path
+
+from deployer.docs import README, readme_with_reference, reference_markdown
+from deployer.schema.cue_definitions import cue_definitions
+from deployer.schema.json_schema import json_schema
+
+JSON_SCHEMA_FILE = Path(__file__).with_name("infra.schema.json")
+FORMATS = ("json-schema", "cue", "markdown")
+
+
+def render(fmt: str, package: str | None = None) -> str:
+    """The JSON Schema, the CUE definitions (with `package` as their package clause) or the reference."""
+    if fmt == "json-schema":
+        return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "cue":
+        return cue_definitions(package)
+    return reference_markdown()
+
+
+def generated_files() -> dict[Path, str]:
+    """Each file kept in the repository that is generated from the model, with its up-to-date text."""
+    return {JSON_SCHEMA_FILE: render("json-schema"), README: readme_with_reference(README.read_text())}
