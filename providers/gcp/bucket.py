@@ -33,7 +33,7 @@ def buckets(gcp_env: GcpEnv) -> dict[str, DeployedBucket]:
 def _bucket(gcp_env: GcpEnv, name: str, spec: Bucket) -> DeployedBucket:
     env = gcp_env.env
     bucket = gcp.storage.Bucket(
-        f"bucket-{name}",
+        name,
         name=gcp_env.name("bucket", name),
         location=gcp_env.region,
         uniform_bucket_level_access=True,
@@ -43,7 +43,7 @@ def _bucket(gcp_env: GcpEnv, name: str, spec: Bucket) -> DeployedBucket:
         cors=[cors_rule(rule) for rule in spec.cors],
         lifecycle_rules=[gcs_rule for rule in spec.lifecycle for gcs_rule in lifecycle_rules(rule)],
         force_destroy=not env.protect,
-        labels=gcp_env.labels,
+        labels=gcp_env.labels(name),
         project=gcp_env.project,
         opts=stateful_options(env),
     )
@@ -76,23 +76,23 @@ def lifecycle_rules(rule: LifecycleRule) -> list[dict]:
 def _cdn(gcp_env: GcpEnv, name: str, bucket: gcp.storage.Bucket) -> pulumi.Output[str]:
     """Public read on the objects, served by Cloud CDN: backend bucket, URL map, proxy, address and
     global forwarding rule. Returns the URL objects are served at."""
-    gcp.storage.BucketIAMMember(f"bucket-{name}-public-read", bucket=bucket.name, role=PUBLIC_READER,
+    gcp.storage.BucketIAMMember(f"{name}.allUsers", bucket=bucket.name, role=PUBLIC_READER,
                                 member="allUsers")
     project = gcp_env.project
     backend = gcp.compute.BackendBucket(
-        f"bucket-{name}-cdn", name=gcp_env.name("backend-bucket", name), bucket_name=bucket.name,
+        f"{name}.cdn", name=gcp_env.name("backend-bucket", name), bucket_name=bucket.name,
         enable_cdn=True, cdn_policy={"cache_mode": "CACHE_ALL_STATIC"}, project=project)
     url_map = gcp.compute.URLMap(
-        f"bucket-{name}-cdn", name=gcp_env.name("url-map", name), default_service=backend.self_link,
+        f"{name}.cdn", name=gcp_env.name("url-map", name), default_service=backend.self_link,
         project=project)
     proxy = gcp.compute.TargetHttpProxy(
-        f"bucket-{name}-cdn", name=gcp_env.name("http-proxy", name), url_map=url_map.self_link,
+        f"{name}.cdn", name=gcp_env.name("http-proxy", name), url_map=url_map.self_link,
         project=project)
     address = gcp.compute.GlobalAddress(
-        f"bucket-{name}-cdn", name=gcp_env.name("global-address", name), labels=gcp_env.labels,
+        f"{name}.cdn", name=gcp_env.name("global-address", name), labels=gcp_env.labels(name),
         project=project)
     gcp.compute.GlobalForwardingRule(
-        f"bucket-{name}-cdn", name=gcp_env.name("forwarding-rule", name), target=proxy.self_link,
+        f"{name}.cdn", name=gcp_env.name("forwarding-rule", name), target=proxy.self_link,
         ip_address=address.address, port_range="80", load_balancing_scheme="EXTERNAL_MANAGED",
-        labels=gcp_env.labels, project=project)
+        labels=gcp_env.labels(name), project=project)
     return pulumi.Output.concat("http://", address.address)

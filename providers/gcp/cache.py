@@ -22,7 +22,8 @@ class DeployedCache:
     auth_secret: gcp.secretmanager.Secret
 
     def outputs(self) -> dict[str, pulumi.Input]:
-        return {"host": self.instance.host, "port": self.instance.port, "authSecret": self.auth_secret.id}
+        return {"host": self.instance.host, "port": self.instance.port, "tls": True,
+                "authSecret": self.auth_secret.id}
 
 
 def caches(gcp_env: GcpEnv, accounts: Accounts) -> dict[str, DeployedCache]:
@@ -32,7 +33,7 @@ def caches(gcp_env: GcpEnv, accounts: Accounts) -> dict[str, DeployedCache]:
 def _cache(gcp_env: GcpEnv, name: str, cache: Cache, accounts: Accounts) -> DeployedCache:
     env = gcp_env.env
     instance = gcp.redis.Instance(
-        f"cache-{name}",
+        name,
         name=gcp_env.name("cache", name),
         tier=cache.gcp.tier,
         memory_size_gb=cache.gcp.memory_size_gb,
@@ -44,12 +45,12 @@ def _cache(gcp_env: GcpEnv, name: str, cache: Cache, accounts: Accounts) -> Depl
         persistence_config=PRODUCTION_PERSISTENCE if env.protect else None,
         # The provider's own guard defaults to on; it follows the environment's protection rule.
         deletion_protection=env.protect,
-        labels=gcp_env.labels,
+        labels=gcp_env.labels(name),
         region=gcp_env.region,
         project=gcp_env.project,
         opts=stateful_options(env),
     )
-    auth_secret = stored_secret(gcp_env, f"cache-{name}-auth", f"{name}-redis-auth", instance.auth_string,
+    auth_secret = stored_secret(gcp_env, f"{name}.auth", f"{name}-redis-auth", instance.auth_string,
                                 accounts, cache_users(env, name))
     return DeployedCache(instance, auth_secret)
 

@@ -1,10 +1,12 @@
 """What every GCP module reads: the environment with its project, region, labels and names."""
 
+import re
 from dataclasses import dataclass
-from functools import cached_property
 
 from deployer.spec.load import ResolvedEnv
 from providers.shared import base_labels
+
+LABEL_VALUE = re.compile(r"[a-z0-9_-]{1,63}")
 
 
 @dataclass(frozen=True)
@@ -19,10 +21,14 @@ class GcpEnv:
     def region(self) -> str:
         return self.env.spec.gcp.region
 
-    @cached_property
-    def labels(self) -> dict[str, str]:
-        """`gcp.labels` of the spec, then app, env and managed-by (which the spec cannot change)."""
-        return {**self.env.spec.gcp.labels, **base_labels(self.env)}
+    def labels(self, name: str) -> dict[str, str]:
+        """`gcp.labels`, then app, env and managed-by (which the spec cannot change), and `deployer-name`:
+        the resource's name in the spec, which with app and env gives its full name where a limit
+        shortened the physical one (when it is a valid label value)."""
+        labels = {**self.env.spec.gcp.labels, **base_labels(self.env)}
+        if LABEL_VALUE.fullmatch(name):
+            labels["deployer-name"] = name
+        return labels
 
     def name(self, kind: str, name: str, suffix: str = "") -> str:
         return self.env.physical_name(kind, name, suffix)

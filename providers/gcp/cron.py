@@ -21,7 +21,7 @@ def cron_jobs(gcp_env: GcpEnv, invoker: gcp.serviceaccount.Account) -> None:
 def _job(gcp_env: GcpEnv, name: str, job: CronJob, schedule: str, invoker: gcp.serviceaccount.Account) -> None:
     url = cron_url(gcp_env.env, job)
     gcp.cloudscheduler.Job(
-        f"cron-{name}",
+        name,
         name=gcp_env.name("scheduler-job", name),
         description=job.title,
         schedule=schedule,

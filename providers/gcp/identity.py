@@ -29,12 +29,13 @@ PUBLISHER = "roles/pubsub.publisher"
 SUBSCRIBER = "roles/pubsub.subscriber"
 SECRET_ACCESSOR = "roles/secretmanager.secretAccessor"
 INVOKER = "deployer-invoker"
+INVOKER_LOGICAL_NAME = "deployer.invoker"  # no service can be named so: spec names have no dots
 
 
 def service_accounts(gcp_env: GcpEnv) -> dict[str, gcp.serviceaccount.Account]:
     return {
         name: gcp.serviceaccount.Account(
-            f"identity-{name}",
+            name,
             account_id=gcp_env.name("service-account", name),
             display_name=f"{gcp_env.env.app} {gcp_env.env.name}: service {name}",
             project=gcp_env.project,
@@ -46,7 +47,7 @@ def service_accounts(gcp_env: GcpEnv) -> dict[str, gcp.serviceaccount.Account]:
 def invoker_account(gcp_env: GcpEnv) -> gcp.serviceaccount.Account:
     """The identity whose OIDC token authenticates push deliveries and cron calls to the services."""
     return gcp.serviceaccount.Account(
-        "identity-invoker",
+        INVOKER_LOGICAL_NAME,
         account_id=gcp_env.name("service-account", INVOKER),
         display_name=f"{gcp_env.env.app} {gcp_env.env.name}: Pub/Sub push and Cloud Scheduler calls",
         project=gcp_env.project,
@@ -71,7 +72,7 @@ def grant_buckets(gcp_env: GcpEnv, accounts: Accounts, buckets: Mapping[str, gcp
                     custom_roles[permissions] = _custom_bucket_role(gcp_env, permissions)
                 role = custom_roles[permissions].name
             gcp.storage.BucketIAMMember(
-                f"bucket-{bucket}-{service}", bucket=buckets[bucket].name, role=role,
+                f"{bucket}.{service}", bucket=buckets[bucket].name, role=role,
                 member=accounts[service].member)
 
 
@@ -79,7 +80,7 @@ def _custom_bucket_role(gcp_env: GcpEnv, permissions: frozenset[str]) -> gcp.pro
     verbs = "-".join(sorted(p.rsplit(".", 1)[1] for p in permissions))
     env = gcp_env.env
     return gcp.projects.IAMCustomRole(
-        f"role-objects-{verbs}",
+        f"objects.{verbs}",
         role_id=gcp_env.name("custom-role", f"objects-{verbs}"),
         title=f"{env.app} {env.name}: objects {verbs.replace('-', ', ')}",
         description="Bucket-level access granted by deployer to the services that list these operations",
@@ -93,7 +94,7 @@ def grant_topics(gcp_env: GcpEnv, accounts: Accounts, topics: Mapping[str, gcp.p
         for topic, operations in spec.uses.topics.items():
             if "publish" in operations:
                 gcp.pubsub.TopicIAMMember(
-                    f"topic-{topic}-{service}", topic=topics[topic].id, role=PUBLISHER,
+                    f"{topic}.{service}", topic=topics[topic].id, role=PUBLISHER,
                     member=accounts[service].member, project=gcp_env.project)
 
 
@@ -104,7 +105,7 @@ def grant_pull_subscriptions(gcp_env: GcpEnv, accounts: Accounts,
         spec = gcp_env.env.spec.topics[topic].subscriptions[name]
         if spec.endpoint is None:
             gcp.pubsub.SubscriptionIAMMember(
-                f"subscription-{topic}-{name}-{spec.service}", subscription=subscription.id,
+                f"{topic}.{name}.{spec.service}", subscription=subscription.id,
                 role=SUBSCRIBER, member=accounts[spec.service].member, project=gcp_env.project)
 
 
@@ -112,5 +113,5 @@ def grant_secret(gcp_env: GcpEnv, accounts: Accounts, logical_name: str,
                  secret: gcp.secretmanager.Secret, services: list[str]) -> None:
     for service in services:
         gcp.secretmanager.SecretIamMember(
-            f"{logical_name}-{service}", secret_id=secret.id, role=SECRET_ACCESSOR,
+            f"{logical_name}.{service}", secret_id=secret.id, role=SECRET_ACCESSOR,
             member=accounts[service].member, project=gcp_env.project)

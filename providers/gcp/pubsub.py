@@ -8,7 +8,7 @@ import pulumi_gcp as gcp
 from deployer.spec.durations import seconds
 from deployer.spec.model import Subscription, Topic
 from providers.gcp.context import GcpEnv
-from providers.gcp.identity import PUBLISHER, SUBSCRIBER
+from providers.gcp.identity import INVOKER_LOGICAL_NAME, PUBLISHER, SUBSCRIBER
 from providers.shared import service_url, stateful_options
 
 TOKEN_CREATOR = "roles/iam.serviceAccountTokenCreator"
@@ -20,15 +20,17 @@ DEAD_LETTER_RETENTION = "604800s"  # the longest Pub/Sub keeps a message: 7 days
 class DeployedSubscription:
     subscription: gcp.pubsub.Subscription
     dead_letters: gcp.pubsub.Subscription  # where the messages that failed every attempt wait
+    endpoint: str | None  # the URL a push subscription delivers to
 
     def outputs(self) -> dict[str, pulumi.Input]:
-        return {"id": self.subscription.id, "name": self.subscription.name,
-                "deadLetters": self.dead_letters.id}
+        outputs = {"id": self.subscription.id, "name": self.subscription.name, "deadLetters": self.dead_letters.id}
+        if self.endpoint is not None:
+            outputs["endpoint"] = self.endpoint
+        return outputs
 
 
 def topics(gcp_env: GcpEnv) -> dict[str, gcp.pubsub.Topic]:
-    return {name: _topic(gcp_env, f"topic-{name}", gcp_env.name("topic", name))
-            for name in gcp_env.env.spec.topics}
+    return {name: _topic(gcp_env, name, name) for name in gcp_env.env.spec.topics}
 
 
 def topic_outputs(topic: gcp.pubsub.Topic) -> dict[str, pulumi.Input]:
@@ -44,7 +46,7 @@ def subscriptions(gcp_env: GcpEnv, topics: dict[str, gcp.pubsub.Topic],
     agent = pubsub_service_agent(gcp_env)
     if invoker is not None:
         # Lets Pub/Sub mint the invoker's OIDC tokens (granted implicitly in projects made after April 2021).
-        gcp.serviceaccount.IAMMember("identity-invoker-pubsub-tokens", service_account_id=invoker.name,
+        gcp.serviceaccount.IAMMember(f"{INVOKER_LOGICAL_NAME}.pubsub-tokens", service_account_id=invoker.name,
                                      role=TOKEN_CREATOR, member=agent)
     return {
         (topic_name, name): _subscription(gcp_env, topic_name, topic, name, spec, topics[topic_name],
@@ -60,26 +62,25 @@ def pubsub_service_agent(gcp_env: GcpEnv) -> pulumi.Output[str]:
     return project.number.apply(lambda number: f"serviceAccount:service-{number}@gcp-sa-pubsub.iam.gserviceaccount.com")
 
 
-def _topic(gcp_env: GcpEnv, logical_name: str, name: str) -> gcp.pubsub.Topic:
-    return gcp.pubsub.Topic(logical_name, name=name, labels=gcp_env.labels, project=gcp_env.project,
-                            opts=stateful_options(gcp_env.env))
+def _topic(gcp_env: GcpEnv, logical_name: str, name: str, suffix: str = "") -> gcp.pubsub.Topic:
+    return gcp.pubsub.Topic(logical_name, name=gcp_env.name("topic", name, suffix), labels=gcp_env.labels(name),
+                            project=gcp_env.project, opts=stateful_options(gcp_env.env))
 
 
 def _subscription(gcp_env: GcpEnv, topic_name: str, topic: Topic, name: str, spec: Subscription,
                   source: gcp.pubsub.Topic, invoker: gcp.serviceaccount.Account | None,
                   agent: pulumi.Output[str]) -> DeployedSubscription:
     env, project = gcp_env.env, gcp_env.project
-    logical_name = f"subscription-{topic_name}-{name}"
+    logical_name = f"{topic_name}.{name}"
     full_name = f"{topic_name}-{name}"
-    dead_letter_topic = _topic(gcp_env, f"{logical_name}-dead-letter",
-                               gcp_env.name("topic", full_name, suffix="-dead-letter"))
+    dead_letter_topic = _topic(gcp_env, f"{logical_name}.dead-letter", full_name, suffix="-dead-letter")
     dead_letters = gcp.pubsub.Subscription(
-        f"{logical_name}-dead-letter",
+        f"{logical_name}.dead-letter",
         name=gcp_env.name("subscription", full_name, suffix="-dead-letter"),
         topic=dead_letter_topic.id,
         message_retention_duration=DEAD_LETTER_RETENTION,
         expiration_policy=NEVER_EXPIRE,
-        labels=gcp_env.labels,
+        labels=gcp_env.labels(full_name),
         project=project,
         opts=stateful_options(env),
     )
@@ -99,21 +100,25 @@ def _subscription(gcp_env: GcpEnv, topic_name: str, topic: Topic, name: str, spe
         enable_exactly_once_delivery=topic.delivery_guarantee == "exactly-once",
         push_config=_push_config(gcp_env, spec, invoker) if spec.endpoint else None,
         expiration_policy=NEVER_EXPIRE,
-        labels=gcp_env.labels,
+        labels=gcp_env.labels(full_name),
         project=project,
         opts=stateful_options(env),
     )
     # What the dead-letter flow needs, and no more: Pub/Sub takes the message off the source
     # subscription and publishes it to the dead-letter topic.
-    gcp.pubsub.TopicIAMMember(f"{logical_name}-dead-letter-publisher", topic=dead_letter_topic.id,
+    gcp.pubsub.TopicIAMMember(f"{logical_name}.dead-letter.publisher", topic=dead_letter_topic.id,
                               role=PUBLISHER, member=agent, project=project)
-    gcp.pubsub.SubscriptionIAMMember(f"{logical_name}-dead-letter-subscriber", subscription=subscription.id,
+    gcp.pubsub.SubscriptionIAMMember(f"{logical_name}.dead-letter.subscriber", subscription=subscription.id,
                                      role=SUBSCRIBER, member=agent, project=project)
-    return DeployedSubscription(subscription, dead_letters)
+    return DeployedSubscription(subscription, dead_letters, push_url(gcp_env, spec))
+
+
+def push_url(gcp_env: GcpEnv, spec: Subscription) -> str | None:
+    return service_url(gcp_env.env, spec.service, spec.endpoint) if spec.endpoint else None
 
 
 def _push_config(gcp_env: GcpEnv, spec: Subscription, invoker: gcp.serviceaccount.Account) -> dict:
-    service = spec.service
-    return {"push_endpoint": service_url(gcp_env.env, service, spec.endpoint),
+    # The audience is the service's own URL, the same for its every push and cron endpoint.
+    return {"push_endpoint": push_url(gcp_env, spec),
             "oidc_token": {"service_account_email": invoker.email,
-                           "audience": service_url(gcp_env.env, service, "")}}
+                           "audience": service_url(gcp_env.env, spec.service, "")}}

@@ -1,15 +1,33 @@
 """GCP inputs whose change replaces the resource (the provider cannot update them in place).
 
-`deployer diff` reports a change of one of these as a replacement. Only the types deployer creates.
+`deployer diff` reports a change of one of these as a replacement. Only the types deployer creates;
+`project` moves every one of them.
 """
+
+_IAM_MEMBER = frozenset({"role", "member", "condition", "project"})
 
 REPLACED_ON: dict[str, frozenset[str]] = {
     "gcp:storage/bucket:Bucket": frozenset({"name", "location", "project"}),
-    "gcp:pubsub/topic:Topic": frozenset({"name", "project"}),
-    "gcp:pubsub/subscription:Subscription": frozenset({"name", "topic", "project"}),
     "gcp:redis/instance:Instance": frozenset(
-        {"name", "region", "tier", "authorizedNetwork", "connectMode", "transitEncryptionMode"}),
-    "gcp:serviceaccount/account:Account": frozenset({"accountId", "project"}),
+        {"name", "region", "project", "tier", "authorizedNetwork", "connectMode", "transitEncryptionMode",
+         "locationId", "alternativeLocationId", "reservedIpRange", "customerManagedKey"}),
+    "gcp:pubsub/topic:Topic": frozenset({"name", "project"}),
+    "gcp:pubsub/subscription:Subscription": frozenset(
+        {"name", "topic", "project", "enableMessageOrdering", "filter"}),
     "gcp:secretmanager/secret:Secret": frozenset({"secretId", "project", "replication"}),
+    "gcp:secretmanager/secretVersion:SecretVersion": frozenset({"secret", "secretData"}),
+    "gcp:serviceaccount/account:Account": frozenset({"accountId", "project"}),
+    "gcp:projects/iAMCustomRole:IAMCustomRole": frozenset({"roleId", "project"}),
     "gcp:cloudscheduler/job:Job": frozenset({"name", "region", "project"}),
+    "gcp:compute/backendBucket:BackendBucket": frozenset({"name", "project"}),
+    "gcp:compute/uRLMap:URLMap": frozenset({"name", "project"}),
+    "gcp:compute/targetHttpProxy:TargetHttpProxy": frozenset({"name", "project"}),
+    "gcp:compute/globalAddress:GlobalAddress": frozenset({"name", "project", "address", "addressType"}),
+    "gcp:compute/globalForwardingRule:GlobalForwardingRule": frozenset(
+        {"name", "project", "ipAddress", "portRange", "loadBalancingScheme"}),
+    "gcp:storage/bucketIAMMember:BucketIAMMember": _IAM_MEMBER | {"bucket"},
+    "gcp:pubsub/topicIAMMember:TopicIAMMember": _IAM_MEMBER | {"topic"},
+    "gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember": _IAM_MEMBER | {"subscription"},
+    "gcp:secretmanager/secretIamMember:SecretIamMember": _IAM_MEMBER | {"secretId"},
+    "gcp:serviceaccount/iAMMember:IAMMember": _IAM_MEMBER | {"serviceAccountId"},
 }

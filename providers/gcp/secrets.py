@@ -13,7 +13,7 @@ from providers.shared import secret_users, stateful_options, used_secrets
 def service_secrets(gcp_env: GcpEnv, values: Mapping[str, pulumi.Input[str]],
                     accounts: Accounts) -> dict[str, gcp.secretmanager.Secret]:
     return {
-        name: stored_secret(gcp_env, f"secret-{name}", name, values[name], accounts,
+        name: stored_secret(gcp_env, name, name, values[name], accounts,
                             secret_users(gcp_env.env, name))
         for name in used_secrets(gcp_env.env)
     }
@@ -26,11 +26,11 @@ def stored_secret(gcp_env: GcpEnv, logical_name: str, name: str, value: pulumi.I
         logical_name,
         secret_id=gcp_env.name("secret", name),
         replication={"auto": {}},
-        labels=gcp_env.labels,
+        labels=gcp_env.labels(name),
         project=gcp_env.project,
         opts=stateful_options(gcp_env.env),
     )
     # A new value replaces the version; the version is never protected, or no value could change.
-    gcp.secretmanager.SecretVersion(f"{logical_name}-value", secret=secret.id, secret_data=value)
+    gcp.secretmanager.SecretVersion(f"{logical_name}.value", secret=secret.id, secret_data=value)
     grant_secret(gcp_env, accounts, logical_name, secret, readers)
     return secret
