@@ -1,4 +1,4 @@
-"""Fixtures shared by every test folder: example specs, spec files written on the fly, the CLI in-process."""
+"""Fixtures shared by every test folder: spec files written on the fly, the CLI run in-process."""
 
 import sys
 import textwrap
@@ -9,10 +9,6 @@ import pytest
 from click.testing import CliRunner
 
 from deployer.cli import main
-
-REPO = Path(__file__).resolve().parents[1]
-CUE_EXAMPLE = REPO / "examples/shop/infra.cue"
-YAML_EXAMPLE = REPO / "examples/shop-yaml/infra.yaml"
 
 
 @dataclass(frozen=True)

