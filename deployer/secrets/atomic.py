@@ -4,6 +4,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from deployer.errors import DeployerError, display_path
+
 
 def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Write to a temporary file beside PATH, fsync it, rename it over PATH, fsync the folder."""
@@ -15,8 +17,11 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
             os.fchmod(file.fileno(), mode)
             os.fsync(file.fileno())
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as err:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise DeployerError(f"could not write {display_path(path)} ({err.strerror or err}); "
+                                "it is unchanged") from None
         raise
     folder = os.open(path.parent, os.O_RDONLY)
     try:

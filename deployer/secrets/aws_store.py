@@ -68,10 +68,10 @@ class AwsStore(SecretStore):
             self.client.create_secret(Name=secret_id, SecretString=value, Tags=self.tags)
             return
         except self._errors.ClientError as err:
-            if _code(err) == "InvalidRequestException":  # scheduled for deletion by an `unset`
-                self.client.restore_secret(SecretId=secret_id)
-            elif _code(err) != "ResourceExistsException":
+            if _code(err) not in ("ResourceExistsException", "InvalidRequestException"):
                 raise
+        if "DeletedDate" in self.client.describe_secret(SecretId=secret_id):  # unset before
+            self.client.restore_secret(SecretId=secret_id)
         self.client.put_secret_value(SecretId=secret_id, SecretString=value)
 
     def _id(self, name: str, scope: Scope) -> str:

@@ -96,9 +96,9 @@ def test_an_interrupted_write_loses_nothing(store, monkeypatch):
     before = store.path.read_bytes()
 
     def crash(source, target):
-        raise OSError("simulated crash between write and rename")
+        raise OSError(5, "simulated crash between write and rename")
 
-    with monkeypatch.context() as patched, pytest.raises(OSError, match="simulated crash"):
+    with monkeypatch.context() as patched, pytest.raises(DeployerError, match="infra.secrets.yaml .simulated crash"):
         patched.setattr(atomic.os, "replace", crash)
         store.write("StripeAPIKey", [PROD], "never stored")
 
