@@ -84,8 +84,12 @@ def export_cue_many(spec_file: Path, tag_sets: list[dict[str, str]]) -> list[dic
 
 
 def _run(command: list[str], spec_file: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(command, check=False, cwd=spec_file.parent, capture_output=True, text=True,
-                          input=stdin, env=_runner_env())
+    try:
+        return subprocess.run(command, check=False, cwd=spec_file.parent, capture_output=True, text=True,
+                              input=stdin, env=_runner_env())
+    except OSError as err:
+        raise PreconditionMissing(f"cannot run CUE ({command[0]}: {err.strerror}): install `cue` or set "
+                                  "DEPLOYER_CUE to its path") from None
 
 
 def _exported(result: tuple[int, str, str], spec_file: Path, tags: dict[str, str], declared: dict[str, str]) -> dict:
