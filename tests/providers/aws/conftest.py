@@ -11,7 +11,6 @@ from deployer.spec.load import load_spec, resolve
 BASE = """
 app: shop
 provider: aws
-aws: {region: eu-west-1, tags: {team: commerce}}
 environments:
   prod: {type: production}
   dev: {type: development}
@@ -48,11 +47,11 @@ class Plan:
 
 @pytest.fixture
 def aws_plan(tmp_path):
-    """`aws_plan(yaml_body, env="prod")`: the plan of BASE plus `yaml_body` for that environment."""
+    """`aws_plan(yaml_body, env="prod", aws=...)`: the plan of BASE, the `aws` settings and `yaml_body`."""
 
-    def plan(body: str, env: str = "prod") -> Plan:
+    def plan(body: str, env: str = "prod", aws: str = "{region: eu-west-1, tags: {team: commerce}}") -> Plan:
         path = tmp_path / "infra.yaml"
-        path.write_text(BASE + textwrap.dedent(body))
+        path.write_text(f"{BASE}aws: {aws}\n{textwrap.dedent(body)}")
         return Plan(build_plan(resolve(load_spec(path), env)))
 
     return plan
