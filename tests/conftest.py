@@ -31,6 +31,8 @@ def run_main(*args: str, stdin: str | None = None) -> Run:
             code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
         finally:
             sys.argv = argv
+            sys.stdout.flush()
+            sys.stderr.flush()
         return Run(code, out.getvalue().decode(), err.getvalue().decode())
 
 
