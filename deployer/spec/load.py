@@ -160,10 +160,20 @@ def resolve(spec: Spec, env_name: str) -> ResolvedEnv:
 
 
 def validate(spec: Spec, env_name: str | None = None) -> list[Problem]:
-    """Every problem of the spec, for one environment or for all of them."""
+    """Every problem of the spec, for one environment or for all of them (the problems of reading
+    it, where it cannot be read)."""
+    try:
+        return _problems(spec, env_name)
+    except SpecInvalid as err:
+        return err.problems
+
+
+def _problems(spec: Spec, env_name: str | None) -> list[Problem]:
     base_data = spec.data()
     _, findings = model_findings(base_data)
     problems = [spec.problem(path, message) for path, message in findings]
+    if not isinstance(base_data, dict):
+        return problems
     envs = [spec.environment(env_name)] if env_name else [*spec.environments().values(), *_implicit_preview(spec)]
     spec.evaluate(envs)
     for env in envs:
