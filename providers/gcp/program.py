@@ -31,7 +31,7 @@ def program(env: ResolvedEnv, secret_values: Mapping[str, pulumi.Input[str]]) ->
     deployed = Deployed()
     deployed.identities = {name: account.email for name, account in accounts.items()}
     deployed.buckets = {name: b.outputs() for name, b in buckets.items()}
-    deployed.topics = {name: pubsub.topic_outputs(topic) for name, topic in topics.items()}
+    deployed.topics = {name: pubsub.topic_outputs(topic, spec.topics[name]) for name, topic in topics.items()}
     deployed.subscriptions = {key: s.outputs() for key, s in subscriptions.items()}
     deployed.caches = {name: c.outputs() for name, c in caches.items()}
     deployed.secrets = {name: secret.id for name, secret in stored.items()}

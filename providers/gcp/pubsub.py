@@ -23,7 +23,7 @@ class DeployedSubscription:
     endpoint: str | None  # the URL a push subscription delivers to
 
     def outputs(self) -> dict[str, pulumi.Input]:
-        outputs = {"id": self.subscription.id, "name": self.subscription.name, "deadLetters": self.dead_letters.id}
+        outputs = {"id": self.subscription.id, "deadLetters": self.dead_letters.id}
         if self.endpoint is not None:
             outputs["endpoint"] = self.endpoint
         return outputs
@@ -33,8 +33,12 @@ def topics(gcp_env: GcpEnv) -> dict[str, gcp.pubsub.Topic]:
     return {name: _topic(gcp_env, name, name) for name in gcp_env.env.spec.topics}
 
 
-def topic_outputs(topic: gcp.pubsub.Topic) -> dict[str, pulumi.Input]:
-    return {"id": topic.id, "name": topic.name}
+def topic_outputs(topic: gcp.pubsub.Topic, spec: Topic) -> dict[str, pulumi.Input]:
+    outputs = {"id": topic.id, "name": topic.name}
+    if spec.ordering_attribute:
+        # Publishers set the ordering key from this attribute (the key AWS calls the message group).
+        outputs["messageGroupAttribute"] = spec.ordering_attribute
+    return outputs
 
 
 def subscriptions(gcp_env: GcpEnv, topics: dict[str, gcp.pubsub.Topic],
