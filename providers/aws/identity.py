@@ -47,7 +47,7 @@ def service_statements(ctx: AwsContext, service_name: str, arns: Grantable) -> l
         for permission in dict.fromkeys(permissions):
             actions, scope = BUCKET_PERMISSIONS[permission]
             arn = arns.buckets[bucket]
-            grant(actions, arn.apply(lambda a: f"{a}/*") if scope == "objects" else arn)
+            grant(actions, pulumi.Output.concat(arn, "/*") if scope == "objects" else arn)
     for topic, permissions in uses.topics.items():
         for permission in dict.fromkeys(permissions):
             grant(TOPIC_PERMISSIONS[permission], arns.topics[topic])
@@ -58,12 +58,8 @@ def service_statements(ctx: AwsContext, service_name: str, arns: Grantable) -> l
         grant(READ_SECRET_ACTIONS, arns.secrets[secret])
     for cache in uses.caches:
         grant(READ_SECRET_ACTIONS, arns.cache_tokens[cache])
-    return [{"Effect": "Allow", "Action": list(actions), "Resource": _unique(resources)}
+    return [{"Effect": "Allow", "Action": list(actions), "Resource": resources}
             for actions, resources in grants.items()]
-
-
-def _unique(resources: list[pulumi.Input[str]]) -> pulumi.Output[list[str]]:
-    return pulumi.Output.all(*resources).apply(lambda values: list(dict.fromkeys(values)))
 
 
 def create_identities(ctx: AwsContext, arns: Grantable) -> dict[str, aws.iam.Role]:

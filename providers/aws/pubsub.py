@@ -3,7 +3,6 @@
 import json
 from dataclasses import dataclass
 
-import pulumi
 import pulumi_aws as aws
 
 from deployer.spec.durations import seconds
@@ -76,8 +75,8 @@ def _admit_topic(ctx: AwsContext, logical: str, queue: aws.sqs.Queue, topic: aws
 
 def _pull(ctx: AwsContext, logical: str, topic: aws.sns.Topic, name: str, sub: Subscription, fifo: bool,
           dead_letters: aws.sqs.Queue) -> aws.sqs.Queue:
-    redrive = pulumi.Output.json_dumps({"deadLetterTargetArn": dead_letters.arn,
-                                        "maxReceiveCount": sub.retry_policy.max_retries})
+    redrive = dead_letters.arn.apply(lambda arn: json.dumps(
+        {"deadLetterTargetArn": arn, "maxReceiveCount": sub.retry_policy.max_retries}))
     queue = _queue(ctx, logical, name, fifo, retention=seconds(sub.message_retention),
                    visibility_timeout_seconds=seconds(sub.ack_deadline), redrive_policy=redrive)
     admitted = _admit_topic(ctx, logical, queue, topic)
@@ -97,7 +96,7 @@ def _push(ctx: AwsContext, logical: str, topic: aws.sns.Topic, sub: Subscription
         endpoint=f"{base_url}{sub.endpoint}",
         endpoint_auto_confirms=False,
         delivery_policy=delivery_policy(sub),
-        redrive_policy=pulumi.Output.json_dumps({"deadLetterTargetArn": dead_letters.arn}),
+        redrive_policy=dead_letters.arn.apply(lambda arn: json.dumps({"deadLetterTargetArn": arn})),
         opts=ctx.opts(),
     )
 

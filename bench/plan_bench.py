@@ -1,0 +1,130 @@
+"""Times `plan` (build_plan: the AWS program under the mock runtime) for generated specs of 10, 100 and
+1,000 services, against a hand-written pulumi-aws program declaring the same resources under the same
+mocks. Prints seconds, the plan / hand-written ratio (goal <= 1.3) and the growth from 100 to 1,000.
+
+    .venv/bin/python bench/plan_bench.py [SIZES...]
+"""
+
+import json
+import sys
+import tempfile
+import time
+import warnings
+from functools import partial
+from pathlib import Path
+
+import pulumi
+import pulumi_aws as aws
+
+from deployer.plan.document import build_plan
+from deployer.plan.offline import PlaceholderMocks, run_offline
+from deployer.spec.load import load_spec, resolve
+from providers.aws import PROVIDER
+
+ACCOUNT = "000000000000"
+REGION = "eu-west-1"
+TAGS = {"app": "bench", "env": "prod", "managed-by": "deployer"}
+
+
+def generated_spec(services: int) -> dict:
+    """Per service: a bucket it reads and writes, a topic it publishes to with a pull subscription
+    it consumes, and a secret it reads."""
+    names = [f"svc-{i}" for i in range(services)]
+    return {
+        "app": "bench",
+        "aws": {"region": REGION},
+        "environments": {"prod": {"type": "production"}},
+        "buckets": {f"{n}-files": {} for n in names},
+        "secrets": {f"Token{i}": {} for i in range(services)},
+        "topics": {f"{n}-events": {"subscriptions": {f"{n}-worker": {"service": n}}} for n in names},
+        "services": {n: {"uses": {"buckets": {f"{n}-files": ["download", "upload"]},
+                                  "topics": {f"{n}-events": ["publish"]},
+                                  "secrets": [f"Token{i}"]}} for i, n in enumerate(names)},
+    }
+
+
+def hand_written(services: int, secrets: dict[str, str]) -> None:
+    """The same resources as deployer's program for `generated_spec`, declared directly."""
+    provider = aws.Provider("aws", region=REGION)
+    opts = pulumi.ResourceOptions(provider=provider)
+    kept = pulumi.ResourceOptions(provider=provider, protect=True, retain_on_delete=True)
+    for i in range(services):
+        n = f"svc-{i}"
+        secret = aws.secretsmanager.Secret(f"Token{i}", name=f"bench-prod-Token{i}", tags=TAGS, opts=kept)
+        aws.secretsmanager.SecretVersion(f"Token{i}", secret_id=secret.id,
+                                         secret_string=pulumi.Output.secret(secrets[f"Token{i}"]), opts=opts)
+        bucket = aws.s3.Bucket(f"{n}-files", bucket=f"bench-prod-{n}-files", force_destroy=False, tags=TAGS,
+                               opts=kept)
+        block = aws.s3.BucketPublicAccessBlock(f"{n}-files", bucket=bucket.id, block_public_acls=True,
+                                               block_public_policy=True, ignore_public_acls=True,
+                                               restrict_public_buckets=True, opts=opts)
+        aws.s3.BucketOwnershipControls(f"{n}-files", bucket=bucket.id,
+                                       rule={"object_ownership": "BucketOwnerEnforced"}, opts=opts)
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{n}-files", bucket=bucket.id,
+            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}], opts=opts)
+        aws.s3.BucketPolicy(f"{n}-files", bucket=bucket.id, policy=bucket.arn.apply(lambda arn: json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "s3:*",
+                "Resource": [arn, f"{arn}/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})),
+            opts=pulumi.ResourceOptions(provider=provider, depends_on=[block]))
+        topic = aws.sns.Topic(f"{n}-events", name=f"bench-prod-{n}-events", kms_master_key_id="alias/aws/sns",
+                              tags=TAGS, opts=kept)
+        sub = f"{n}-events.{n}-worker"
+        dlq = aws.sqs.Queue(f"{sub}.dead-letter", name=f"bench-prod-{n}-events-{n}-worker-dlq",
+                            message_retention_seconds=1209600, sqs_managed_sse_enabled=True, tags=TAGS, opts=kept)
+        queue = aws.sqs.Queue(sub, name=f"bench-prod-{n}-events-{n}-worker", message_retention_seconds=604800,
+                              visibility_timeout_seconds=30, sqs_managed_sse_enabled=True, tags=TAGS,
+                              redrive_policy=dlq.arn.apply(lambda arn: json.dumps(
+                                  {"deadLetterTargetArn": arn, "maxReceiveCount": 100})), opts=kept)
+        admitted = aws.sqs.QueuePolicy(sub, queue_url=queue.url, policy=pulumi.Output.all(queue.arn, topic.arn).apply(
+            lambda arns: json.dumps({"Version": "2012-10-17", "Statement": [{
+                "Sid": "AllowTopic", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+                "Action": "sqs:SendMessage", "Resource": arns[0],
+                "Condition": {"ArnEquals": {"aws:SourceArn": arns[1]}}}]})), opts=opts)
+        aws.sns.TopicSubscription(sub, topic=topic.arn, protocol="sqs", endpoint=queue.arn, raw_message_delivery=True,
+                                  opts=pulumi.ResourceOptions(provider=provider, depends_on=[admitted]))
+        role = aws.iam.Role(n, name=f"bench-prod-{n}", tags=TAGS, assume_role_policy=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {
+                "Service": ["ecs-tasks.amazonaws.com", "lambda.amazonaws.com"]}}]}), opts=opts)
+        aws.iam.RolePolicy(n, name=f"bench-prod-{n}", role=role.id, policy=pulumi.Output.all(
+            bucket.arn, topic.arn, queue.arn, secret.arn).apply(lambda a: json.dumps({
+                "Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": [f"{a[0]}/*"]},
+                    {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": [f"{a[0]}/*"]},
+                    {"Effect": "Allow", "Action": ["sns:Publish"], "Resource": [a[1]]},
+                    {"Effect": "Allow", "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage",
+                                                   "sqs:ChangeMessageVisibility"], "Resource": [a[2]]},
+                    {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"], "Resource": [a[3]]}]})),
+            opts=opts)
+
+
+def timed(work, *args) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = work(*args)
+    return time.perf_counter() - start, result
+
+
+def main(sizes: list[int]) -> None:
+    warnings.simplefilter("ignore")
+    mocks = PlaceholderMocks(PROVIDER.mock_state, PROVIDER.mock_call)
+    timings = {}
+    print(f"{'services':>8} {'resources':>9} {'plan s':>8} {'hand s':>8} {'ratio':>6}")
+    for services in sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "infra.yaml"
+            path.write_text(json.dumps(generated_spec(services)))  # JSON is YAML
+            env = resolve(load_spec(path), "prod")
+        secrets = {f"Token{i}": f"value-{i}" for i in range(services)}
+        plan_time, document = timed(build_plan, env, secrets)
+        hand_time, run = timed(run_offline, partial(hand_written, services, secrets), mocks, "bench", "bench-prod")
+        planned = len(document["resources"])
+        assert planned == len(run.resources), (planned, len(run.resources))
+        timings[services] = plan_time
+        print(f"{services:>8} {planned:>9} {plan_time:>8.2f} {hand_time:>8.2f} {plan_time / hand_time:>6.2f}")
+    if 100 in timings and 1000 in timings:
+        print(f"growth 100 -> 1000 services: x{timings[1000] / timings[100]:.1f} (linear: x10)")
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [10, 100, 1000])
