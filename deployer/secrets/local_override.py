@@ -9,6 +9,7 @@ from deployer.spec.cue import export_cue
 from deployer.spec.yaml_source import load_yaml
 
 LOCAL_FILES = (".secrets.local.cue", ".secrets.local.yaml")
+_PACKAGE = re.compile(r"^package\s", re.MULTILINE)
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
@@ -45,6 +46,10 @@ def local_overrides(spec_file: Path, declared: set[str]) -> dict[str, str]:
 
 
 def _cue_values(path: Path) -> object:
+    if match := _PACKAGE.search(path.read_text()):
+        line = path.read_text().count("\n", 0, match.start()) + 1
+        raise SpecInvalid([Problem(display_path(path), line, "", "no `package` clause here: the file is "
+                                   "evaluated on its own, never as part of the spec's package")])
     try:
         return export_cue(path, {})
     except SpecInvalid as err:

@@ -86,12 +86,28 @@ def test_the_local_file_alone_can_provide_every_value(project, env_of):
     assert not (project / "infra.secrets.yaml").exists()
 
 
-def test_the_local_cue_file_is_evaluated_with_cue(cue_project, local_values, env_of):
-    (cue_project / ".secrets.local.cue").write_text('#prefix: "my-"\nCRMToken: #prefix + "crm"\n')
+def test_the_local_cue_file_is_evaluated_with_cue(project, local_values, env_of):
+    (project / ".secrets.local.cue").write_text('#prefix: "my-"\nCRMToken: #prefix + "crm"\n')
 
     values = resolve_secret_values(env_of("local"))
 
     assert values == {"StripeAPIKey": "stripe-env", "SendGridToken": "SendGridToken-type", "CRMToken": "my-crm"}
+
+
+def test_the_local_cue_file_beside_a_cue_spec_package_stays_out_of_it(cue_project, env_of):
+    (cue_project / ".secrets.local.cue").write_text('StripeAPIKey: "a"\nSendGridToken: "b"\nCRMToken: "c"\n')
+
+    assert resolve_secret_values(env_of("local")) == {"StripeAPIKey": "a", "SendGridToken": "b", "CRMToken": "c"}
+
+
+def test_a_package_clause_in_the_local_cue_file_is_refused(project, env_of):
+    (project / ".secrets.local.cue").write_text('package infra\n\nCRMToken: "c"\n')
+
+    with pytest.raises(SpecInvalid) as raised:
+        resolve_secret_values(env_of("local"))
+
+    assert str(raised.value) == (".secrets.local.cue:1: no `package` clause here: the file is evaluated on its "
+                                 "own, never as part of the spec's package")
 
 
 def test_list_names_the_local_file_as_the_source(project, local_values, listing):
@@ -122,8 +138,8 @@ def test_a_value_that_is_not_a_string_is_an_error_that_does_not_show_it(project,
     assert str(raised.value) == ".secrets.local.yaml:1: CRMToken: the value must be a string"
 
 
-def test_cue_errors_in_the_local_file_keep_their_place_but_not_the_values(cue_project, env_of):
-    (cue_project / ".secrets.local.cue").write_text('CRMToken: "conflict-one-5"\nCRMToken: "conflict-two-6"\n')
+def test_cue_errors_in_the_local_file_keep_their_place_but_not_the_values(project, env_of):
+    (project / ".secrets.local.cue").write_text('CRMToken: "conflict-one-5"\nCRMToken: "conflict-two-6"\n')
 
     with pytest.raises(SpecInvalid) as raised:
         resolve_secret_values(env_of("local"))
