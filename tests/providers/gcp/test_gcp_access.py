@@ -1,7 +1,10 @@
 """Least privilege on GCP: a service account per service, roles on each resource, never on the project."""
 
 import pytest
-from gcp_planning import GcpPlan
+from gcp_planning import GcpPlan, write_spec
+
+from deployer.plan.document import build_plan
+from deployer.spec.load import load_spec, resolve
 
 SPEC = """
 buckets: {media: {public: true}, reports: {}}
@@ -38,9 +41,6 @@ def member(service: str) -> str:
 
 @pytest.fixture(scope="module")
 def plan(tmp_path_factory) -> GcpPlan:
-    from deployer.plan.document import build_plan
-    from deployer.spec.load import load_spec, resolve
-    from gcp_planning import write_spec
     return GcpPlan(build_plan(resolve(load_spec(write_spec(tmp_path_factory.mktemp("spec"), SPEC)), "dev")))
 
 

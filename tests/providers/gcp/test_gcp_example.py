@@ -161,9 +161,11 @@ def test_only_used_secrets_are_stored_and_their_values_never_show(plan):
     stripe = plan.inputs("gcp:secretmanager/secret:Secret", "StripeAPIKey")
     assert stripe["secretId"] == "shop-staging-StripeAPIKey"
     assert stripe["replication"] == {"auto": {}}
-    assert plan.inputs("gcp:secretmanager/secretVersion:SecretVersion", "StripeAPIKey.value")["secretData"] == "[secret]"
+    version = plan.inputs("gcp:secretmanager/secretVersion:SecretVersion", "StripeAPIKey.value")
+    assert version["secretData"] == "[secret]"
     assert SECRET_VALUE not in json.dumps(plan.document)
-    assert plan.services["billing"]["secrets"] == {"StripeAPIKey": f"projects/{PROJECT}/secrets/shop-staging-StripeAPIKey"}
+    assert plan.services["billing"]["secrets"] == {
+        "StripeAPIKey": f"projects/{PROJECT}/secrets/shop-staging-StripeAPIKey"}
 
 
 def test_labels_carry_the_spec_labels_and_who_manages_the_resource(plan):

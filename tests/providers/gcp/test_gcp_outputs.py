@@ -26,7 +26,8 @@ def output_keys(services: dict, provider: str) -> dict[tuple, set[str]]:
             keys[(service, category)] = set(entries)
             for resource, value in entries.items():
                 if isinstance(value, dict):
-                    keys[(service, category, resource)] = {k for k in value if (category, k) not in CLOUD_ONLY[provider]}
+                    keys[(service, category, resource)] = {
+                        k for k in value if (category, k) not in CLOUD_ONLY[provider]}
     return keys
 
 

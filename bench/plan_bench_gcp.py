@@ -1,0 +1,103 @@
+"""Times `plan` for GCP (build_plan: the GCP program under the mock runtime) for the specs of
+plan_bench.py (10, 100 and 1,000 services) set to GCP, against a hand-written pulumi-gcp program
+declaring the same resources under the same mocks. Prints seconds, the plan / hand-written ratio
+(goal <= 1.3) and the growth from 100 to 1,000.
+
+    .venv/bin/python bench/plan_bench_gcp.py [SIZES...]
+"""
+
+import json
+import sys
+import tempfile
+import warnings
+from functools import partial
+from pathlib import Path
+
+import pulumi
+import pulumi_gcp as gcp
+from plan_bench import generated_spec, timed
+
+from deployer.plan.document import build_plan
+from deployer.plan.offline import PlaceholderMocks, run_offline
+from deployer.spec.load import load_spec, resolve
+from providers.gcp import PROVIDER
+
+PROJECT = "bench-project"
+REGION = "europe-west1"
+LABELS = {"app": "bench", "env": "prod", "managed-by": "deployer"}
+
+
+def gcp_spec(services: int) -> dict:
+    return {**generated_spec(services), "provider": "gcp", "gcp": {"project": PROJECT, "region": REGION}}
+
+
+def hand_written(services: int, secrets: dict[str, str]) -> None:
+    """The same resources as deployer's program for `gcp_spec`, declared directly."""
+    kept = pulumi.ResourceOptions(protect=True, retain_on_delete=True)
+    number = gcp.organizations.get_project_output(project_id=PROJECT).number
+    agent = number.apply(lambda n: f"serviceAccount:service-{n}@gcp-sa-pubsub.iam.gserviceaccount.com")
+    role = gcp.projects.IAMCustomRole(
+        "objects.create-get", role_id="bench_prod_objects_create_get", title="bench prod: objects create, get",
+        permissions=["storage.objects.create", "storage.objects.get"], project=PROJECT)
+    never = {"ttl": ""}
+    for i in range(services):
+        n = f"svc-{i}"
+        account = gcp.serviceaccount.Account(n, account_id=f"bench-prod-{n}", display_name=n, project=PROJECT)
+        secret = gcp.secretmanager.Secret(f"Token{i}", secret_id=f"bench-prod-Token{i}", replication={"auto": {}},
+                                          labels=LABELS, project=PROJECT, opts=kept)
+        gcp.secretmanager.SecretVersion(f"Token{i}.value", secret=secret.id,
+                                        secret_data=pulumi.Output.secret(secrets[f"Token{i}"]))
+        gcp.secretmanager.SecretIamMember(f"Token{i}.{n}", secret_id=secret.id, member=account.member,
+                                          role="roles/secretmanager.secretAccessor", project=PROJECT)
+        bucket = gcp.storage.Bucket(f"{n}-files", name=f"bench-prod-{n}-files", location=REGION,
+                                    uniform_bucket_level_access=True, public_access_prevention="enforced",
+                                    versioning={"enabled": False}, force_destroy=False, labels=LABELS,
+                                    project=PROJECT, opts=kept)
+        gcp.storage.BucketIAMMember(f"{n}-files.{n}", bucket=bucket.name, role=role.name, member=account.member)
+        topic = gcp.pubsub.Topic(f"{n}-events", name=f"bench-prod-{n}-events", labels=LABELS, project=PROJECT,
+                                 opts=kept)
+        gcp.pubsub.TopicIAMMember(f"{n}-events.{n}", topic=topic.id, role="roles/pubsub.publisher",
+                                  member=account.member, project=PROJECT)
+        sub = f"{n}-events.{n}-worker"
+        dead_topic = gcp.pubsub.Topic(f"{sub}.dead-letter", name=f"bench-prod-{n}-events-{n}-worker-dead-letter",
+                                      labels=LABELS, project=PROJECT, opts=kept)
+        gcp.pubsub.Subscription(f"{sub}.dead-letter", name=f"bench-prod-{n}-events-{n}-worker-dead-letter",
+                                topic=dead_topic.id, message_retention_duration="604800s", expiration_policy=never,
+                                labels=LABELS, project=PROJECT, opts=kept)
+        subscription = gcp.pubsub.Subscription(
+            sub, name=f"bench-prod-{n}-events-{n}-worker", topic=topic.id, ack_deadline_seconds=30,
+            message_retention_duration="604800s", retry_policy={"minimum_backoff": "10s", "maximum_backoff": "600s"},
+            dead_letter_policy={"dead_letter_topic": dead_topic.id, "max_delivery_attempts": 100},
+            enable_message_ordering=False, enable_exactly_once_delivery=False, expiration_policy=never,
+            labels=LABELS, project=PROJECT, opts=kept)
+        gcp.pubsub.TopicIAMMember(f"{sub}.dead-letter.publisher", topic=dead_topic.id, role="roles/pubsub.publisher",
+                                  member=agent, project=PROJECT)
+        gcp.pubsub.SubscriptionIAMMember(f"{sub}.dead-letter.subscriber", subscription=subscription.id,
+                                         role="roles/pubsub.subscriber", member=agent, project=PROJECT)
+        gcp.pubsub.SubscriptionIAMMember(f"{sub}.{n}", subscription=subscription.id, role="roles/pubsub.subscriber",
+                                         member=account.member, project=PROJECT)
+
+
+def main(sizes: list[int]) -> None:
+    warnings.simplefilter("ignore")
+    mocks = PlaceholderMocks(PROVIDER.mock_state, PROVIDER.mock_call)
+    timings = {}
+    print(f"{'services':>8} {'resources':>9} {'plan s':>8} {'hand s':>8} {'ratio':>6}")
+    for services in sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "infra.yaml"
+            path.write_text(json.dumps(gcp_spec(services)))  # JSON is YAML
+            env = resolve(load_spec(path), "prod")
+        secrets = {f"Token{i}": f"value-{i}" for i in range(services)}
+        plan_time, document = timed(build_plan, env, secrets)
+        hand_time, run = timed(run_offline, partial(hand_written, services, secrets), mocks, "bench", "bench-prod")
+        planned = len(document["resources"])
+        assert planned == len(run.resources), (planned, len(run.resources))
+        timings[services] = plan_time
+        print(f"{services:>8} {planned:>9} {plan_time:>8.2f} {hand_time:>8.2f} {plan_time / hand_time:>6.2f}")
+    if 100 in timings and 1000 in timings:
+        print(f"growth 100 -> 1000 services: x{timings[1000] / timings[100]:.1f} (linear: x10)")
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [10, 100, 1000])
