@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyrage
 import yaml
+from pyrage import x25519
 
 from deployer.errors import DeployerError, PreconditionMissing, display_path
 from deployer.secrets.atomic import atomic_write
@@ -69,9 +70,10 @@ class FileStore(SecretStore):
         """Make KEY a recipient and re-encrypt every value for all recipients; how many values."""
         public = str(parse_recipient(key))
         recipients, entries = self._load()
-        identity = require_identity()
-        values = {(name, scope): self._decrypt(name, scope, ciphertext, identity)
-                  for name, by_scope in entries.items() for scope, ciphertext in by_scope.items()}
+        stored = [(name, scope, ciphertext) for name, by_scope in entries.items()
+                  for scope, ciphertext in by_scope.items()]
+        identity = require_identity() if stored else None
+        values = {(name, scope): self._decrypt(name, scope, ciphertext, identity) for name, scope, ciphertext in stored}
         if public not in recipients:
             recipients.append(public)
         targets = [parse_recipient(r) for r in recipients]
@@ -116,7 +118,13 @@ class FileStore(SecretStore):
                         entries[name][Scope(kind, str(scope_name))] = str(ciphertext)
         except (AttributeError, TypeError):
             raise self._corrupt("`secrets:` maps each name to `types:` and `envs:`, each a mapping") from None
-        return [str(r) for r in document.get("recipients") or []], entries
+        recipients = [str(r) for r in document.get("recipients") or []]
+        for recipient in recipients:
+            try:
+                x25519.Recipient.from_str(recipient)
+            except pyrage.RecipientError:
+                raise self._corrupt(f"{recipient} under `recipients:` is not an age public key") from None
+        return recipients, entries
 
     def _save(self, recipients: list[str], entries: dict[str, dict[Scope, str]]) -> None:
         secrets = {}

@@ -139,3 +139,18 @@ def test_reading_without_any_key_says_where_keys_are_looked_for(project, tmp_pat
 
     assert raised.value.exit_code == EXIT_PRECONDITION
     assert f"set DEPLOYER_AGE_KEY, or put your key in {tmp_path}/elsewhere/deployer/key.txt" in str(raised.value)
+
+
+def test_recipients_can_be_added_before_any_value_without_a_key_of_ones_own(project):
+    store = FileStore(project / "infra.secrets.yaml")
+    member = x25519.Identity.generate().to_public()
+
+    assert store.add_recipient(str(member)) == 0
+    assert store.recipients() == [str(member)]
+
+
+def test_a_damaged_recipient_is_named(store):
+    store.path.write_text("recipients: [age1notakey]\nsecrets: {}\n")
+
+    with pytest.raises(DeployerError, match="age1notakey under `recipients:` is not an age public key"):
+        store.locations()
