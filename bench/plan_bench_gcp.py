@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pulumi
 import pulumi_gcp as gcp
-from plan_bench import generated_spec, timed
+from plan_bench import generated_spec, same_resources, timed
 
 from deployer.plan.document import build_plan
 from deployer.plan.offline import PlaceholderMocks, run_offline
@@ -25,6 +25,10 @@ from providers.gcp import PROVIDER
 PROJECT = "bench-project"
 REGION = "europe-west1"
 LABELS = {"app": "bench", "env": "prod", "managed-by": "deployer"}
+
+
+def labels(name: str) -> dict[str, str]:
+    return {**LABELS, "deployer-name": name}
 
 
 def gcp_spec(services: int) -> dict:
@@ -38,11 +42,13 @@ def hand_written(services: int, secrets: dict[str, str]) -> None:
     agent = number.apply(lambda n: f"serviceAccount:service-{n}@gcp-sa-pubsub.iam.gserviceaccount.com")
     role = gcp.projects.IAMCustomRole(
         "objects.create-get", role_id="bench_prod_objects_create_get", title="bench prod: objects create, get",
+        description="Bucket-level access granted by deployer to the services that list these operations",
         permissions=["storage.objects.create", "storage.objects.get"], project=PROJECT)
     never = {"ttl": ""}
     for i in range(services):
         n = f"svc-{i}"
-        account = gcp.serviceaccount.Account(n, account_id=f"bench-prod-{n}", display_name=n, project=PROJECT)
+        account = gcp.serviceaccount.Account(n, account_id=f"bench-prod-{n}", display_name=f"bench prod: service {n}",
+                                               project=PROJECT)
         secret = gcp.secretmanager.Secret(f"Token{i}", secret_id=f"bench-prod-Token{i}", replication={"auto": {}},
                                           labels=LABELS, project=PROJECT, opts=kept)
         gcp.secretmanager.SecretVersion(f"Token{i}.value", secret=secret.id,
@@ -51,25 +57,26 @@ def hand_written(services: int, secrets: dict[str, str]) -> None:
                                           role="roles/secretmanager.secretAccessor", project=PROJECT)
         bucket = gcp.storage.Bucket(f"{n}-files", name=f"bench-prod-{n}-files", location=REGION,
                                     uniform_bucket_level_access=True, public_access_prevention="enforced",
-                                    versioning={"enabled": False}, force_destroy=False, labels=LABELS,
+                                    versioning={"enabled": False}, cors=[], lifecycle_rules=[], force_destroy=False,
+                                    labels=labels(f"{n}-files"),
                                     project=PROJECT, opts=kept)
         gcp.storage.BucketIAMMember(f"{n}-files.{n}", bucket=bucket.name, role=role.name, member=account.member)
-        topic = gcp.pubsub.Topic(f"{n}-events", name=f"bench-prod-{n}-events", labels=LABELS, project=PROJECT,
-                                 opts=kept)
+        topic = gcp.pubsub.Topic(f"{n}-events", name=f"bench-prod-{n}-events", labels=labels(f"{n}-events"),
+                                 project=PROJECT, opts=kept)
         gcp.pubsub.TopicIAMMember(f"{n}-events.{n}", topic=topic.id, role="roles/pubsub.publisher",
                                   member=account.member, project=PROJECT)
         sub = f"{n}-events.{n}-worker"
         dead_topic = gcp.pubsub.Topic(f"{sub}.dead-letter", name=f"bench-prod-{n}-events-{n}-worker-dead-letter",
-                                      labels=LABELS, project=PROJECT, opts=kept)
+                                      labels=labels(f"{n}-events-{n}-worker"), project=PROJECT, opts=kept)
         gcp.pubsub.Subscription(f"{sub}.dead-letter", name=f"bench-prod-{n}-events-{n}-worker-dead-letter",
                                 topic=dead_topic.id, message_retention_duration="604800s", expiration_policy=never,
-                                labels=LABELS, project=PROJECT, opts=kept)
+                                labels=labels(f"{n}-events-{n}-worker"), project=PROJECT, opts=kept)
         subscription = gcp.pubsub.Subscription(
             sub, name=f"bench-prod-{n}-events-{n}-worker", topic=topic.id, ack_deadline_seconds=30,
             message_retention_duration="604800s", retry_policy={"minimum_backoff": "10s", "maximum_backoff": "600s"},
             dead_letter_policy={"dead_letter_topic": dead_topic.id, "max_delivery_attempts": 100},
             enable_message_ordering=False, enable_exactly_once_delivery=False, expiration_policy=never,
-            labels=LABELS, project=PROJECT, opts=kept)
+            labels=labels(f"{n}-events-{n}-worker"), project=PROJECT, opts=kept)
         gcp.pubsub.TopicIAMMember(f"{sub}.dead-letter.publisher", topic=dead_topic.id, role="roles/pubsub.publisher",
                                   member=agent, project=PROJECT)
         gcp.pubsub.SubscriptionIAMMember(f"{sub}.dead-letter.subscriber", subscription=subscription.id,
@@ -92,7 +99,7 @@ def main(sizes: list[int]) -> None:
         plan_time, document = timed(build_plan, env, secrets)
         hand_time, run = timed(run_offline, partial(hand_written, services, secrets), mocks, "bench", "bench-prod")
         planned = len(document["resources"])
-        assert planned == len(run.resources), (planned, len(run.resources))
+        assert same_resources(document, run), "the hand-written program declares other resources"
         timings[services] = plan_time
         print(f"{services:>8} {planned:>9} {plan_time:>8.2f} {hand_time:>8.2f} {plan_time / hand_time:>6.2f}")
     if 100 in timings and 1000 in timings:
