@@ -114,7 +114,10 @@ def envs(ctx: Context, fmt: str) -> None:
 
 @cli.group()
 def secret() -> None:
-    """Set, list and remove secret values (kept in the spec's secret store, never shown)."""
+    """Set, list and remove secret values (kept in the spec's secret store, never shown).
+
+    Example: deployer secret list --env prod
+    """
 
 
 def secret_target_options(command):
@@ -167,7 +170,10 @@ def secret_unset(ctx: Context, types: str | None, env: str | None, name: str) ->
 
 @secret.group("recipients")
 def secret_recipients() -> None:
-    """Who can read the values of the file store (age public keys)."""
+    """Who can read the values of the file store (age public keys).
+
+    Example: deployer secret recipients add age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
+    """
 
 
 @secret_recipients.command("add")

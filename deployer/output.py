@@ -32,8 +32,10 @@ class Output:
         self.err = self._console(sys.stderr)
 
     def _console(self, file) -> Console:
-        # Without colour, no styles either: rich's own no_color keeps bold and underline.
-        return Console(file=file, color_system="auto" if self.color else None, highlight=False, soft_wrap=True)
+        # Without colour, no styles either: rich's own no_color keeps bold and underline. No emoji codes:
+        # `infra.yaml:100:` is a file and a line, not :100:.
+        return Console(file=file, color_system="auto" if self.color else None, highlight=False, soft_wrap=True,
+                       emoji=False)
 
     def json(self, document: object) -> None:
         sys.stdout.write(json.dumps(document, indent=2, sort_keys=False) + "\n")
@@ -53,10 +55,9 @@ class Output:
         self.err.print(message, markup=False, style="red")
 
     def table(self, columns: list[str], rows: list[list[str]], title: str | None = None) -> None:
-        if not self.out.is_terminal:
-            self.out.print("\t".join(columns).upper() if columns else "", markup=False)
-            for row in rows:
-                self.out.print("\t".join(row), markup=False)
+        if not self.out.is_terminal:  # tab-separated, for cut, awk and spreadsheets (rich would expand tabs)
+            for line in ([c.upper() for c in columns], *rows):
+                self.out.file.write("\t".join(line) + "\n")
             return
         table = Table(*columns, title=title, title_justify="left", header_style="bold")
         for row in rows:
