@@ -53,14 +53,14 @@ class AwsStore(SecretStore):
 
     def write(self, name: str, scopes: Sequence[Scope], value: str) -> None:
         for scope in scopes:
-            self._call(lambda: self._put(self._id(name, scope), value))
+            self._call(self._put, self._id(name, scope), value)
 
     def remove(self, name: str, scopes: Sequence[Scope]) -> list[Scope]:
         present = self.locations().get(name, set())
         removed = [scope for scope in scopes if scope in present]
         for scope in removed:
-            self._call(lambda: self.client.delete_secret(SecretId=self._id(name, scope),
-                                                         RecoveryWindowInDays=RECOVERY_DAYS))
+            self._call(self.client.delete_secret, SecretId=self._id(name, scope),
+                       RecoveryWindowInDays=RECOVERY_DAYS)
         return removed
 
     def _put(self, secret_id: str, value: str) -> None:
@@ -83,10 +83,10 @@ class AwsStore(SecretStore):
             return None
         return parts[2], Scope(parts[0], parts[1])
 
-    def _call(self, action):
+    def _call(self, function, *args, **kwargs):
         """Run a Secrets Manager call; credentials and service failures become deployer errors."""
         try:
-            return action()
+            return function(*args, **kwargs)
         except (self._errors.NoCredentialsError, self._errors.PartialCredentialsError):
             raise PreconditionMissing("no AWS credentials for Secrets Manager (secretStore aws): "
                                       "configure a profile or AWS_ACCESS_KEY_ID") from None

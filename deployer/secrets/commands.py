@@ -8,9 +8,9 @@ from deployer.errors import DeployerError, SpecInvalid, UsageError, quoted
 from deployer.output import Output
 from deployer.secrets.file_store import FileStore
 from deployer.secrets.local_override import local_overrides
-from deployer.secrets.resolution import secret_sources, secrets_in_use
+from deployer.secrets.resolution import secret_sources
 from deployer.secrets.scopes import Scope, type_scopes
-from deployer.secrets.store import SecretStore, open_store
+from deployer.secrets.store import open_store
 from deployer.spec.load import Spec, resolve
 from deployer.spec.model import Infra
 from deployer.spec.validation import model_findings

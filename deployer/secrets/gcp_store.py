@@ -50,13 +50,13 @@ class GcpStore(SecretStore):
 
     def write(self, name: str, scopes: Sequence[Scope], value: str) -> None:
         for scope in scopes:
-            self._call(lambda: self._add_version(name, scope, value))
+            self._call(self._add_version, name, scope, value)
 
     def remove(self, name: str, scopes: Sequence[Scope]) -> list[Scope]:
         present = self.locations().get(name, set())
         removed = [scope for scope in scopes if scope in present]
         for scope in removed:
-            self._call(lambda: self.client.delete_secret(request={"name": self._path(name, scope)}))
+            self._call(self.client.delete_secret, request={"name": self._path(name, scope)})
         return removed
 
     def _add_version(self, name: str, scope: Scope, value: str) -> None:
@@ -85,10 +85,10 @@ class GcpStore(SecretStore):
             return None
         return parts[2], Scope(parts[0], parts[1])
 
-    def _call(self, action):
+    def _call(self, function, *args, **kwargs):
         """Run a Secret Manager call; service failures become deployer errors."""
         try:
-            return action()
+            return function(*args, **kwargs)
         except self._errors.GoogleAPICallError as err:
             # the service's message names the operation and resource, never the payload sent
             raise DeploymentFailed(f"{self.label}: {err}") from None

@@ -1,7 +1,7 @@
 """The user's age identity: DEPLOYER_AGE_KEY, else $XDG_CONFIG_HOME/deployer/key.txt (default ~/.config)."""
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pyrage import IdentityError, RecipientError, x25519
@@ -43,7 +43,7 @@ def create_identity() -> tuple[x25519.Identity, Path]:
     identity = x25519.Identity.generate()
     path = key_file()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    created = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     text = f"# created: {created}\n# public key: {identity.to_public()}\n{identity}\n"
     atomic_write(path, text.encode(), mode=0o600)
     return identity, path

@@ -34,7 +34,7 @@ class SecretManagerTestDouble:
         self.server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler(SERVICE, handlers)])
         self.port = self.server.add_insecure_port("127.0.0.1:0")
 
-    def __enter__(self) -> "SecretManagerTestDouble":
+    def __enter__(self):
         self.server.start()
         return self
 
