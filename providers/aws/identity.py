@@ -34,7 +34,7 @@ class Grantable:
 
 
 def service_statements(ctx: AwsContext, service_name: str, arns: Grantable) -> list[dict]:
-    """The Allow statements of one service, one per action set and resource, in spec order."""
+    """The Allow statements of one service: one per set of actions, on every resource it applies to."""
     service = ctx.env.spec.services[service_name]
     uses = service.uses
     grants: dict[tuple[str, ...], list[pulumi.Input[str]]] = {}
