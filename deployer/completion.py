@@ -13,7 +13,7 @@ def complete_environments(ctx: click.Context, param: click.Parameter, incomplete
         environments = spec.environments()
     # A completion runs inside the user's shell: whatever goes wrong (no spec, a broken spec, no CUE),
     # it offers nothing rather than printing an error into the command line being typed.
-    except Exception:
+    except Exception:  # noqa: BLE001
         return []
     return [
         CompletionItem(name, help=f"{info.type}, {info.provider}")

@@ -3,9 +3,9 @@
 import json
 from pathlib import Path
 
-from deployer.docs import README, readme_with_reference, reference_markdown
 from deployer.schema.cue_definitions import cue_definitions
 from deployer.schema.json_schema import json_schema
+from deployer.schema.reference import README, readme_with_reference, reference_markdown
 
 JSON_SCHEMA_FILE = Path(__file__).with_name("infra.schema.json")
 FORMATS = ("json-schema", "cue", "markdown")

@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parents[2]
 CUE_EXAMPLE = ROOT / "examples/shop/infra.cue"
 YAML_EXAMPLE = ROOT / "examples/shop-yaml/infra.yaml"

@@ -13,7 +13,7 @@ def complete(shell: str, words: str, cwd: Path = ROOT, **env: str) -> subprocess
     # bash and zsh give the index of the word being completed, fish the word itself
     cword = incomplete if shell == "fish" else str(len(words.split()) - (1 if incomplete else 0))
     return subprocess.run(
-        [str(CONSOLE_SCRIPT)], cwd=cwd, capture_output=True, text=True, timeout=60,
+        [str(CONSOLE_SCRIPT)], cwd=cwd, check=False, capture_output=True, text=True, timeout=60,
         env=clean_env(_DEPLOYER_COMPLETE=f"{shell}_complete", COMP_WORDS=words, COMP_CWORD=cword, **env),
     )
 
@@ -65,7 +65,7 @@ def test_commands_complete_too():
 
 
 def test_the_bash_script_users_source_is_clicks():
-    result = subprocess.run([str(CONSOLE_SCRIPT)], capture_output=True, text=True, timeout=60,
+    result = subprocess.run([str(CONSOLE_SCRIPT)], check=False, capture_output=True, text=True, timeout=60,
                             env=clean_env(_DEPLOYER_COMPLETE="bash_source"))
     assert "_deployer_completion()" in result.stdout
     assert "complete -o nosort -F _deployer_completion deployer" in result.stdout

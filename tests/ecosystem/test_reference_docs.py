@@ -1,0 +1,76 @@
+"""The README's reference section is generated from the model, and a test fails when it is stale."""
+
+import subprocess
+import sys
+
+from ecosystem_support import ROOT
+from pydantic import BaseModel
+
+from deployer.schema.reference import BEGIN, END, README, readme_with_reference, reference_markdown
+from deployer.spec.model import Infra
+
+
+def model_types(model: type[BaseModel] = Infra, found: dict | None = None) -> dict[str, type[BaseModel]]:
+    """Every model class the spec is made of, found through the field annotations themselves."""
+    found = {} if found is None else found
+    found[model.__name__] = model
+    for field in model.model_fields.values():
+        for inner in _classes(field.annotation):
+            if inner.__name__ not in found:
+                model_types(inner, found)
+    return found
+
+
+def _classes(annotation) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [c for arg in getattr(annotation, "__args__", ()) for c in _classes(arg)]
+
+
+def test_the_readme_reference_is_up_to_date():
+    text = README.read_text()
+    assert readme_with_reference(text) == text, "README.md's reference is stale: run `python -m deployer.schema`"
+
+
+def test_the_check_command_reports_no_stale_file():
+    result = subprocess.run([sys.executable, "-m", "deployer.schema", "--check"], cwd=ROOT, check=False,
+                            capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_every_field_of_every_type_is_in_the_reference_with_its_default():
+    reference = reference_markdown()
+    for name, model in model_types().items():
+        section = reference.split(f"\n#### {name}\n", 1)[1].split("\n#### ", 1)[0]
+        for field in model.model_fields.values():
+            row = next((line for line in section.splitlines() if line.startswith(f"| `{field.alias}` |")), None)
+            assert row, f"{name}.{field.alias} is missing from the reference"
+            if field.is_required():
+                assert "**required**" in row
+            elif isinstance(field.default, (str, int)) and not isinstance(field.default, bool):
+                assert f"`{field.default}`" in row, row
+
+
+def test_the_reference_gives_the_defaults_of_each_environment_type():
+    reference = reference_markdown()
+    assert ("| `production` | `prod` | `nodeType: cache.r7g.large`, `replicas: 1`, `snapshotRetentionDays: 7` "
+            "| `memorySizeGb: 5`, `tier: STANDARD_HA` | yes | yes | yes |") in reference
+    assert "| `local` |  | `nodeType: cache.t4g.micro`" in reference and reference.rstrip().endswith("| no | no | no |")
+
+
+def test_a_stale_reference_is_replaced_and_the_rest_of_the_readme_kept():
+    stale = f"# app\n\nintro\n\n## Reference\n\nhand-written\n\n{BEGIN}\nold table\n{END}\n\n## After\ntext\n"
+    fresh = readme_with_reference(stale)
+    assert fresh == stale.replace("old table\n", reference_markdown())
+    assert readme_with_reference(fresh) == fresh
+
+
+def test_a_readme_without_the_block_gets_it_under_its_reference_heading():
+    fresh = readme_with_reference("# app\n\n## Reference\n\n## After\n")
+    assert fresh.startswith(f"# app\n\n## Reference\n\n{BEGIN}\n")
+    assert fresh.endswith(f"{END}\n\n## After\n")
+
+
+def test_deployer_schema_prints_the_same_reference(deployer):
+    run = deployer("schema", "--format", "markdown")
+    assert (run.exit_code, run.stdout) == (0, reference_markdown())
