@@ -5,7 +5,6 @@
 
 REPLACED_ON: dict[str, frozenset[str]] = {
     "aws:s3/bucket:Bucket": frozenset({"bucket", "bucketPrefix"}),
-    "aws:s3/bucketV2:BucketV2": frozenset({"bucket", "bucketPrefix"}),
     "aws:sqs/queue:Queue": frozenset({"name", "fifoQueue"}),
     "aws:sns/topic:Topic": frozenset({"name", "fifoTopic"}),
     "aws:elasticache/replicationGroup:ReplicationGroup": frozenset(
@@ -16,6 +15,11 @@ REPLACED_ON: dict[str, frozenset[str]] = {
     "aws:iam/rolePolicy:RolePolicy": frozenset({"name", "role"}),
     "aws:secretsmanager/secret:Secret": frozenset({"name"}),
     "aws:secretsmanager/secretVersion:SecretVersion": frozenset({"secretId"}),
-    "aws:scheduler/schedule:Schedule": frozenset({"name", "groupName"}),
+    "aws:sns/topicSubscription:TopicSubscription": frozenset({"topic", "protocol", "endpoint"}),
+    "aws:ec2/securityGroup:SecurityGroup": frozenset({"name", "vpcId", "description"}),
+    "aws:cloudwatch/eventConnection:EventConnection": frozenset({"name"}),
+    "aws:cloudwatch/eventApiDestination:EventApiDestination": frozenset({"name"}),
+    "aws:cloudwatch/eventTarget:EventTarget": frozenset({"rule", "targetId"}),
+    "random:index/randomPassword:RandomPassword": frozenset({"length", "special"}),
     "aws:cloudwatch/eventRule:EventRule": frozenset({"name"}),
 }
