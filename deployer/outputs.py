@@ -68,6 +68,11 @@ def _pubsub(env: ResolvedEnv, services: dict) -> dict:
     return {"type": "gcp_pubsub", "project_id": env.spec.gcp.project, "topics": topics}
 
 
+def _resource_name(gcp_id: str) -> str:
+    """`projects/P/subscriptions/NAME` -> `NAME`."""
+    return gcp_id.rsplit("/", 1)[-1]
+
+
 def _object_storage(env: ResolvedEnv, services: dict) -> dict:
     buckets = {}
     for service in services.values():
