@@ -13,12 +13,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-# The words of a change in a table cell, coloured the way Pulumi colours them.
+# A change in a table cell (Pulumi's operation, or the diff's symbol), coloured the way Pulumi colours it.
 CHANGE_STYLES = {
-    "create": "green", "added": "green",
-    "update": "yellow", "changed": "yellow",
-    "delete": "red", "removed": "red",
-    "replace": "magenta", "replaced": "magenta",
+    "create": "green", "+": "green",
+    "update": "yellow", "~": "yellow",
+    "delete": "red", "-": "red",
+    "replace": "magenta", "create-replacement": "magenta", "delete-replaced": "magenta", "+-": "magenta",
 }
 
 

@@ -53,6 +53,14 @@ def test_the_cue_example_as_cue_exports_it_is_valid(validator):
     assert [error.message for error in validator.iter_errors(data)] == []
 
 
+def test_the_starter_specs_of_deployer_init_are_valid(validator):
+    templates = ROOT / "deployer/templates"
+    yaml_starter = yaml.safe_load((templates / "infra.yaml").read_text())
+    cue_starter = load_spec(templates / "infra.cue").data(EnvInfo("prod", "production", "aws"))
+    for starter in (yaml_starter, cue_starter):
+        assert [error.message for error in validator.iter_errors(starter)] == []
+
+
 def test_the_short_forms_the_loader_accepts_are_valid(validator):
     spec = {
         "app": "shop",

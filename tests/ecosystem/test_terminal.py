@@ -1,9 +1,13 @@
 """The terminal: rich tables and colours on a terminal, none of it with NO_COLOR or --no-color, plain text
 when piped, nothing but results with --quiet. Run through the real console script on a pseudo-terminal."""
 
+import io
 import subprocess
+import sys
 
 from ecosystem_support import CONSOLE_SCRIPT, YAML_EXAMPLE, clean_env, run_on_terminal
+
+from deployer.output import Output
 
 ESCAPE = "\x1b"
 ENVS = ["--spec", str(YAML_EXAMPLE), "envs"]
@@ -57,3 +61,15 @@ def test_quiet_prints_results_only(deployer):
     assert deployer("--quiet", *VALIDATE).stderr == ""
     quiet = deployer("-q", *ENVS)
     assert (quiet.stdout.splitlines()[0], quiet.stderr) == ("NAME\tTYPE\tPROVIDER\tSTACK", "")
+
+
+def test_changes_in_a_table_are_coloured_as_pulumi_colours_them(monkeypatch):
+    screen = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", screen)
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich: treat the stream as a terminal
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    Output().table(["op", "resource"], [["create", "avatars"], ["-", "old-queue"], ["+-", "sessions"]])
+    shown = screen.getvalue()
+    green, red, magenta = "\x1b[32m", "\x1b[31m", "\x1b[35m"
+    assert f"{green}create" in shown and f"{red}-  " in shown and f"{magenta}+-" in shown
+    assert "avatars" in shown and f"{green}avatars" not in shown
