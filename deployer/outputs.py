@@ -59,10 +59,10 @@ def _pubsub(env: ResolvedEnv, services: dict) -> dict:
 
     for service in services.values():
         for name, topic in service.get("topics", {}).items():
-            topic_entry(name).update({"arn": topic["id"]} if aws else {"name": topic["name"]})
+            topic_entry(name).update({"arn": topic["id"]} if aws else {"name": _resource_name(topic["id"])})
         for name, subscription in service.get("subscriptions", {}).items():
             topic_entry(subscription["topic"])["subscriptions"][name] = (
-                {"arn": subscription["id"]} if aws else {"name": subscription["name"]})
+                {"arn": subscription["id"]} if aws else {"name": _resource_name(subscription["id"])})
     if aws:
         return {"type": "aws_sns_sqs", "topics": topics}
     return {"type": "gcp_pubsub", "project_id": env.spec.gcp.project, "topics": topics}
