@@ -32,7 +32,7 @@ def json_schema() -> dict:
     schema = Infra.model_json_schema(by_alias=True, schema_generator=_SpecSchema)
     defs = schema.pop("$defs")
     defs["Infra"] = schema
-    for node in _walk(defs):
+    for node in schema_nodes(defs):
         _tidy(node)
     defs.update(_override_defs(defs))
     for definition in (defs["Environment"], defs["EnvTypeOverrides"]):
@@ -50,15 +50,15 @@ def json_schema() -> dict:
     }
 
 
-def _walk(node: Any):
+def schema_nodes(node: Any):
     """Every schema object below `node` (dicts inside dicts and lists), `node` included."""
     if isinstance(node, dict):
         yield node
         for value in node.values():
-            yield from _walk(value)
+            yield from schema_nodes(value)
     elif isinstance(node, list):
         for value in node:
-            yield from _walk(value)
+            yield from schema_nodes(value)
 
 
 def _reachable(defs: dict, root: str) -> set[str]:
@@ -67,7 +67,7 @@ def _reachable(defs: dict, root: str) -> set[str]:
         name = todo.pop()
         if name not in found:
             found.add(name)
-            todo += [n["$ref"].removeprefix("#/$defs/") for n in _walk(defs[name]) if "$ref" in n]
+            todo += [n["$ref"].removeprefix("#/$defs/") for n in schema_nodes(defs[name]) if "$ref" in n]
     return found
 
 
@@ -87,7 +87,7 @@ def _override_defs(defs: dict) -> dict:
     for name, definition in defs.items():
         partial = copy.deepcopy(definition)
         partial.pop("required", None)
-        for node in _walk(partial):
+        for node in schema_nodes(partial):
             node.pop("default", None)
             if node.get("$ref", "").startswith("#/$defs/"):
                 node["$ref"] += OVERRIDE_SUFFIX

@@ -4,7 +4,7 @@ import json
 import re
 from pathlib import Path
 
-from deployer.schema.json_schema import OVERRIDE_SUFFIX, json_schema
+from deployer.schema.json_schema import OVERRIDE_SUFFIX, json_schema, schema_nodes
 from deployer.spec.environments import NO_CRON_TYPES, EnvInfo, type_defaults
 from deployer.spec.load import ResolvedEnv
 from deployer.spec.model import DURATION_PATTERN, ENV_TYPE_ALIASES, ENV_TYPES, IDENTIFIER, KEBAB
@@ -61,13 +61,8 @@ def _types_in_order(defs: dict, name: str = "Infra", order: list[str] | None = N
     return order
 
 
-def _refs(node) -> list[str]:
-    if isinstance(node, dict):
-        found = [m.group(1) for m in [_REF.match(node.get("$ref", ""))] if m]
-        return found + [r for value in node.values() for r in _refs(value)]
-    if isinstance(node, list):
-        return [r for value in node for r in _refs(value)]
-    return []
+def _refs(node: dict) -> list[str]:
+    return [match.group(1) for n in schema_nodes(node) if (match := _REF.match(n.get("$ref", "")))]
 
 
 def _type_text(node: dict) -> str:
@@ -92,7 +87,7 @@ def _type_text(node: dict) -> str:
         if low is not None and high is not None:
             return f"integer {low}–{high}"
         return f"integer ≥ {low}" if low is not None else "integer"
-    return {"boolean": "boolean"}.get(kind, kind or "any")
+    return kind or "any"
 
 
 def _map_text(node: dict) -> str:
