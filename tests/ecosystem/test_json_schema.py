@@ -31,6 +31,13 @@ def test_the_shipped_schema_is_the_one_the_model_generates():
         "deployer/schema/infra.schema.json is stale: run `python -m deployer.schema`")
 
 
+def test_deployer_schema_prints_the_shipped_schema_and_the_cue_definitions(deployer):
+    printed = deployer("schema")
+    assert (printed.exit_code, printed.stdout) == (0, JSON_SCHEMA_FILE.read_text())
+    cue = deployer("schema", "--format", "cue", "--package", "infra")
+    assert (cue.exit_code, cue.stdout) == (0, render("cue", "infra"))
+
+
 def test_the_yaml_example_points_its_editor_at_the_shipped_schema():
     first_line = YAML_EXAMPLE.read_text().splitlines()[0]
     assert first_line.startswith("# yaml-language-server: $schema=")
