@@ -133,7 +133,6 @@ def test_the_console_script_validates_and_reports_problems(spec_file):
     assert bad.stderr == ""
 
 
-@pytest.mark.xfail(strict=True, reason="deployer/output.py: rich turns `:100:` into an emoji (Console needs emoji=False)")
 def test_a_problem_on_line_100_is_printed_as_written(deployer, spec_file):
     spec = spec_file("app: shop\naws: {region: eu-west-1}\n" + "\n" * 97 + "caches: {Bad: {}}\n")
     result = deployer("--spec", str(spec), "validate")

@@ -1,6 +1,5 @@
 """Environments: which exist, their types, and the spec each one deploys (SPEC.md, "Environments")."""
 
-import copy
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -50,13 +49,14 @@ def environment_info(data: dict, name: str) -> EnvInfo | None:
 
 
 def deep_merge(base: Any, override: Any) -> Any:
-    """Maps merge key by key; scalars and lists replace."""
+    """Maps merge key by key; scalars and lists replace. The result shares what neither side
+    changes with its inputs (spec data is never modified in place)."""
     if isinstance(base, dict) and isinstance(override, dict):
         merged = dict(base)
         for key, value in override.items():
-            merged[key] = deep_merge(base[key], value) if key in base else copy.deepcopy(value)
+            merged[key] = deep_merge(base[key], value) if key in base else value
         return merged
-    return copy.deepcopy(override)
+    return override
 
 
 # Sizing and protection by environment type; anything the spec sets wins.
@@ -78,7 +78,7 @@ def type_defaults(data: dict, env_type: str) -> dict:
     caches = data.get("caches")
     if not isinstance(caches, dict):
         return {}
-    return {"caches": {name: copy.deepcopy(sizing) for name in caches}}
+    return {"caches": dict.fromkeys(caches, sizing)}
 
 
 def environment_data(data: dict, env: EnvInfo) -> dict:

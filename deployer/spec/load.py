@@ -2,8 +2,8 @@
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from difflib import get_close_matches
+from functools import cached_property
 from pathlib import Path
 
 from deployer.errors import Problem, SpecInvalid, UsageError, display_path, quoted
@@ -18,6 +18,7 @@ from deployer.spec.environments import (
 )
 from deployer.spec.model import Infra
 from deployer.spec.naming import provider_name
+from deployer.spec.rules import Finding
 from deployer.spec.validation import model_findings
 from deployer.spec.yaml_source import SpecPath, load_yaml
 
@@ -95,6 +96,11 @@ class Spec:
                              + f" (declared: {', '.join(known)}; pr-<number> is a preview)")
         return info
 
+    @cached_property
+    def base(self) -> tuple[Infra | None, list[Finding]]:
+        """The spec as written, before any environment applies: its model, or why it has none."""
+        return model_findings(self.data())
+
     def problem(self, path: SpecPath, message: str) -> Problem:
         return Problem(display_path(self.file), self.line_of(path), ".".join(map(str, path)), message)
 
@@ -170,7 +176,7 @@ def validate(spec: Spec, env_name: str | None = None) -> list[Problem]:
 
 def _problems(spec: Spec, env_name: str | None) -> list[Problem]:
     base_data = spec.data()
-    _, findings = model_findings(base_data)
+    _, findings = spec.base
     problems = [spec.problem(path, message) for path, message in findings]
     if not isinstance(base_data, dict):
         return problems
@@ -192,7 +198,9 @@ def _resolve(spec: Spec, info: EnvInfo) -> tuple[ResolvedEnv | None, list[Proble
     data = spec.data(info)
     if not isinstance(data, dict):
         return None, [spec.problem((), "the spec must be a mapping of fields")]
-    model, findings = model_findings(environment_data(data, info))
+    base_model = spec.base[0]
+    like = (data, base_model) if base_model is not None and data is spec.data() else None
+    model, findings = model_findings(environment_data(data, info), like)
     if model is not None:
         findings = rules.check(model, info.provider)
     problems = [spec.problem(written_at(data, info, path), message) for path, message in findings]

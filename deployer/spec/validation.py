@@ -15,14 +15,27 @@ from deployer.spec.rules import Finding, SpecPath
 _PREFERENCE = ("value_error", "literal_error", "string_pattern_mismatch", "extra_forbidden", "missing")
 
 
-def model_findings(data: object) -> tuple[Infra | None, list[Finding]]:
-    """The spec as a model, or the findings of why it is not one."""
+def model_findings(data: object, like: tuple[dict, Infra] | None = None) -> tuple[Infra | None, list[Finding]]:
+    """The spec as a model, or the findings of why it is not one. `like` is a valid (data, model)
+    pair that `data` shares top-level sections with: only the sections that differ are validated."""
     if not isinstance(data, dict):
         return None, [((), "the spec must be a mapping of fields (app, caches, services, …)")]
+    if like is not None:
+        return _with_changed_sections(data, *like)
     try:
         return Infra.model_validate(data), []
     except ValidationError as err:
         return None, _findings(err, data)
+
+
+def _with_changed_sections(data: dict, like_data: dict, like_model: Infra) -> tuple[Infra | None, list[Finding]]:
+    absent = object()
+    changed = [key for key in data.keys() | like_data.keys() if data.get(key, absent) is not like_data.get(key, absent)]
+    partial, findings = model_findings({"app": data.get("app"), **{k: data[k] for k in changed if k in data}})
+    if partial is None:
+        return None, findings
+    fields = {info.alias or name: name for name, info in Infra.model_fields.items()}
+    return like_model.model_copy(update={fields[k]: getattr(partial, fields[k]) for k in changed}), []
 
 
 def _findings(err: ValidationError, data: dict) -> list[Finding]:
@@ -33,7 +46,6 @@ def _findings(err: ValidationError, data: dict) -> list[Finding]:
     for path, errors in grouped.items():
         if any(other[:len(path)] == path and other != path for other in grouped):
             continue  # a union member that got further down explains it better
-
         best = min(errors, key=lambda e: _rank(e["type"]))
         chosen = [e for e in errors if e["type"] == best["type"]]
         messages = dict.fromkeys(_message(e, path) for e in chosen)

@@ -105,8 +105,8 @@ def check(deployer, folder: Path, text: str, command: tuple[str, ...]):
         problems = json.loads(result.stdout)["problems"]
         assert problems, "exit 1 without a problem"
         assert all(p["file"] == str(spec) and p["message"] for p in problems), problems
-    else:  # the exact `FILE:LINE:` form of text output is tested in test_cli.py
-        assert result.stderr.startswith(str(spec)), result.stderr
+    else:
+        assert result.stderr.startswith(f"{spec}:"), result.stderr
 
 
 @SETTINGS
