@@ -93,6 +93,21 @@ def environment_data(data: dict, env: EnvInfo) -> dict:
     return merged
 
 
+# Fields that no override may change, and why.
+NOT_OVERRIDABLE = {
+    "app": "the app name is the same in every environment",
+    "provider": "an environment's provider is set beside its type (provider: gcp), not in its overrides",
+    "environments": "environments are declared at the top level only",
+    "envTypes": "environment types are configured at the top level only",
+}
+
+
+def override_findings(data: dict, env: EnvInfo) -> list[tuple[tuple[str, ...], str]]:
+    """Overrides (of ENV or of its type) that set a field no override may change."""
+    return [((*where, key), NOT_OVERRIDABLE[key])
+            for where, overrides in _override_layers(data, env) for key in overrides if key in NOT_OVERRIDABLE]
+
+
 def written_at(data: dict, env: EnvInfo, path: tuple[str | int, ...]) -> tuple[str | int, ...]:
     """Where the value at `path` of ENV's spec is written: in the environment's declaration or
     overrides, its type's overrides, or the base spec; the latest layer that holds most of the path."""

@@ -16,6 +16,7 @@ from deployer.spec.environments import (
     declared_environments,
     environment_data,
     environment_info,
+    override_findings,
     written_at,
 )
 from deployer.spec.model import Infra
@@ -193,7 +194,9 @@ def validate(spec: Spec, env_name: str | None = None) -> list[Problem]:
 
 def _problems(spec: Spec, env_name: str | None) -> list[Problem]:
     base_data = spec.data()
-    _, findings = spec.base
+    base_model, findings = spec.base
+    if base_model is not None:
+        findings = rules.check_base(base_model)
     problems = [spec.problem(path, message) for path, message in findings]
     if not isinstance(base_data, dict):
         return problems
@@ -219,8 +222,9 @@ def _resolve(spec: Spec, info: EnvInfo) -> tuple[ResolvedEnv | None, list[Proble
     like = (data, base_model) if base_model is not None and data is spec.data() else None
     model, findings = model_findings(environment_data(data, info), like)
     if model is not None:
-        findings = rules.check(model, info.provider)
+        findings = rules.check(model, info)
     problems = [spec.problem(written_at(data, info, path), message) for path, message in findings]
+    problems += [spec.problem(path, message) for path, message in override_findings(data, info)]
     if problems or model is None:
         return None, problems
     return ResolvedEnv(info, model, spec.file), []

@@ -7,6 +7,7 @@ from difflib import get_close_matches
 from deployer.errors import quoted
 from deployer.spec import cronexpr, keyspaces
 from deployer.spec.durations import format_duration
+from deployer.spec.environments import EnvInfo
 from deployer.spec.model import Infra, Topic
 
 SpecPath = tuple[str | int, ...]
@@ -34,13 +35,21 @@ def unknown(kind: str, name: str, known: Iterable[str]) -> str:
     return f"{message} (declared: {', '.join(known)})" if known else f"{message} (none declared)"
 
 
-def check(spec: Infra, provider: str) -> list[Finding]:
-    """Every rule for the spec as one environment deploys it to `provider`."""
+def check_base(spec: Infra) -> list[Finding]:
+    """The rules for the spec as written, before any environment applies."""
+    if spec.environments == {}:
+        return [(("environments",), "declares no environment: declare one, or leave the block out "
+                                    "for prod, dev and local")]
+    return []
+
+
+def check(spec: Infra, env: EnvInfo) -> list[Finding]:
+    """Every rule for the spec as environment `env` deploys it."""
     return [
-        *_provider_settings(spec, provider),
-        *_caches(spec),
+        *_provider_settings(spec, env.provider),
+        *_caches(spec, env.provider),
         *_buckets(spec),
-        *_topics(spec, provider),
+        *_topics(spec, env.provider),
         *_cron(spec),
         *_services(spec),
     ]
@@ -49,14 +58,21 @@ def check(spec: Infra, provider: str) -> list[Finding]:
 def _provider_settings(spec: Infra, provider: str) -> Iterable[Finding]:
     if provider == "aws" and not spec.aws.region:
         yield ("aws", "region"), "required: an environment targets aws (e.g. region: us-east-1)"
+    elif spec.secret_store == "aws" and not spec.aws.region:
+        yield ("secretStore",), "secrets kept in AWS need aws.region (e.g. aws: {region: us-east-1})"
     if provider == "gcp":
         for field, example in (("project", "my-project-id"), ("region", "us-central1")):
             if not getattr(spec.gcp, field):
                 yield ("gcp", field), f"required: an environment targets gcp (e.g. {field}: {example})"
+    elif spec.secret_store == "gcp" and not spec.gcp.project:
+        yield ("secretStore",), "secrets kept in GCP need gcp.project (e.g. gcp: {project: my-project-id})"
 
 
-def _caches(spec: Infra) -> Iterable[Finding]:
+def _caches(spec: Infra, provider: str) -> Iterable[Finding]:
     for cache_name, cache in spec.caches.items():
+        if provider == "aws" and "--" in (name := f"{spec.app}-ENV-{cache_name}"):
+            yield ("caches", cache_name), ("ElastiCache refuses names with two hyphens in a row, as in "
+                                           f"{quoted(name)}: rename the cache or the app")
         for ks_name, keyspace in cache.keyspaces.items():
             for problem in keyspaces.pattern_problems(keyspace):
                 yield ("caches", cache_name, "keyspaces", ks_name, "keyPattern"), problem

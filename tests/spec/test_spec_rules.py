@@ -480,7 +480,35 @@ CASES = [
     case(ON_GCP, "gcp.project", "required: an environment targets gcp (e.g. project: my-project-id)",
          base=BASE.replace("gcp: {project: shop-1234, region: europe-west1}", "gcp: {region: europe-west1}  # <-"),
          id="gcp-project"),
+    case("", "secretStore", "secrets kept in AWS need aws.region",
+         base=BASE.replace("aws: {region: eu-west-1}", "provider: gcp\nsecretStore: aws  # <-"), id="aws-secret-store"),
+    case("", "secretStore", "secrets kept in GCP need gcp.project",
+         base=BASE.replace("gcp: {project: shop-1234, region: europe-west1}", "secretStore: gcp  # <-"),
+         id="gcp-secret-store"),
+    case("""
+        caches:
+          my--sessions: {}  # <-
+        """, "caches.my--sessions", 'ElastiCache refuses names with two hyphens in a row, as in "shop-ENV-my--sessions"',
+         id="elasticache-double-hyphen"),
     # --- environments and overrides ---------------------------------------------------------------------------
+    case("""
+        environments: {}  # <-
+        """, "environments", "declares no environment", id="no-environment"),
+    case("""
+        environments:
+          prod:
+            type: prod
+            overrides:
+              provider: gcp  # <-
+        """, "environments.prod.overrides.provider", "an environment's provider is set beside its type",
+         id="provider-in-overrides"),
+    case("""
+        envTypes:
+          development:
+            overrides:
+              app: shop-dev  # <-
+        """, "envTypes.development.overrides.app", "the app name is the same in every environment",
+         id="app-in-type-overrides"),
     case("""
         environments:
           prod: {type: staging}  # <-
