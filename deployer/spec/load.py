@@ -220,14 +220,24 @@ def _resolve(spec: Spec, info: EnvInfo) -> tuple[ResolvedEnv | None, list[Proble
         return None, [spec.problem((), "the spec must be a mapping of fields")]
     base_model = spec.base[0]
     like = (data, base_model) if base_model is not None and data is spec.data() else None
-    model, findings = model_findings(environment_data(data, info), like)
-    if model is not None:
-        findings = rules.check(model, info)
+    env_data = environment_data(data, info)
+    model, findings = model_findings(env_data, like)
+    findings = rules.check(model, info) if model is not None else findings + _rules_where_valid(env_data, info, findings)
     problems = [spec.problem(written_at(data, info, path), message) for path, message in findings]
     problems += [spec.problem(path, message) for path, message in override_findings(data, info)]
     if problems or model is None:
         return None, problems
     return ResolvedEnv(info, model, spec.file), []
+
+
+def _rules_where_valid(env_data: dict, info: EnvInfo, findings: list[Finding]) -> list[Finding]:
+    """The rules that read only top-level sections the model accepted, so that one run reports
+    every problem it can."""
+    invalid = {path[0] for path, _ in findings if path}
+    if not findings or any(not path for path, _ in findings) or "app" in invalid:
+        return []
+    model, _ = model_findings({key: value for key, value in env_data.items() if key not in invalid})
+    return rules.check(model, info, invalid) if model is not None else []
 
 
 def _cue_line(text: str, path: SpecPath) -> int | None:

@@ -1,6 +1,6 @@
 """The rules of SPEC.md that a type cannot say: references, keyspaces, cron, provider limits."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import timedelta
 from difflib import get_close_matches
 
@@ -43,16 +43,18 @@ def check_base(spec: Infra) -> list[Finding]:
     return []
 
 
-def check(spec: Infra, env: EnvInfo) -> list[Finding]:
-    """Every rule for the spec as environment `env` deploys it."""
-    return [
-        *_provider_settings(spec, env.provider),
-        *_caches(spec, env.provider),
-        *_buckets(spec),
-        *_topics(spec, env.provider),
-        *_cron(spec),
-        *_services(spec),
+def check(spec: Infra, env: EnvInfo, invalid: Collection[str] = ()) -> list[Finding]:
+    """Every rule for the spec as environment `env` deploys it, but those that read a top-level
+    section named in `invalid` (one the model refused: `spec` has its default there)."""
+    rules: list[tuple[set[str], Callable[[], Iterable[Finding]]]] = [
+        ({"aws", "gcp", "secretStore"}, lambda: _provider_settings(spec, env.provider)),
+        ({"caches"}, lambda: _caches(spec, env.provider)),
+        ({"buckets"}, lambda: _buckets(spec)),
+        ({"topics", "services"}, lambda: _topics(spec, env.provider)),
+        ({"cron", "services"}, lambda: _cron(spec)),
+        ({"services", "buckets", "topics", "caches", "secrets"}, lambda: _services(spec)),
     ]
+    return [finding for reads, rule in rules if not reads & set(invalid) for finding in rule()]
 
 
 def _provider_settings(spec: Infra, provider: str) -> Iterable[Finding]:

@@ -604,10 +604,19 @@ def test_every_problem_of_a_spec_is_reported_in_one_run(tmp_path):
           signups:
             subscriptions:
               welcome: {service: wroker}
+        buckets:
+          Bad_Name: {}
         """)
     paths = {p.path for p in problems_of(tmp_path, text)}
-    assert {"cron.digest.every", "cron.digest.endpoint.service",
-            "topics.signups.subscriptions.welcome.service"} <= paths
+    assert paths == {"cron.digest.every", "cron.digest.endpoint.service",
+                     "topics.signups.subscriptions.welcome.service", "buckets.Bad_Name"}
+
+
+def test_rules_that_read_a_refused_section_are_not_run(tmp_path):
+    # `caches.C` is refused, so `uses: caches: [C]` is not reported as an unknown cache as well
+    text = BASE.replace('api: {url: "https://api.example.com"}',
+                        'api: {url: "https://api.example.com", uses: {caches: [C]}}') + "caches: {C: {}}\n"
+    assert [p.path for p in problems_of(tmp_path, text)] == ["caches.C"]
 
 
 VALID_EDGES = [
