@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from functools import cached_property
+from itertools import count
 from pathlib import Path
 
 from deployer.errors import Problem, SpecInvalid, UsageError, display_path, quoted
@@ -67,7 +68,7 @@ class Spec:
 
     def evaluate(self, envs: list[EnvInfo]) -> None:
         """Evaluate several environments at once (CUE evaluations are cheaper together)."""
-        pending = list({self._evaluation_key(env): env for env in envs}.keys() - self._evaluations.keys())
+        pending = list({self._evaluation_key(env) for env in envs} - self._evaluations.keys())
         if self.is_cue and pending:
             self._evaluations.update(zip(pending, export_cue_many(self.file, [dict(k) for k in pending])))
 
@@ -209,9 +210,10 @@ def _problems(spec: Spec, env_name: str | None) -> list[Problem]:
 
 def _implicit_preview(spec: Spec) -> list[EnvInfo]:
     """A `pr-<number>` stand-in, so that preview overrides are checked where no preview is declared."""
-    if any(env.type == "preview" for env in spec.environments().values()):
+    declared = spec.environments()
+    if any(env.type == "preview" for env in declared.values()):
         return []
-    return [spec.environment("pr-1")]
+    return [spec.environment(next(name for n in count(1) if (name := f"pr-{n}") not in declared))]
 
 
 def _resolve(spec: Spec, info: EnvInfo) -> tuple[ResolvedEnv | None, list[Problem]]:
