@@ -321,5 +321,8 @@ class Infra(Model):
     @classmethod
     def _canonical_type_keys(cls, value: Any) -> Any:
         if isinstance(value, dict):
-            return {canonical_env_type(k): v for k, v in value.items()}
+            canonical = {canonical_env_type(k): v for k, v in value.items()}
+            if len(canonical) < len(value):
+                raise ValueError(f"{', '.join(map(str, value))}: an alias and its type name the same type")
+            return canonical
         return value

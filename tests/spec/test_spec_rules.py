@@ -495,6 +495,11 @@ CASES = [
         environments: {}  # <-
         """, "environments", "declares no environment", id="no-environment"),
     case("""
+        envTypes:  # <-
+          dev: {overrides: {}}
+          development: {overrides: {}}
+        """, "envTypes", "dev, development: an alias and its type name the same type", id="type-and-its-alias"),
+    case("""
         environments:
           prod:
             type: prod
