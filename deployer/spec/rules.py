@@ -23,6 +23,7 @@ SUBSCRIPTION_LIMITS = {
             "maxRetries": (5, 100)},
 }
 SNS_HTTPS_MAX_RETRIES = 100
+STATE_BACKENDS = ("file://", "s3://", "gs://", "azblob://", "https://")  # https: Pulumi Cloud
 GCP_MAX_BACKOFF = timedelta(seconds=600)
 
 
@@ -37,10 +38,14 @@ def unknown(kind: str, name: str, known: Iterable[str]) -> str:
 
 def check_base(spec: Infra) -> list[Finding]:
     """The rules for the spec as written, before any environment applies."""
+    findings = []
     if spec.environments == {}:
-        return [(("environments",), "declares no environment: declare one, or leave the block out "
-                                    "for prod, dev and local")]
-    return []
+        findings.append((("environments",), "declares no environment: declare one, or leave the block out "
+                                            "for prod, dev and local"))
+    if spec.state is not None and not spec.state.startswith(STATE_BACKENDS):
+        findings.append((("state",), f"{quoted(spec.state)} is not a Pulumi backend URL: use one of "
+                                     f"{', '.join(b + '…' for b in STATE_BACKENDS)}"))
+    return findings
 
 
 def check(spec: Infra, env: EnvInfo, invalid: Collection[str] = ()) -> list[Finding]:

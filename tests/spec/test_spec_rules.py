@@ -66,6 +66,8 @@ CASES = [
         """, "servicez", 'unknown field "servicez"; did you mean "services"?', id="unknown-top-level-field"),
     case("", "provider", '"azure" is not allowed; expected',
          base=BASE + "provider: azure  # <-\n", id="provider-choice"),
+    case("", "state", '"my-bucket" is not a Pulumi backend URL: use one of file://…, s3://…',
+         base=BASE + "state: my-bucket  # <-\n", id="state-backend"),
     case("", "secretStore", '"vault" is not allowed', base=BASE + "secretStore: vault  # <-\n", id="secret-store"),
     # --- caches ---------------------------------------------------------------------------------------
     case("""
