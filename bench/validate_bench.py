@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import yaml
@@ -91,7 +92,7 @@ def main() -> None:
             timings[size] = timed_validate(paths[size])
             lines = len(paths[size].read_text().splitlines())
             print(f"  {size:>5} services ({lines:>6} lines of YAML): {timings[size] * 1000:8.1f} ms")
-        for small, large in zip(SIZES, SIZES[1:]):
+        for small, large in pairwise(SIZES):
             print(f"  growth {small} -> {large} services (x{large // small}): x{timings[large] / timings[small]:.1f}")
         total, start = console_script(paths[SIZES[-1]])
         print(f"console script, {SIZES[-1]} services: {total * 1000:.0f} ms wall, of which interpreter start and "

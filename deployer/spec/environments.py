@@ -144,11 +144,10 @@ def _depth(values: Any, path: tuple[str | int, ...]) -> int:
     """How many leading parts of `path` lead somewhere in `values`."""
     depth = 0
     for part in path:
-        if isinstance(values, dict) and part in values:
-            values = values[part]
-        elif isinstance(values, list) and isinstance(part, int) and part < len(values):
-            values = values[part]
-        else:
+        in_map = isinstance(values, dict) and part in values
+        in_list = isinstance(values, list) and isinstance(part, int) and part < len(values)
+        if not (in_map or in_list):
             break
+        values = values[part]
         depth += 1
     return depth

@@ -224,7 +224,10 @@ def _resolve(spec: Spec, info: EnvInfo) -> tuple[ResolvedEnv | None, list[Proble
     like = (data, base_model) if base_model is not None and data is spec.data() else None
     env_data = environment_data(data, info)
     model, findings = model_findings(env_data, like)
-    findings = rules.check(model, info) if model is not None else findings + _rules_where_valid(env_data, info, findings)
+    if model is not None:
+        findings = rules.check(model, info)
+    else:
+        findings += _rules_where_valid(env_data, info, findings)
     problems = [spec.problem(written_at(data, info, path), message) for path, message in findings]
     problems += [spec.problem(path, message) for path, message in override_findings(data, info)]
     if problems or model is None:

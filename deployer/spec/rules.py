@@ -40,11 +40,11 @@ def check_base(spec: Infra) -> list[Finding]:
     """The rules for the spec as written, before any environment applies."""
     findings = []
     if spec.environments == {}:
-        findings.append((("environments",), "declares no environment: declare one, or leave the block out "
-                                            "for prod, dev and local"))
+        findings.append((("environments",),
+                         "declares no environment: declare one, or leave the block out for prod, dev and local"))
     if spec.state is not None and not spec.state.startswith(STATE_BACKENDS):
-        findings.append((("state",), f"{quoted(spec.state)} is not a Pulumi backend URL: use one of "
-                                     f"{', '.join(b + '…' for b in STATE_BACKENDS)}"))
+        backends = ", ".join(b + "…" for b in STATE_BACKENDS)
+        findings.append((("state",), f"{quoted(spec.state)} is not a Pulumi backend URL: use one of {backends}"))
     return findings
 
 

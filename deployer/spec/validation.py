@@ -30,7 +30,8 @@ def model_findings(data: object, like: tuple[dict, Infra] | None = None) -> tupl
 
 def _with_changed_sections(data: dict, like_data: dict, like_model: Infra) -> tuple[Infra | None, list[Finding]]:
     absent = object()
-    changed = [key for key in data.keys() | like_data.keys() if data.get(key, absent) is not like_data.get(key, absent)]
+    changed = [key for key in data.keys() | like_data.keys()
+               if data.get(key, absent) is not like_data.get(key, absent)]
     partial, findings = model_findings({"app": data.get("app"), **{k: data[k] for k in changed if k in data}})
     if partial is None:
         return None, findings

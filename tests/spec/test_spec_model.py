@@ -82,7 +82,7 @@ def test_a_long_name_is_shortened_to_the_limit_with_a_stable_hash():
     name = provider_name("aws", "cache", "shop", "production-eu", long_name)
     assert len(name) == NAME_LIMITS[("aws", "cache")] == 40
     assert name.startswith("shop-production-eu-resource")
-    assert re.fullmatch(r".*-[0-9a-f]{%d}" % HASH_LENGTH, name)
+    assert re.fullmatch(rf".*-[0-9a-f]{{{HASH_LENGTH}}}", name)
     assert name == provider_name("aws", "cache", "shop", "production-eu", long_name)
     assert name != provider_name("aws", "cache", "shop", "production-eu", long_name + "-2")
 

@@ -104,7 +104,8 @@ CASES = [
                 key: {UserID: string, Route: string}
                 value: int
                 keyPattern: "requests/:UserID"  # <-
-        """, "caches.sessions.keyspaces.per-route.keyPattern", "struct field Route must appear exactly once in the pattern (found 0)",
+        """, "caches.sessions.keyspaces.per-route.keyPattern",
+         "struct field Route must appear exactly once in the pattern (found 0)",
          id="struct-key-field-missing"),
     case("""
         caches:
@@ -114,7 +115,8 @@ CASES = [
                 key: {UserID: string}
                 value: int
                 keyPattern: "requests/:UserID/:UserID"  # <-
-        """, "caches.sessions.keyspaces.per-route.keyPattern", "struct field UserID must appear exactly once in the pattern (found 2)",
+        """, "caches.sessions.keyspaces.per-route.keyPattern",
+         "struct field UserID must appear exactly once in the pattern (found 2)",
          id="struct-key-field-twice"),
     case("""
         caches:
@@ -175,7 +177,8 @@ CASES = [
                 value: int
                 keyPattern: "r/:key"
                 defaultExpiry: {dailyAt: "25:00"}  # <-
-        """, "caches.sessions.keyspaces.per-user.defaultExpiry.dailyAt", '"25:00" does not match', id="expiry-daily-at"),
+        """, "caches.sessions.keyspaces.per-user.defaultExpiry.dailyAt", '"25:00" does not match',
+         id="expiry-daily-at"),
     case("""
         caches:
           sessions:
@@ -314,8 +317,8 @@ CASES = [
             deliveryGuarantee: exactly-once
             subscriptions:
               fulfil: {service: api, endpoint: /pubsub/fulfil}  # <-
-        """ + ON_GCP.replace("staging: {type: dev, provider: gcp}", "staging: {type: dev, provider: gcp}, prod: {type: prod}"),
-         "topics.orders.subscriptions.fulfil.endpoint", "GCP Pub/Sub offers exactly-once delivery to pull subscriptions only",
+        """ + ON_GCP, "topics.orders.subscriptions.fulfil.endpoint",
+         "GCP Pub/Sub offers exactly-once delivery to pull subscriptions only",
          id="gcp-exactly-once-push"),
     case("""
         topics:
@@ -490,7 +493,8 @@ CASES = [
     case("""
         caches:
           my--sessions: {}  # <-
-        """, "caches.my--sessions", 'ElastiCache refuses names with two hyphens in a row, as in "shop-ENV-my--sessions"',
+        """, "caches.my--sessions",
+         'ElastiCache refuses names with two hyphens in a row, as in "shop-ENV-my--sessions"',
          id="elasticache-double-hyphen"),
     # --- environments and overrides ---------------------------------------------------------------------------
     case("""
