@@ -80,8 +80,9 @@ def test_a_package_spans_the_folder_but_not_its_hidden_files(spec_file):
     spec = spec_file("package infra\n" + BASE, "infra.cue")
     (spec.parent / "buckets.cue").write_text('package infra\n\nbuckets: uploads: versioned: true\n')
     (spec.parent / ".secrets.local.cue").write_text('package infra\n\nStripeAPIKey: "sk_test_local"\n')
-    resolved = resolve(load_spec(spec), "prod")
-    assert resolved.spec.buckets["uploads"].versioned
+    loaded = load_spec(spec)
+    assert validate(loaded) == []  # joined, the local secret would be an unknown spec field
+    assert resolve(loaded, "prod").spec.buckets["uploads"].versioned
 
 
 def test_a_missing_cue_command_is_a_precondition_naming_the_fix(spec_file, monkeypatch):
