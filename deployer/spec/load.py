@@ -11,7 +11,7 @@ from pathlib import Path
 
 from deployer.errors import Problem, SpecInvalid, UsageError, display_path, quoted
 from deployer.spec import rules
-from deployer.spec.cue import declared_tags, export_cue, export_cue_many
+from deployer.spec.cue import cue_sources, declared_tags, export_cue, export_cue_many
 from deployer.spec.environments import (
     EnvInfo,
     declared_environments,
@@ -106,17 +106,22 @@ class Spec:
         return model_findings(self.data())
 
     def problem(self, path: SpecPath, message: str) -> Problem:
-        return Problem(display_path(self.file), self.line_of(path), ".".join(map(str, path)), message)
+        file, line = self.location(path)
+        return Problem(display_path(file), line, ".".join(map(str, path)), message)
 
-    def line_of(self, path: SpecPath) -> int | None:
-        """The line a spec path is written on, or its closest written parent's."""
+    def location(self, path: SpecPath) -> tuple[Path, int | None]:
+        """The file and line a spec path is written on, or its closest written parent's (in a CUE
+        package: the file that writes most of the path)."""
         if self.is_cue:
-            return _cue_line(self.file.read_text(), path)
+            sources = [self.file, *(s for s in cue_sources(self.file) if s != self.file)]
+            found = [(_cue_label(source.read_text(), path), source) for source in sources]
+            (depth, line), source = max(found, key=lambda f: f[0][0])  # the first of the deepest
+            return (source, line) if depth else (self.file, None)
         self.data()
         for end in range(len(path), -1, -1):
             if (line := self._yaml_lines.get(path[:end])) is not None:
-                return line
-        return None
+                return self.file, line
+        return self.file, None
 
 
 def load_spec(option: str | Path | None) -> Spec:
@@ -245,9 +250,10 @@ def _rules_where_valid(env_data: dict, info: EnvInfo, findings: list[Finding]) -
     return rules.check(model, info, invalid) if model is not None else []
 
 
-def _cue_line(text: str, path: SpecPath) -> int | None:
-    """Find each label of `path` in order in the CUE source; the line of the deepest one found."""
-    position, line = 0, None
+def _cue_label(text: str, path: SpecPath) -> tuple[int, int | None]:
+    """Find each label of `path` in order in the CUE source: how many were found, and the line of
+    the deepest one."""
+    position, depth, line = 0, 0, None
     for part in path:
         if isinstance(part, int):
             continue
@@ -256,5 +262,6 @@ def _cue_line(text: str, path: SpecPath) -> int | None:
         if not match:
             break
         position = match.end()
+        depth += 1
         line = text.count("\n", 0, match.start()) + 1
-    return line
+    return depth, line

@@ -85,6 +85,15 @@ def test_a_package_spans_the_folder_but_not_its_hidden_files(spec_file):
     assert resolve(loaded, "prod").spec.buckets["uploads"].versioned
 
 
+def test_a_problem_in_another_file_of_the_package_names_that_file(spec_file):
+    spec = spec_file("package infra\n" + BASE, "infra.cue")
+    (spec.parent / "topics.cue").write_text('package infra\n\ntopics: signups: subscriptions: welcome: {\n'
+                                            '\tservice: "apj"\n}\n')
+    [problem] = validate(load_spec(spec))
+    assert problem.file.endswith("topics.cue") and problem.line == 4
+    assert problem.message == 'unknown service "apj"; did you mean "api"?'
+
+
 def test_a_missing_cue_command_is_a_precondition_naming_the_fix(spec_file, monkeypatch):
     monkeypatch.setenv("DEPLOYER_CUE", "/nonexistent/cue")
     cue.cue_command.cache_clear()
