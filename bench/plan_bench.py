@@ -137,28 +137,31 @@ def timed(work, *args, repeat: int = 1) -> tuple[float, object]:
     return best, result
 
 
-def measure(services: int, mocks: PlaceholderMocks, repeat: int = 1) -> tuple[int, float, float]:
+def measure(services: int, mocks: PlaceholderMocks, spec=generated_spec, hand=None,
+            repeat: int = 1) -> tuple[int, float, float]:
     """(resources, plan seconds, hand-written seconds) for a generated spec of `services`."""
+    hand = hand or hand_written
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "infra.yaml"
-        path.write_text(json.dumps(generated_spec(services)))  # JSON is YAML
+        path.write_text(json.dumps(spec(services)))  # JSON is YAML
         env = resolve(load_spec(path), "prod")
     secrets = {f"Token{i}": f"value-{i}" for i in range(services)}
     plan_time, document = timed(build_plan, env, secrets, repeat=repeat)
-    hand_time, run = timed(run_offline, partial(hand_written, services, secrets), mocks, "bench", "bench-prod",
+    hand_time, run = timed(run_offline, partial(hand, services, secrets), mocks, "bench", "bench-prod",
                            repeat=repeat)
     assert same_resources(document, run), "the hand-written program must declare exactly the plan's resources"
     return len(document["resources"]), plan_time, hand_time
 
 
-def main(sizes: list[int]) -> None:
+def main(sizes: list[int], provider=PROVIDER, spec=generated_spec, hand=hand_written) -> None:
+    """Prints the figures for each size; another provider's bench passes its own spec and program."""
     warnings.simplefilter("ignore")
-    mocks = PlaceholderMocks(PROVIDER.mock_state, PROVIDER.mock_call)
+    mocks = PlaceholderMocks(provider.mock_state, provider.mock_call)
     timings = {}
-    measure(1, mocks)  # imports and first-use costs out of the way for both programs
+    measure(1, mocks, spec, hand)  # imports and first-use costs out of the way for both programs
     print(f"{'services':>8} {'resources':>9} {'plan s':>8} {'hand s':>8} {'ratio':>6}")
     for services in sizes:
-        planned, plan_time, hand_time = measure(services, mocks, repeat=3 if services <= 100 else 1)
+        planned, plan_time, hand_time = measure(services, mocks, spec, hand, repeat=3 if services <= 100 else 1)
         timings[services] = plan_time
         print(f"{services:>8} {planned:>9} {plan_time:>8.2f} {hand_time:>8.2f} {plan_time / hand_time:>6.2f}")
     if 100 in timings and 1000 in timings:

@@ -6,20 +6,13 @@ declaring the same resources under the same mocks. Prints seconds, the plan / ha
     .venv/bin/python bench/plan_bench_gcp.py [SIZES...]
 """
 
-import json
 import sys
-import tempfile
-import warnings
-from functools import partial
-from pathlib import Path
 
+import plan_bench
 import pulumi
 import pulumi_gcp as gcp
-from plan_bench import generated_spec, same_resources, timed
+from plan_bench import generated_spec
 
-from deployer.plan.document import build_plan
-from deployer.plan.offline import PlaceholderMocks, run_offline
-from deployer.spec.load import load_spec, resolve
 from providers.gcp import PROVIDER
 
 PROJECT = "bench-project"
@@ -98,33 +91,5 @@ def hand_written(services: int, secrets: dict[str, str]) -> None:
         pulumi.export(name, value)
 
 
-def measure(services: int, mocks: PlaceholderMocks, repeat: int = 1) -> tuple[int, float, float]:
-    """(resources, plan seconds, hand-written seconds) for a generated GCP spec of `services`."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "infra.yaml"
-        path.write_text(json.dumps(gcp_spec(services)))  # JSON is YAML
-        env = resolve(load_spec(path), "prod")
-    secrets = {f"Token{i}": f"value-{i}" for i in range(services)}
-    plan_time, document = timed(build_plan, env, secrets, repeat=repeat)
-    hand_time, run = timed(run_offline, partial(hand_written, services, secrets), mocks, "bench", "bench-prod",
-                           repeat=repeat)
-    assert same_resources(document, run), "the hand-written program must declare exactly the plan's resources"
-    return len(document["resources"]), plan_time, hand_time
-
-
-def main(sizes: list[int]) -> None:
-    warnings.simplefilter("ignore")
-    mocks = PlaceholderMocks(PROVIDER.mock_state, PROVIDER.mock_call)
-    timings = {}
-    measure(1, mocks)  # imports and first-use costs out of the way for both programs
-    print(f"{'services':>8} {'resources':>9} {'plan s':>8} {'hand s':>8} {'ratio':>6}")
-    for services in sizes:
-        planned, plan_time, hand_time = measure(services, mocks, repeat=3 if services <= 100 else 1)
-        timings[services] = plan_time
-        print(f"{services:>8} {planned:>9} {plan_time:>8.2f} {hand_time:>8.2f} {plan_time / hand_time:>6.2f}")
-    if 100 in timings and 1000 in timings:
-        print(f"growth 100 -> 1000 services: x{timings[1000] / timings[100]:.1f} (linear: x10)")
-
-
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [10, 100, 1000])
+    plan_bench.main([int(a) for a in sys.argv[1:]] or [10, 100, 1000], PROVIDER, gcp_spec, hand_written)

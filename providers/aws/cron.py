@@ -1,41 +1,13 @@
 """EventBridge: scheduled rules that POST to an API destination (the job's endpoint)."""
 
-from datetime import timedelta
+import re
 
 import pulumi_aws as aws
 
 from deployer.errors import DeployerError
-from deployer.spec.model import CronJob, ServiceEndpoint
+from deployer.spec.model import CronJob
 from providers.aws.context import AwsContext, policy_document, service_principal_trust
-
-MINUTES_PER_DAY = 24 * 60
-
-
-def every_expressions(every: timedelta) -> list[str]:
-    """EventBridge cron expressions firing every `every`, aligned to midnight UTC (`2h` -> 0:00, 2:00, …).
-
-    Most intervals need one expression; one that is not a whole number of hours nor a divisor of an
-    hour (90m: 0:00, 1:30, 3:00, …) needs one per distinct minute."""
-    step = int(every.total_seconds()) // 60
-    hours_at_minute: dict[int, list[int]] = {}
-    for start in range(0, MINUTES_PER_DAY, step):
-        hours_at_minute.setdefault(start % 60, []).append(start // 60)
-    minutes_with_hours: dict[tuple[int, ...], list[int]] = {}
-    for minute, hours in hours_at_minute.items():
-        minutes_with_hours.setdefault(tuple(hours), []).append(minute)
-    return [f"cron({_field(minutes, 60)} {_field(list(hours), 24)} * * ? *)"
-            for hours, minutes in minutes_with_hours.items()]
-
-
-def _field(values: list[int], size: int) -> str:
-    if len(values) == size:
-        return "*"
-    if len(values) == 1:
-        return str(values[0])
-    step = values[1] - values[0]
-    if values == list(range(values[0], size, step)):
-        return f"{values[0]}/{step}"
-    return ",".join(map(str, values))
+from providers.shared import cron_expressions, cron_url
 
 
 def schedule_expression(schedule: str) -> str:
@@ -51,13 +23,19 @@ def schedule_expression(schedule: str) -> str:
     else:
         raise ValueError(f"schedule {schedule!r}: EventBridge cannot restrict both day-of-month "
                          "and day-of-week; use * for one of them")
-    fields = [_numbered_step(f, first) for f, first in
-              ((minute, 0), (hour, 0), (day_of_month, 1), (month, 1), (day_of_week, 1))]
+    fields = [_numbered_step(f, first, last) for f, first, last in
+              ((minute, 0, 59), (hour, 0, 23), (day_of_month, 1, 31), (month, 1, 12), (day_of_week, 1, 7))]
     return f"cron({' '.join(fields)} *)"
 
 
-def _numbered_step(field: str, first: int) -> str:
-    return f"{first}/{field[2:]}" if field.startswith("*/") else field
+def _numbered_step(field: str, first: int, last: int) -> str:
+    """Steps start from a number in EventBridge: `*/10` -> `0/10`, `1-23/3` (to the end) -> `1/3`."""
+    if field.startswith("*/"):
+        return f"{first}/{field[2:]}"
+    if match := re.fullmatch(r"(\d+)-(\d+)/(\d+)", field):
+        start, end, step = match.groups()
+        return f"{start}/{step}" if int(end) == last else field
+    return field
 
 
 def _aws_weekdays(item: str) -> str:
@@ -77,13 +55,7 @@ def _aws_weekdays(item: str) -> str:
 
 
 def schedule_expressions(job: CronJob) -> list[str]:
-    return every_expressions(job.every) if job.every is not None else [schedule_expression(job.schedule)]
-
-
-def endpoint_url(ctx: AwsContext, job: CronJob) -> str:
-    if isinstance(job.endpoint, ServiceEndpoint):
-        return ctx.env.spec.services[job.endpoint.service].url.rstrip("/") + job.endpoint.path
-    return job.endpoint
+    return [schedule_expression(expression) for expression in cron_expressions(job)]
 
 
 def create_cron(ctx: AwsContext, job_id: str, job: CronJob) -> None:
@@ -101,7 +73,7 @@ def create_cron(ctx: AwsContext, job_id: str, job: CronJob) -> None:
         name=ctx.name("api-destination", job_id),
         connection_arn=connection.arn,
         http_method="POST",
-        invocation_endpoint=endpoint_url(ctx, job),
+        invocation_endpoint=cron_url(ctx.env, job),
         invocation_rate_limit_per_second=1,
         opts=ctx.opts(),
     )

@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 
 from deployer.errors import DeployerError
-from providers.aws.cron import every_expressions, schedule_expression
+from providers.aws.cron import schedule_expression
+from providers.shared import every_expressions
 
 RULE = "aws:cloudwatch/eventRule:EventRule"
 TARGET = "aws:cloudwatch/eventTarget:EventTarget"
@@ -24,13 +25,13 @@ CONNECTION = "aws:cloudwatch/eventConnection:EventConnection"
     (timedelta(minutes=90), ["cron(0 0/3 * * ? *)", "cron(30 1/3 * * ? *)"]),
 ])
 def test_every_becomes_cron_aligned_to_midnight(every, expressions):
-    assert every_expressions(every) == expressions
+    assert [schedule_expression(e) for e in every_expressions(every)] == expressions
 
 
 @pytest.mark.parametrize("minutes", [m for m in range(1, 1441) if 1440 % m == 0])
 def test_every_expression_fires_exactly_at_the_multiples_of_the_interval(minutes):
     fired = set()
-    for expression in every_expressions(timedelta(minutes=minutes)):
+    for expression in map(schedule_expression, every_expressions(timedelta(minutes=minutes))):
         minute_field, hour_field = expression.removeprefix("cron(").split()[:2]
         fired |= {h * 60 + m for h in _expand(hour_field, 24) for m in _expand(minute_field, 60)}
     assert fired == set(range(0, 1440, minutes))
