@@ -50,7 +50,9 @@ def cli(ctx: click.Context, spec_option: str | None, quiet: bool, no_color: bool
 
     Example: deployer plan --env prod
     """
-    ctx.obj = Context(spec_option, Output(quiet=quiet, color=False if no_color else None))
+    if no_color:
+        os.environ["NO_COLOR"] = "1"  # errors, printed after the command, honour it too
+    ctx.obj = Context(spec_option, Output(quiet=quiet))
 
 
 @cli.command()
