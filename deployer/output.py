@@ -25,9 +25,9 @@ CHANGE_STYLES = {
 class Output:
     """The console pair a command writes to, honouring --quiet, --no-color and NO_COLOR."""
 
-    def __init__(self, quiet: bool = False, color: bool | None = None):
+    def __init__(self, quiet: bool = False):
         self.quiet = quiet
-        self.color = color is not False and not os.environ.get("NO_COLOR")
+        self.color = not os.environ.get("NO_COLOR")
         self.out = self._console(sys.stdout)
         self.err = self._console(sys.stderr)
 
