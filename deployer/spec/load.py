@@ -244,7 +244,7 @@ def _rules_where_valid(env_data: dict, info: EnvInfo, findings: list[Finding]) -
     """The rules that read only top-level sections the model accepted, so that one run reports
     every problem it can."""
     invalid = {path[0] for path, _ in findings if path}
-    if not findings or any(not path for path, _ in findings) or "app" in invalid:
+    if not findings or any(not path for path, _ in findings) or invalid & {"app", "provider"}:
         return []
     model, _ = model_findings({key: value for key, value in env_data.items() if key not in invalid})
     return rules.check(model, info, invalid) if model is not None else []

@@ -623,6 +623,11 @@ def test_every_problem_of_a_spec_is_reported_in_one_run(tmp_path):
                      "topics.signups.subscriptions.welcome.service", "buckets.Bad_Name"}
 
 
+def test_an_unknown_provider_stops_the_rules_that_depend_on_it(tmp_path):
+    text = BASE + "provider: azure\ntopics: {signups: {subscriptions: {welcome: {service: api}}}}\n"
+    assert [p.path for p in problems_of(tmp_path, text)] == ["provider"]
+
+
 def test_rules_that_read_a_refused_section_are_not_run(tmp_path):
     # `caches.C` is refused, so `uses: caches: [C]` is not reported as an unknown cache as well
     text = BASE.replace('api: {url: "https://api.example.com"}',
