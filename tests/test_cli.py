@@ -109,6 +109,12 @@ def test_envs_lists_name_type_provider_and_stack(deployer):
     assert "pr-<number>" in table.stderr
 
 
+def test_envs_lists_what_it_can_of_an_invalid_spec(deployer, spec_file):
+    result = deployer("--spec", str(spec_file("app: shop\nprovider: 5\n")), "envs")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[1].split() == ["prod", "production", "5", "shop-prod"]
+
+
 def test_envs_json(deployer):
     result = deployer("--spec", str(YAML_EXAMPLE), "envs", "--format", "json")
     assert result.exit_code == 0

@@ -25,8 +25,9 @@ class EnvInfo:
 
 
 def declared_environments(data: dict) -> dict[str, EnvInfo]:
-    """The environments a spec declares (or the defaults), read from raw data."""
-    default_provider = data.get("provider") or "aws"
+    """The environments a spec declares (or the defaults), read from raw data (names as text even
+    where the data is not valid: validation reports it)."""
+    default_provider = str(data.get("provider") or "aws")
     declared = data.get("environments")
     if not isinstance(declared, dict):
         return {n: EnvInfo(n, t, default_provider) for n, t in DEFAULT_ENVIRONMENTS.items()}
@@ -34,7 +35,7 @@ def declared_environments(data: dict) -> dict[str, EnvInfo]:
     for name, body in declared.items():
         body = body if isinstance(body, dict) else {}
         env_type = canonical_env_type(body.get("type", "development"))
-        envs[name] = EnvInfo(name, str(env_type), body.get("provider") or default_provider)
+        envs[name] = EnvInfo(name, str(env_type), str(body.get("provider") or default_provider))
     return envs
 
 
@@ -44,7 +45,7 @@ def environment_info(data: dict, name: str) -> EnvInfo | None:
     if name in envs:
         return envs[name]
     if PREVIEW_ENV.match(name):
-        return EnvInfo(name, "preview", data.get("provider") or "aws", declared=False)
+        return EnvInfo(name, "preview", str(data.get("provider") or "aws"), declared=False)
     return None
 
 

@@ -89,7 +89,7 @@ def mangled_texts(draw):
 
 COMMANDS = st.sampled_from([
     ("validate", "--format", "json"), ("validate", "--format", "json", "--env", "pr-42"),
-    ("validate",), ("envs", "--format", "json"),
+    ("validate",), ("envs",), ("envs", "--format", "json"),
 ])
 
 
