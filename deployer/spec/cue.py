@@ -96,7 +96,10 @@ class _Server:
 
     def stop(self) -> None:
         self.process.stdin.close()
-        self.process.wait(timeout=10)
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
 
 
 _servers: dict[tuple[str, ...], _Server] = {}
