@@ -15,7 +15,6 @@ from pathlib import Path
 
 from deployer.errors import UsageError, display_path
 from deployer.spec.load import ResolvedEnv
-from providers.shared import used_secrets
 
 ROOT = Path(__file__).resolve().parents[1]
 VENDORED_PACKAGES = ("deployer", "providers")
@@ -67,7 +66,7 @@ def eject_environment(env: ResolvedEnv, out: Path) -> Path:
         target = vendor / source.relative_to(ROOT)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
-    secrets = used_secrets(env)
+    secrets = env.spec.used_secrets()
     (out / "environment.json").write_text(json.dumps({
         "info": {"name": env.info.name, "type": env.info.type, "provider": env.info.provider,
                  "declared": env.info.declared},

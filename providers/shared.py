@@ -21,11 +21,6 @@ def stateful_options(env: ResolvedEnv, **options: Any) -> pulumi.ResourceOptions
     return pulumi.ResourceOptions(protect=env.protect, retain_on_delete=env.protect, **options)
 
 
-def used_secrets(env: ResolvedEnv) -> list[str]:
-    """Secrets some service uses: only these reach the cloud."""
-    return sorted({s for service in env.spec.services.values() for s in service.uses.secrets})
-
-
 def cache_users(env: ResolvedEnv, cache: str) -> list[str]:
     return sorted(n for n, s in env.spec.services.items() if cache in s.uses.caches)
 

@@ -8,7 +8,6 @@ from deployer.errors import UsageError, quoted
 from deployer.plan.offline import SECRET, PlaceholderMocks, run_offline
 from deployer.spec.load import ResolvedEnv
 from providers import provider_program
-from providers.shared import used_secrets
 
 
 def build_plan(env: ResolvedEnv, secrets: Mapping[str, str] | None = None) -> dict:
@@ -22,7 +21,7 @@ def build_plan(env: ResolvedEnv, secrets: Mapping[str, str] | None = None) -> di
 
     def program() -> None:
         provider.program(env, {name: pulumi.Output.secret(values.get(name, SECRET))
-                               for name in used_secrets(env)})
+                               for name in env.spec.used_secrets()})
 
     mocks = PlaceholderMocks(provider.mock_state, provider.mock_call)
     run = run_offline(program, mocks, project=env.app, stack=env.stack)

@@ -4,6 +4,6 @@ For the rest of deployer: `missing_secrets(env)` (what a deploy would lack, noth
 `resolve_secret_values(env)` (the values ENV's services use; raises `MissingSecrets`, exit 4).
 """
 
-from deployer.secrets.resolution import MissingSecrets, missing_secrets, resolve_secret_values, secrets_in_use
+from deployer.secrets.resolution import MissingSecrets, missing_secrets, resolve_secret_values
 
-__all__ = ["MissingSecrets", "missing_secrets", "resolve_secret_values", "secrets_in_use"]
+__all__ = ["MissingSecrets", "missing_secrets", "resolve_secret_values"]

@@ -10,7 +10,6 @@ from deployer.secrets.scopes import Scope
 from deployer.secrets.store import SecretStore, open_store
 from deployer.spec.environments import EnvInfo
 from deployer.spec.load import ResolvedEnv
-from deployer.spec.model import Infra
 
 
 @dataclass(frozen=True)
@@ -22,11 +21,6 @@ class Source:
 
     def __str__(self) -> str:
         return display_path(self.local_file) if self.scope is None else str(self.scope)
-
-
-def secrets_in_use(spec: Infra) -> list[str]:
-    """The secrets some service of SPEC uses: the ones an environment needs values of."""
-    return sorted({name for service in spec.services.values() for name in service.uses.secrets})
 
 
 def secret_sources(info: EnvInfo, names: list[str], store: SecretStore, spec_file: Path,
@@ -90,4 +84,4 @@ def resolve_secret_values(env: ResolvedEnv, spec_file: Path | None = None) -> di
 def _sources(env: ResolvedEnv, spec_file: Path):
     store = open_store(spec_file, env.spec)
     local = local_overrides(spec_file, set(env.spec.secrets)) if env.type == "local" else {}
-    return secret_sources(env.info, secrets_in_use(env.spec), store, spec_file, local), store, local
+    return secret_sources(env.info, env.spec.used_secrets(), store, spec_file, local), store, local

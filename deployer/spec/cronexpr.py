@@ -61,3 +61,9 @@ def _number(value: str, field_index: int) -> int | None:
     names = _NAMES.get(field_index, [])
     offset = 1 if field_index == 3 else 0
     return names.index(value) + offset if value in names else None
+
+
+def restricts_both_days(expression: str) -> bool:
+    """Whether a valid 5-field expression restricts day-of-month and day-of-week at once."""
+    day_of_month, _, day_of_week = expression.split()[2:5]
+    return day_of_month != "*" and day_of_week != "*"

@@ -317,6 +317,10 @@ class Infra(Model):
                           "implicit preview")
     env_types: dict[EnvTypeName, EnvTypeOverrides] = Field({}, description="overrides per environment type")
 
+    def used_secrets(self) -> list[str]:
+        """The secrets some service uses: the only ones an environment needs values of."""
+        return sorted({name for service in self.services.values() for name in service.uses.secrets})
+
     @field_validator("env_types", mode="before")
     @classmethod
     def _canonical_type_keys(cls, value: Any) -> Any:

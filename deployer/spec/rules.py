@@ -23,6 +23,7 @@ SUBSCRIPTION_LIMITS = {
             "maxRetries": (5, 100)},
 }
 SNS_HTTPS_MAX_RETRIES = 100
+SNS_HTTPS_MAX_BACKOFF = timedelta(hours=1)
 STATE_BACKENDS = ("file://", "s3://", "gs://", "azblob://", "https://")  # https: Pulumi Cloud
 GCP_MAX_BACKOFF = timedelta(seconds=600)
 
@@ -56,7 +57,7 @@ def check(spec: Infra, env: EnvInfo, invalid: Collection[str] = ()) -> list[Find
         ({"caches"}, lambda: _caches(spec, env.provider)),
         ({"buckets"}, lambda: _buckets(spec)),
         ({"topics", "services"}, lambda: _topics(spec, env.provider)),
-        ({"cron", "services"}, lambda: _cron(spec)),
+        ({"cron", "services"}, lambda: _cron(spec, env.provider)),
         ({"services", "buckets", "topics", "caches", "secrets"}, lambda: _services(spec)),
     ]
     return [finding for reads, rule in rules if not reads & set(invalid) for finding in rule()]
@@ -135,6 +136,8 @@ def _provider_subscription(provider: str, topic: Topic, sub, at: SpecPath) -> It
                                   "(no endpoint) or the topic at-least-once and unordered")
     if provider == "aws" and sub.endpoint and retries > SNS_HTTPS_MAX_RETRIES:
         yield (*at, "retryPolicy", "maxRetries"), f"AWS (SNS HTTPS) retries at most {SNS_HTTPS_MAX_RETRIES} times"
+    if provider == "aws" and sub.endpoint and sub.retry_policy.max_backoff > SNS_HTTPS_MAX_BACKOFF:
+        yield (*at, "retryPolicy", "maxBackoff"), "AWS (SNS HTTPS) allows a backoff of at most 1h"
     if provider == "gcp" and sub.endpoint and topic.delivery_guarantee == "exactly-once":
         yield (*at, "endpoint"), ("GCP Pub/Sub offers exactly-once delivery to pull subscriptions "
                                   "only: drop the endpoint or make the topic at-least-once")
@@ -142,7 +145,7 @@ def _provider_subscription(provider: str, topic: Topic, sub, at: SpecPath) -> It
         yield (*at, "retryPolicy", "maxBackoff"), "GCP Pub/Sub allows a backoff of at most 10m"
 
 
-def _cron(spec: Infra) -> Iterable[Finding]:
+def _cron(spec: Infra, provider: str) -> Iterable[Finding]:
     for job_id, job in spec.cron.items():
         at = ("cron", job_id)
         if (job.every is None) == (job.schedule is None):
@@ -151,6 +154,9 @@ def _cron(spec: Infra) -> Iterable[Finding]:
             yield (*at, "every"), problem
         if job.schedule is not None and (problem := cronexpr.schedule_problem(job.schedule)):
             yield (*at, "schedule"), problem
+        elif job.schedule is not None and provider == "aws" and cronexpr.restricts_both_days(job.schedule):
+            yield (*at, "schedule"), ("AWS (EventBridge) cannot restrict both day-of-month and day-of-week: "
+                                      "use * for one of them")
         endpoint = job.endpoint
         if isinstance(endpoint, str):
             continue

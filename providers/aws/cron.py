@@ -4,7 +4,6 @@ import re
 
 import pulumi_aws as aws
 
-from deployer.errors import DeployerError
 from deployer.spec.model import CronJob
 from providers.aws.context import AwsContext, policy_document, service_principal_trust
 from providers.shared import cron_expressions, cron_url
@@ -87,10 +86,7 @@ def create_cron(ctx: AwsContext, job_id: str, job: CronJob) -> None:
     aws.iam.RolePolicy(logical, name=ctx.name("policy", f"{job_id}-cron"), role=role.id, policy=policy_document({
         "Effect": "Allow", "Action": "events:InvokeApiDestination", "Resource": destination.arn}),
         opts=ctx.opts())
-    try:
-        expressions = schedule_expressions(job)
-    except ValueError as err:
-        raise DeployerError(f"{ctx.env.spec_file.name}: cron.{job_id}.schedule: {err}") from None
+    expressions = schedule_expressions(job)
     for index, expression in enumerate(expressions):
         rule_name = job_id if len(expressions) == 1 else f"{job_id}-{index + 1}"
         rule = aws.cloudwatch.EventRule(

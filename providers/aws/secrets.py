@@ -6,7 +6,6 @@ import pulumi
 import pulumi_aws as aws
 
 from providers.aws.context import AwsContext
-from providers.shared import used_secrets
 
 
 def stored_secret(ctx: AwsContext, logical: str, name: str, value: pulumi.Input[str],
@@ -30,4 +29,4 @@ def stored_secret(ctx: AwsContext, logical: str, name: str, value: pulumi.Input[
 def create_secrets(ctx: AwsContext, values: Mapping[str, pulumi.Input[str]]) -> dict[str, aws.secretsmanager.Secret]:
     declared = ctx.env.spec.secrets
     return {name: stored_secret(ctx, name, name, values[name], declared[name].description)
-            for name in used_secrets(ctx.env)}
+            for name in ctx.env.spec.used_secrets()}

@@ -7,7 +7,7 @@ import pulumi_gcp as gcp
 
 from providers.gcp.context import GcpEnv
 from providers.gcp.identity import Accounts, grant_secret
-from providers.shared import secret_users, stateful_options, used_secrets
+from providers.shared import secret_users, stateful_options
 
 
 def service_secrets(gcp_env: GcpEnv, values: Mapping[str, pulumi.Input[str]],
@@ -15,7 +15,7 @@ def service_secrets(gcp_env: GcpEnv, values: Mapping[str, pulumi.Input[str]],
     return {
         name: stored_secret(gcp_env, name, name, values[name], accounts,
                             secret_users(gcp_env.env, name))
-        for name in used_secrets(gcp_env.env)
+        for name in gcp_env.env.spec.used_secrets()
     }
 
 

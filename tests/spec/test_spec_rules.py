@@ -298,6 +298,16 @@ CASES = [
          "GCP Pub/Sub allows a backoff of at most 10m", id="gcp-max-backoff"),
     case("""
         topics:
+          signups:
+            subscriptions:
+              welcome:
+                service: api
+                endpoint: /pubsub/welcome
+                retryPolicy: {maxBackoff: 2h}  # <-
+        """, "topics.signups.subscriptions.welcome.retryPolicy.maxBackoff",
+         "AWS (SNS HTTPS) allows a backoff of at most 1h", id="aws-push-max-backoff"),
+    case("""
+        topics:
           orders:
             deliveryGuarantee: exactly-once
             subscriptions:
@@ -386,6 +396,13 @@ CASES = [
             schedule: "*/0 * * * *"  # <-
             endpoint: {service: api, path: /cron/digest}
         """, "cron.digest.schedule", "minute step must be at least 1", id="schedule-step"),
+    case("""
+        cron:
+          digest:
+            schedule: "0 4 1 * 1"  # <-
+            endpoint: {service: api, path: /cron/digest}
+        """, "cron.digest.schedule", "AWS (EventBridge) cannot restrict both day-of-month and day-of-week",
+         id="aws-schedule-both-days"),
     case("""
         cron:
           digest:

@@ -7,7 +7,6 @@ import pulumi
 from deployer.plan.offline import PlaceholderMocks, PlannedResource, run_offline
 from deployer.spec.load import ResolvedEnv
 from providers.gcp import PROVIDER
-from providers.shared import used_secrets
 
 BASE = """
 app: shop
@@ -62,7 +61,7 @@ def planned_resources(env: ResolvedEnv) -> list[PlannedResource]:
     """Every resource as the mock engine registered it, with options the plan document leaves out
     (retainOnDelete)."""
     def program() -> None:
-        PROVIDER.program(env, {name: pulumi.Output.secret("value") for name in used_secrets(env)})
+        PROVIDER.program(env, {name: pulumi.Output.secret("value") for name in env.spec.used_secrets()})
 
     return run_offline(program, PlaceholderMocks(PROVIDER.mock_state, PROVIDER.mock_call),
                        project=env.app, stack=env.stack).resources
