@@ -1,7 +1,8 @@
 """Fixtures: GCP plans of focused specs, built by the real loader, the GCP program and Pulumi's mock runtime."""
 
 import pytest
-from gcp_planning import GcpPlan, write_spec
+from gcp_planning import write_spec
+from support.plans import PlanView
 
 from deployer.plan.document import build_plan
 from deployer.spec.load import load_spec, resolve
@@ -16,4 +17,4 @@ def gcp_env(tmp_path):
 @pytest.fixture
 def gcp_plan(gcp_env):
     """`gcp_plan(yaml_body, env="dev")`: the plan document of BASE plus `yaml_body` for ENV."""
-    return lambda body, env="dev": GcpPlan(build_plan(gcp_env(body, env)))
+    return lambda body, env="dev": PlanView(build_plan(gcp_env(body, env)))

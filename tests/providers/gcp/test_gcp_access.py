@@ -1,7 +1,8 @@
 """Least privilege on GCP: a service account per service, roles on each resource, never on the project."""
 
 import pytest
-from gcp_planning import GcpPlan, write_spec
+from gcp_planning import write_spec
+from support.plans import PlanView
 
 from deployer.plan.document import build_plan
 from deployer.spec.load import load_spec, resolve
@@ -40,11 +41,11 @@ def member(service: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def plan(tmp_path_factory) -> GcpPlan:
-    return GcpPlan(build_plan(resolve(load_spec(write_spec(tmp_path_factory.mktemp("spec"), SPEC)), "dev")))
+def plan(tmp_path_factory) -> PlanView:
+    return PlanView(build_plan(resolve(load_spec(write_spec(tmp_path_factory.mktemp("spec"), SPEC)), "dev")))
 
 
-def grants(plan: GcpPlan, type_: str) -> dict[str, str]:
+def grants(plan: PlanView, type_: str) -> dict[str, str]:
     """member -> role of every grant of `type_`."""
     return {r["inputs"]["member"]: r["inputs"]["role"] for r in plan.all(type_)}
 

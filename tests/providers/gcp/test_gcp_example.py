@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
-from gcp_planning import GcpPlan
+from support.plans import PlanView
 
 from deployer.plan.document import build_plan
 from deployer.spec.load import load_spec, resolve
@@ -17,9 +17,9 @@ SECRET_VALUE = "sk_live_do-not-print-me"
 
 
 @pytest.fixture(scope="module")
-def plan() -> GcpPlan:
+def plan() -> PlanView:
     env = resolve(load_spec(EXAMPLE), "staging")
-    return GcpPlan(build_plan(env, {"StripeAPIKey": SECRET_VALUE}))
+    return PlanView(build_plan(env, {"StripeAPIKey": SECRET_VALUE}))
 
 
 def test_every_primitive_becomes_its_gcp_resources(plan):
