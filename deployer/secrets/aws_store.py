@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from deployer.errors import DeploymentFailed, PreconditionMissing
 from deployer.secrets.scopes import Scope
-from deployer.secrets.store import SecretStore
+from deployer.secrets.store import CloudSecretIds, SecretStore
 
 RECOVERY_DAYS = 7
 
@@ -20,30 +20,24 @@ class AwsStore(SecretStore):
         import botocore.exceptions
 
         self._errors = botocore.exceptions
-        self.prefix = f"deployer/{app}/"
+        self.ids = CloudSecretIds(f"deployer/{app}/", "/")
         try:
             self.client = client or boto3.client("secretsmanager", region_name=region)
         except botocore.exceptions.NoRegionError:
             raise PreconditionMissing("secretStore aws needs a region: set aws.region in the spec "
                                       "(or AWS_REGION)") from None
-        self.label = f"AWS Secrets Manager ({self.client.meta.region_name}, {self.prefix}…)"
+        self.label = f"AWS Secrets Manager ({self.client.meta.region_name}, {self.ids.prefix}…)"
         self.tags = [{"Key": "app", "Value": app}, {"Key": "managed-by", "Value": "deployer"}]
 
     def locations(self) -> dict[str, set[Scope]]:
-        found: dict[str, set[Scope]] = {}
         pages = self._call(lambda: list(self.client.get_paginator("list_secrets").paginate(
-            Filters=[{"Key": "name", "Values": [self.prefix]}])))
-        for page in pages:
-            for secret in page["SecretList"]:
-                parsed = self._parse(secret["Name"])
-                if parsed:
-                    found.setdefault(parsed[0], set()).add(parsed[1])
-        return found
+            Filters=[{"Key": "name", "Values": [self.ids.prefix]}])))
+        return self.ids.locations(secret["Name"] for page in pages for secret in page["SecretList"])
 
     def read(self, name: str, scope: Scope) -> str | None:
         def get() -> str | None:
             try:
-                return self.client.get_secret_value(SecretId=self._id(name, scope))["SecretString"]
+                return self.client.get_secret_value(SecretId=self.ids.id(name, scope))["SecretString"]
             except self._errors.ClientError as err:
                 if _code(err) in ("ResourceNotFoundException", "InvalidRequestException"):
                     return None  # absent, or scheduled for deletion
@@ -53,13 +47,13 @@ class AwsStore(SecretStore):
 
     def write(self, name: str, scopes: Sequence[Scope], value: str) -> None:
         for scope in scopes:
-            self._call(self._put, self._id(name, scope), value)
+            self._call(self._put, self.ids.id(name, scope), value)
 
     def remove(self, name: str, scopes: Sequence[Scope]) -> list[Scope]:
         present = self.locations().get(name, set())
         removed = [scope for scope in scopes if scope in present]
         for scope in removed:
-            self._call(self.client.delete_secret, SecretId=self._id(name, scope),
+            self._call(self.client.delete_secret, SecretId=self.ids.id(name, scope),
                        RecoveryWindowInDays=RECOVERY_DAYS)
         return removed
 
@@ -73,15 +67,6 @@ class AwsStore(SecretStore):
         if "DeletedDate" in self.client.describe_secret(SecretId=secret_id):  # unset before
             self.client.restore_secret(SecretId=secret_id)
         self.client.put_secret_value(SecretId=secret_id, SecretString=value)
-
-    def _id(self, name: str, scope: Scope) -> str:
-        return f"{self.prefix}{scope.kind}/{scope.name}/{name}"
-
-    def _parse(self, secret_id: str) -> tuple[str, Scope] | None:
-        parts = secret_id.removeprefix(self.prefix).split("/")
-        if len(parts) != 3 or parts[0] not in ("type", "env"):
-            return None
-        return parts[2], Scope(parts[0], parts[1])
 
     def _call(self, function, *args, **kwargs):
         """Run a Secrets Manager call; credentials and service failures become deployer errors."""

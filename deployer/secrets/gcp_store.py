@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from deployer.errors import DeploymentFailed, PreconditionMissing
 from deployer.secrets.scopes import Scope
-from deployer.secrets.store import SecretStore
+from deployer.secrets.store import CloudSecretIds, SecretStore
 
 
 class GcpStore(SecretStore):
@@ -22,8 +22,8 @@ class GcpStore(SecretStore):
         self._errors = exceptions
         self.app = app
         self.parent = f"projects/{project}"
-        self.prefix = f"deployer_{app}_"
-        self.label = f"GCP Secret Manager ({project}, {self.prefix}…)"
+        self.ids = CloudSecretIds(f"deployer_{app}_", "_")
+        self.label = f"GCP Secret Manager ({project}, {self.ids.prefix}…)"
         try:
             self.client = client or secretmanager_v1.SecretManagerServiceClient()
         except DefaultCredentialsError:
@@ -31,12 +31,8 @@ class GcpStore(SecretStore):
                                       "`gcloud auth application-default login`") from None
 
     def locations(self) -> dict[str, set[Scope]]:
-        found: dict[str, set[Scope]] = {}
-        for secret in self._call(lambda: list(self.client.list_secrets(request={"parent": self.parent}))):
-            parsed = self._parse(secret.name.rsplit("/", 1)[-1])
-            if parsed:
-                found.setdefault(parsed[0], set()).add(parsed[1])
-        return found
+        secrets = self._call(lambda: list(self.client.list_secrets(request={"parent": self.parent})))
+        return self.ids.locations(secret.name.rsplit("/", 1)[-1] for secret in secrets)
 
     def read(self, name: str, scope: Scope) -> str | None:
         def access() -> str | None:
@@ -62,7 +58,7 @@ class GcpStore(SecretStore):
     def _add_version(self, name: str, scope: Scope, value: str) -> None:
         try:
             self.client.create_secret(request={
-                "parent": self.parent, "secret_id": self._id(name, scope),
+                "parent": self.parent, "secret_id": self.ids.id(name, scope),
                 "secret": {"replication": {"automatic": {}},
                            "labels": {"app": self.app, "managed-by": "deployer"}},
             })
@@ -71,19 +67,8 @@ class GcpStore(SecretStore):
         self.client.add_secret_version(request={"parent": self._path(name, scope),
                                                 "payload": {"data": value.encode()}})
 
-    def _id(self, name: str, scope: Scope) -> str:
-        return f"{self.prefix}{scope.kind}_{scope.name}_{name}"
-
     def _path(self, name: str, scope: Scope) -> str:
-        return f"{self.parent}/secrets/{self._id(name, scope)}"
-
-    def _parse(self, secret_id: str) -> tuple[str, Scope] | None:
-        if not secret_id.startswith(self.prefix):
-            return None
-        parts = secret_id.removeprefix(self.prefix).split("_", 2)
-        if len(parts) != 3 or parts[0] not in ("type", "env"):
-            return None
-        return parts[2], Scope(parts[0], parts[1])
+        return f"{self.parent}/secrets/{self.ids.id(name, scope)}"
 
     def _call(self, function, *args, **kwargs):
         """Run a Secret Manager call; service failures become deployer errors."""

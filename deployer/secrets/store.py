@@ -1,7 +1,8 @@
 """The one small interface every secret store has, and the store a spec chooses (`secretStore`)."""
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from deployer.secrets.scopes import Scope
@@ -30,6 +31,28 @@ class SecretStore(ABC):
     @abstractmethod
     def remove(self, name: str, scopes: Sequence[Scope]) -> list[Scope]:
         """Remove the values of NAME for SCOPES; the scopes that had one."""
+
+
+@dataclass(frozen=True)
+class CloudSecretIds:
+    """How a cloud store names its one secret per value: PREFIX KIND SEP SCOPE SEP NAME."""
+
+    prefix: str
+    separator: str
+
+    def id(self, name: str, scope: Scope) -> str:
+        return f"{self.prefix}{scope.kind}{self.separator}{scope.name}{self.separator}{name}"
+
+    def locations(self, secret_ids: Iterable[str]) -> dict[str, set[Scope]]:
+        """The names and scopes of the ids that are this store's (others are left out)."""
+        found: dict[str, set[Scope]] = {}
+        for secret_id in secret_ids:
+            if not secret_id.startswith(self.prefix):
+                continue
+            parts = secret_id.removeprefix(self.prefix).split(self.separator, 2)
+            if len(parts) == 3 and parts[0] in ("type", "env"):
+                found.setdefault(parts[2], set()).add(Scope(parts[0], parts[1]))
+        return found
 
 
 def open_store(spec_file: Path, settings: Infra, notify: Notify = lambda _: None) -> SecretStore:
