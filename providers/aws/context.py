@@ -42,19 +42,37 @@ class AwsContext:
 
 
 def policy_document(*statements: dict) -> pulumi.Output[str]:
-    """An IAM policy document from statements whose values may be Outputs (ARNs); a list of
-    resources keeps one of each."""
+    """An IAM policy document from statements whose values may be Outputs (ARNs), resolved together
+    in one step; a list of resources keeps one of each."""
+    pending: list[pulumi.Output] = []
 
-    def unique(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {key: unique(item) for key, item in value.items()}
-        if isinstance(value, list):
-            items = [unique(item) for item in value]
-            return list(dict.fromkeys(items)) if all(isinstance(i, str) for i in items) else items
-        return value
+    def collect(value: Any) -> None:
+        if isinstance(value, pulumi.Output):
+            pending.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
 
-    return pulumi.Output.from_input(list(statements)).apply(
-        lambda resolved: json.dumps({"Version": "2012-10-17", "Statement": unique(resolved)}))
+    def render(resolved: list) -> str:
+        values = iter(resolved)
+
+        def fill(value: Any) -> Any:
+            if isinstance(value, pulumi.Output):
+                return next(values)
+            if isinstance(value, dict):
+                return {key: fill(item) for key, item in value.items()}
+            if isinstance(value, list):
+                items = [fill(item) for item in value]
+                return list(dict.fromkeys(items)) if all(isinstance(i, str) for i in items) else items
+            return value
+
+        return json.dumps({"Version": "2012-10-17", "Statement": fill(list(statements))})
+
+    collect(list(statements))
+    return pulumi.Output.all(*pending).apply(render)
 
 
 def service_principal_trust(*services: str) -> str:
