@@ -43,7 +43,8 @@ class AwsContext:
 
 def policy_document(*statements: dict) -> pulumi.Output[str]:
     """An IAM policy document from statements whose values may be Outputs (ARNs), resolved together
-    in one step; a list of resources keeps one of each."""
+    in one step (one Output.all: Output.from_input on the nested statements makes an Output per
+    value and plans markedly slower); a list of resources keeps one of each."""
     pending: list[pulumi.Output] = []
 
     def collect(value: Any) -> None:
