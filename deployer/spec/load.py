@@ -21,7 +21,7 @@ from deployer.spec.environments import (
     written_at,
 )
 from deployer.spec.model import Infra
-from deployer.spec.naming import provider_name
+from deployer.spec.naming import full_name, provider_name
 from deployer.spec.rules import Finding
 from deployer.spec.validation import model_findings
 from deployer.spec.yaml_source import SpecPath, load_yaml
@@ -154,6 +154,9 @@ class ResolvedEnv:
     def protect(self) -> bool:
         """Production keeps its stateful resources: deletion protection and retention."""
         return self.info.type == "production"
+
+    def full_name(self, name: str) -> str:
+        return full_name(self.spec.app, self.info.name, name)
 
     def physical_name(self, kind: str, name: str, suffix: str = "") -> str:
         return provider_name(self.provider, kind, self.spec.app, self.info.name, name, suffix)

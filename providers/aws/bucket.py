@@ -93,7 +93,7 @@ def _distribution(ctx: AwsContext, name: str, bucket: aws.s3.Bucket) -> aws.clou
     return aws.cloudfront.Distribution(
         name,
         enabled=True,
-        comment=f"{ctx.env.app}-{ctx.env.name}-{name}",
+        comment=ctx.env.full_name(name),
         origins=[{"domain_name": bucket.bucket_regional_domain_name, "origin_id": S3_ORIGIN,
                   "origin_access_control_id": access.id}],
         default_cache_behavior={"target_origin_id": S3_ORIGIN, "viewer_protocol_policy": "redirect-to-https",

@@ -28,7 +28,7 @@ class AwsContext:
         """`aws.tags` plus app, env, managed-by; `full_name` keeps the unshortened name of a resource."""
         tags = {**self.env.spec.aws.tags, **base_labels(self.env)}
         if full_name:
-            tags["deployer-name"] = f"{self.env.app}-{self.env.name}-{full_name}"
+            tags["deployer-name"] = self.env.full_name(full_name)
         return tags
 
     def opts(self, **options: Any) -> pulumi.ResourceOptions:
