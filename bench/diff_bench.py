@@ -12,7 +12,7 @@ from pathlib import Path
 
 from deployer.plan.diff import diff_environment
 from deployer.plan.document import build_plan
-from deployer.spec.load import load_spec, resolve
+from deployer.speclang.load import load_spec, resolve
 
 warnings.simplefilter("ignore", DeprecationWarning)
 

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
+from deployer.providers.aws import PROVIDER
 
 from deployer.plan.document import build_plan
 from deployer.plan.offline import PlaceholderMocks, run_offline
-from deployer.spec.load import load_spec, resolve
-from providers.aws import PROVIDER
+from deployer.speclang.load import load_spec, resolve
 
 ACCOUNT = "000000000000"
 REGION = "eu-west-1"

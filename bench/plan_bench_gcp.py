@@ -11,9 +11,8 @@ import sys
 import plan_bench
 import pulumi
 import pulumi_gcp as gcp
+from deployer.providers.gcp import PROVIDER
 from plan_bench import generated_spec
-
-from providers.gcp import PROVIDER
 
 PROJECT = "bench-project"
 REGION = "europe-west1"

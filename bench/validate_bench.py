@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from deployer.spec.load import load_spec, validate
+from deployer.speclang.load import load_spec, validate
 
 SIZES = (10, 100, 1000)
 REPEATS = 5

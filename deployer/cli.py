@@ -9,10 +9,10 @@ from pathlib import Path
 import click
 
 from deployer.completion import complete_environments
+from deployer.console import Output
 from deployer.errors import EXIT_DEPLOY_FAILED, DeployerError, SpecInvalid
-from deployer.output import Output
-from deployer.spec.load import Spec, load_spec
-from deployer.spec.load import validate as validate_spec
+from deployer.speclang.load import Spec, load_spec
+from deployer.speclang.load import validate as validate_spec
 
 
 @dataclass
@@ -64,7 +64,7 @@ def init(ctx: Context, as_yaml: bool, force: bool) -> None:
 
     Example: deployer init --yaml
     """
-    from deployer.spec.starter import write_starter
+    from deployer.speclang.starter import write_starter
 
     written = write_starter(Path(ctx.spec_option or "."), as_yaml=as_yaml, force=force)
     ctx.output.info(f"wrote {written}; check it with `deployer validate`")
@@ -206,7 +206,7 @@ def plan(ctx: Context, env: str, fmt: str) -> None:
     from deployer.engine.preflight import deployable_env
     from deployer.plan import render
     from deployer.plan.document import build_plan
-    from deployer.spec.load import resolve
+    from deployer.speclang.load import resolve
 
     deployable_env(ctx.spec, env)
     with ctx.output.progress(f"planning {env}"):
@@ -258,7 +258,7 @@ def open_engine(ctx: Context, env: str, wait_for_lock: str | None = None, runs_p
     from deployer.engine.operations import Engine
     from deployer.engine.preflight import preflight
     from deployer.errors import UsageError
-    from deployer.spec.durations import parse_duration
+    from deployer.speclang.durations import parse_duration
 
     try:
         wait = parse_duration(wait_for_lock) if wait_for_lock else None
@@ -378,9 +378,9 @@ def outputs(ctx: Context, env: str, fmt: str, out_file: str | None) -> None:
     """
     import json
 
+    from deployer.encore import encore_config
     from deployer.engine.operations import Engine
     from deployer.engine.preflight import state_preflight
-    from deployer.outputs import encore_config
 
     resolved = state_preflight(ctx.spec, env)
     document = Engine(resolved, ctx.output).outputs()
@@ -405,7 +405,7 @@ def eject(ctx: Context, env: str, out_dir: str) -> None:
     """
     from deployer.eject import eject_environment
     from deployer.engine.preflight import deployable_env
-    from deployer.spec.load import resolve
+    from deployer.speclang.load import resolve
 
     deployable_env(ctx.spec, env)
     written = eject_environment(resolve(ctx.spec, env), Path(out_dir))

@@ -3,7 +3,7 @@
 import click
 from click.shell_completion import CompletionItem
 
-from deployer.spec.load import load_spec
+from deployer.speclang.load import load_spec
 
 
 def complete_environments(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:

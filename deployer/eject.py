@@ -8,16 +8,15 @@ environment is written as `environment.json`. Secret values come from the stack'
 
 import ast
 import importlib.metadata
+import importlib.util
 import json
 import shutil
 import sys
 from pathlib import Path
 
+from deployer.clouds import cloud
 from deployer.errors import UsageError, display_path
-from deployer.spec.load import ResolvedEnv
-
-ROOT = Path(__file__).resolve().parents[1]
-VENDORED_PACKAGES = ("deployer", "providers")
+from deployer.speclang.resolved import ResolvedEnv
 
 MAIN = '''"""Pulumi program of {stack}, ejected from deployer: runs without it (see README.md)."""
 
@@ -30,15 +29,15 @@ sys.path.insert(0, str(HERE / "vendor"))
 
 import pulumi  # noqa: E402
 
-from deployer.spec.environments import EnvInfo  # noqa: E402
-from deployer.spec.load import ResolvedEnv  # noqa: E402
-from deployer.spec.model import Infra  # noqa: E402
-from providers.{provider} import PROVIDER  # noqa: E402
+from deployer.speclang.environments import EnvInfo  # noqa: E402
+from deployer.speclang.model import Infra  # noqa: E402
+from deployer.speclang.resolved import ResolvedEnv  # noqa: E402
+from {program_module} import {program_name}  # noqa: E402
 
 document = json.loads((HERE / "environment.json").read_text())
 env = ResolvedEnv(EnvInfo(**document["info"]), Infra.model_validate(document["spec"]), HERE / "environment.json")
 config = pulumi.Config("secrets")
-PROVIDER.program(env, {{name: config.require_secret(name) for name in document["secrets"]}})
+{program_name}(env, {{name: config.require_secret(name) for name in document["secrets"]}})
 '''
 
 README = """# {stack}: ejected from deployer
@@ -59,11 +58,15 @@ def eject_environment(env: ResolvedEnv, out: Path) -> Path:
     """Write the project for ENV into `out` (which must be empty or absent); returns `out`."""
     if out.exists() and any(out.iterdir()):
         raise UsageError(f"{display_path(out)} is not empty: eject writes a new project (give an empty folder)")
-    modules = module_closure([f"providers.{env.provider}", "providers.shared"])
+    program = cloud(env.provider).program()
+    packages = {"deployer", program.__module__.split(".")[0]}
+    modules = module_closure([program.__module__], packages)
     vendor = out / "vendor"
     for module in sorted(modules):
         source = _source_file(module)
-        target = vendor / source.relative_to(ROOT)
+        target = vendor.joinpath(*module.split(".")).with_suffix(".py")
+        if source.name == "__init__.py":
+            target = vendor.joinpath(*module.split("."), "__init__.py")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
     secrets = env.spec.used_secrets()
@@ -73,12 +76,13 @@ def eject_environment(env: ResolvedEnv, out: Path) -> Path:
         "spec": env.spec.model_dump(mode="json", by_alias=True, exclude_none=True),
         "secrets": secrets,
     }, indent=2) + "\n")
-    (out / "__main__.py").write_text(MAIN.format(stack=env.stack, provider=env.provider))
+    (out / "__main__.py").write_text(MAIN.format(stack=env.stack, program_module=program.__module__,
+                                                 program_name=program.__name__))
     (out / "Pulumi.yaml").write_text(
         f"name: {env.app}\ndescription: {env.app} {env.name}, ejected from deployer\n"
         "runtime:\n  name: python\n  options:\n    toolchain: pip\n    virtualenv: venv\n")
     (out / f"Pulumi.{env.stack}.yaml").write_text(_stack_config(env))
-    (out / "requirements.txt").write_text("".join(f"{r}\n" for r in requirements(modules)))
+    (out / "requirements.txt").write_text("".join(f"{r}\n" for r in requirements(modules, packages)))
     secret_lines = "".join(f"pulumi config set --secret secrets:{name}   # its value, from your secret store\n"
                            for name in secrets)
     (out / "README.md").write_text(README.format(stack=env.stack, env=env.name, app=env.app,
@@ -87,13 +91,12 @@ def eject_environment(env: ResolvedEnv, out: Path) -> Path:
 
 
 def _stack_config(env: ResolvedEnv) -> str:
-    if env.provider == "aws":
-        return f"config:\n  aws:region: {env.spec.aws.region}\n"
-    return f"config:\n  gcp:project: {env.spec.gcp.project}\n  gcp:region: {env.spec.gcp.region}\n"
+    settings = cloud(env.provider).stack_config(env)
+    return "config:\n" + "".join(f"  {key}: {value}\n" for key, value in settings.items())
 
 
-def module_closure(roots: list[str]) -> set[str]:
-    """Every deployer/providers module (with its parent packages) that `roots` import, transitively."""
+def module_closure(roots: list[str], packages: set[str]) -> set[str]:
+    """Every module of `packages` (with its parent packages) that `roots` import, transitively."""
     seen: set[str] = set()
     pending = list(roots)
     while pending:
@@ -104,13 +107,20 @@ def module_closure(roots: list[str]) -> set[str]:
         parts = module.split(".")
         pending += [".".join(parts[:i]) for i in range(1, len(parts))]
         pending += [m for m in _imports(module)
-                    if m.split(".")[0] in VENDORED_PACKAGES and _source_file(m).exists()]
+                    if m.split(".")[0] in packages and _is_module(m)]
     return seen
 
 
+def _is_module(name: str) -> bool:
+    """Whether NAME is a module (`from package import name` may import a function instead)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
 def _source_file(module: str) -> Path:
-    path = ROOT.joinpath(*module.split("."))
-    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+    return Path(importlib.util.find_spec(module).origin)
 
 
 def _imports(module: str) -> set[str]:
@@ -130,10 +140,10 @@ def _imports(module: str) -> set[str]:
     return found
 
 
-def requirements(modules: set[str]) -> list[str]:
+def requirements(modules: set[str], packages: set[str]) -> list[str]:
     """The third-party distributions the vendored modules import, pinned to the installed versions."""
     imported = {name.split(".")[0] for module in modules for name in _imports(module)}
     distributions = importlib.metadata.packages_distributions()
-    names = {dist for top in imported - set(VENDORED_PACKAGES) - set(sys.stdlib_module_names)
+    names = {dist for top in imported - packages - set(sys.stdlib_module_names)
              for dist in distributions.get(top, [])}
     return sorted(f"{name}=={importlib.metadata.version(name)}" for name in names)

@@ -3,6 +3,11 @@
 from dataclasses import dataclass
 from pathlib import Path
 
+# Where in the spec: field names and list indexes, e.g. ("topics", "signups", "subscriptions", "crm").
+SpecPath = tuple[str | int, ...]
+# A spec problem before it is located in a file: its path and the message.
+Finding = tuple[SpecPath, str]
+
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_DEPLOY_FAILED = 3

@@ -6,9 +6,9 @@ from typing import Any
 
 import pulumi
 
-from deployer.spec.durations import format_duration
-from deployer.spec.load import ResolvedEnv
-from deployer.spec.model import CronJob, DailyAt, Keyspace
+from deployer.speclang.durations import format_duration
+from deployer.speclang.model import CronJob, DailyAt, Keyspace
+from deployer.speclang.resolved import ResolvedEnv
 
 
 def base_labels(env: ResolvedEnv) -> dict[str, str]:

@@ -4,6 +4,7 @@ The ejected program runs under Pulumi's mock runtime in a subprocess started wit
 customisation (`python -S`): only the ejected folder and the third-party packages are importable,
 so deployer itself (installed in editable mode) cannot be."""
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -12,13 +13,13 @@ import sysconfig
 from pathlib import Path
 
 from deployer.plan.document import build_plan
-from deployer.spec.load import load_spec, resolve
+from deployer.speclang.load import load_spec, resolve
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SECRETS = {"StripeAPIKey": "sk_live_abc123", "SendGridToken": "SG.xyz789", "CRMToken": "crm-token-42"}
 
 # Pulumi's mock runtime, the resources recorded as they register; the ids/outputs come from the
-# ejected provider's own mocks (the same answers `plan` uses).
+# cloud's own mocks file (the same answers `plan` uses), loaded apart from the ejected modules.
 RUNNER = """
 import asyncio, json, runpy, sys
 project, stack, folder = sys.argv[1:4]
@@ -26,18 +27,22 @@ sys.path[:0] = [folder + "/vendor"]
 import pulumi
 from pulumi.runtime import mocks, settings
 from pulumi.runtime.stack import run_pulumi_func
-from providers.{provider} import PROVIDER
+import importlib.util
+mocks_module = importlib.util.spec_from_file_location("cloud_mocks", sys.argv[4])
+cloud_mocks = importlib.util.module_from_spec(mocks_module)
+mocks_module.loader.exec_module(cloud_mocks)
+mock_state, mock_call = cloud_mocks.mock_answers()
 
 records = []
 
 class Mocks(mocks.Mocks):
     def new_resource(self, args):
-        records.append({{"type": args.typ, "name": args.name, "inputs": args.inputs}})
-        resource_id, extra = PROVIDER.mock_state(args.typ, args.name, args.inputs)
-        return resource_id, {{**args.inputs, **extra}}
+        records.append({"type": args.typ, "name": args.name, "inputs": args.inputs})
+        resource_id, extra = mock_state(args.typ, args.name, args.inputs)
+        return resource_id, {**args.inputs, **extra}
 
     def call(self, args):
-        return PROVIDER.mock_call(args.token, args.args)
+        return mock_call(args.token, args.args)
 
 loop = asyncio.new_event_loop()
 asyncio.set_event_loop(loop)
@@ -49,10 +54,14 @@ async def program():
     root._finish()
 
 loop.run_until_complete(run_pulumi_func(program))
-loaded = sorted({{m.__file__ for m in list(sys.modules.values())
-                 if m.__name__.split(".")[0] in ("deployer", "providers") and getattr(m, "__file__", None)}})
-print(json.dumps({{"resources": records, "loaded": loaded}}, default=str))
+loaded = sorted({m.__file__ for m in list(sys.modules.values())
+                 if m.__name__.split(".")[0] in ("deployer", "providers") and getattr(m, "__file__", None)})
+print(json.dumps({"resources": records, "loaded": loaded}, default=str))
 """
+
+
+def mocks_file(provider: str) -> str:
+    return importlib.util.find_spec(f"deployer.providers.{provider}.mocks").origin
 
 
 def run_ejected(folder: Path, env, secrets: dict[str, str]) -> dict:
@@ -60,7 +69,7 @@ def run_ejected(folder: Path, env, secrets: dict[str, str]) -> dict:
     environ = {**os.environ, "PULUMI_CONFIG": json.dumps({f"secrets:{k}": v for k, v in secrets.items()}),
                "PYTHONPATH": site_packages}
     result = subprocess.run(
-        [sys.executable, "-S", "-c", RUNNER.format(provider=env.provider), env.app, env.stack, str(folder)],
+        [sys.executable, "-S", "-c", RUNNER, env.app, env.stack, str(folder), mocks_file(env.provider)],
         cwd=folder, env=environ, capture_output=True, text=True, check=False, timeout=60)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.splitlines()[-1])

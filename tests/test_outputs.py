@@ -8,9 +8,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from deployer.outputs import encore_config
+from deployer.encore import encore_config
 from deployer.plan.document import build_plan
-from deployer.spec.load import load_spec, resolve
+from deployer.speclang.load import load_spec, resolve
 
 YAML_EXAMPLE = Path(__file__).resolve().parents[1] / "examples/shop-yaml/infra.yaml"
 

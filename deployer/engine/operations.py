@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from deployer.console import Output
 from deployer.engine.progress import EventDisplay, Step
 from deployer.engine.stack import (
     engine_errors,
@@ -15,8 +16,7 @@ from deployer.engine.stack import (
     with_lock_wait,
 )
 from deployer.errors import UsageError
-from deployer.output import Output
-from deployer.spec.load import ResolvedEnv
+from deployer.speclang.resolved import ResolvedEnv
 
 # Asked before a change is made: the steps the preview found -> go ahead?
 Confirm = Callable[[list[Step]], bool]

@@ -4,10 +4,11 @@ most likely first), each failure a precondition error (exit 4) that names the fi
 import os
 import shutil
 from collections.abc import Mapping
-from pathlib import Path
 
+from deployer.clouds import cloud
 from deployer.errors import PreconditionMissing, UsageError, quoted
-from deployer.spec.load import ResolvedEnv, Spec, resolve, validate
+from deployer.speclang.load import Spec, resolve, validate
+from deployer.speclang.resolved import ResolvedEnv
 
 PULUMI_INSTALL = "https://www.pulumi.com/docs/install/"
 
@@ -37,40 +38,9 @@ def check_secret_values(env: ResolvedEnv) -> None:
 
 
 def check_credentials(provider: str, environ: Mapping[str, str] = os.environ) -> None:
-    found = _aws_credentials(environ) if provider == "aws" else _gcp_credentials(environ)
-    if found:
-        return
-    if provider == "aws":
-        raise PreconditionMissing(
-            "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, "
-            "or run `aws configure` / `aws sso login` (in GitHub Actions: aws-actions/configure-aws-credentials)")
-    raise PreconditionMissing(
-        "no GCP credentials found: run `gcloud auth application-default login`, or set "
-        "GOOGLE_APPLICATION_CREDENTIALS to a service account key file (in GitHub Actions: "
-        "google-github-actions/auth)")
-
-
-def _aws_credentials(environ: Mapping[str, str]) -> bool:
-    if environ.get("AWS_ACCESS_KEY_ID") and environ.get("AWS_SECRET_ACCESS_KEY"):
-        return True
-    if any(environ.get(v) for v in ("AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE",
-                                    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-                                    "AWS_CONTAINER_CREDENTIALS_FULL_URI")):
-        return True
-    home = Path(environ.get("HOME", "~")).expanduser()
-    files = [environ.get("AWS_SHARED_CREDENTIALS_FILE", home / ".aws/credentials"),
-             environ.get("AWS_CONFIG_FILE", home / ".aws/config")]
-    return any(Path(f).is_file() for f in files)
-
-
-def _gcp_credentials(environ: Mapping[str, str]) -> bool:
-    if environ.get("GOOGLE_CREDENTIALS") or environ.get("GOOGLE_OAUTH_ACCESS_TOKEN"):
-        return True
-    if key_file := environ.get("GOOGLE_APPLICATION_CREDENTIALS"):
-        return Path(key_file).is_file()
-    home = Path(environ.get("HOME", "~")).expanduser()
-    gcloud = Path(environ.get("CLOUDSDK_CONFIG", home / ".config/gcloud"))
-    return (gcloud / "application_default_credentials.json").is_file()
+    target = cloud(provider)
+    if not target.has_credentials(environ):
+        raise PreconditionMissing(target.credentials_hint)
 
 
 def check_pulumi_cli() -> None:

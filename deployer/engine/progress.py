@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from pulumi import automation as auto
 
-from deployer.output import Output
+from deployer.console import Output
 
 UNCHANGED = {"same", "read", "refresh"}
 

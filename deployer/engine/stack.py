@@ -13,10 +13,10 @@ from datetime import timedelta
 import pulumi
 from pulumi import automation as auto
 
+from deployer.clouds import cloud
 from deployer.errors import DeploymentFailed, UsageError
 from deployer.plan.offline import SECRET
-from deployer.spec.load import ResolvedEnv
-from providers import provider_program
+from deployer.speclang.resolved import ResolvedEnv
 
 LOCK_POLL_SECONDS = 5
 
@@ -31,15 +31,12 @@ def backend_url(env: ResolvedEnv) -> str:
 
 def provider_config(env: ResolvedEnv) -> dict[str, auto.ConfigValue]:
     """The default provider's settings, from the spec."""
-    if env.provider == "aws":
-        return {"aws:region": auto.ConfigValue(env.spec.aws.region or "")}
-    return {"gcp:project": auto.ConfigValue(env.spec.gcp.project or ""),
-            "gcp:region": auto.ConfigValue(env.spec.gcp.region or "")}
+    return {key: auto.ConfigValue(value) for key, value in cloud(env.provider).stack_config(env).items()}
 
 
 def open_stack(env: ResolvedEnv, secrets: Mapping[str, str] | None = None, create: bool = True) -> auto.Stack:
     """The environment's stack (created where `create`), with the provider's program inline."""
-    program = provider_program(env.provider).program
+    program = cloud(env.provider).program()
     values = dict(secrets or {})
 
     def inline_program() -> None:

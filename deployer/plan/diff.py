@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from deployer.clouds import cloud
 from deployer.errors import DeployerError, UsageError, quoted
-from deployer.spec.load import Spec, resolve
+from deployer.speclang.load import Spec, resolve
 
 # What a plan document of an environment holds when the spec (or the environment) does not exist.
 EMPTY_PLAN: dict = {"resources": [], "outputs": {}}
@@ -146,13 +147,12 @@ def _git(cwd: Path, *args: str, failure: str | None = None) -> str:
 def diff_environment(spec: Spec, env_name: str, base_ref: str) -> PlanDiff:
     """The plan of ENV at `base_ref` against its plan from the working tree."""
     from deployer.plan.document import build_plan
-    from providers import replacement_inputs
 
     head_env = resolve(spec, env_name)
     head = build_plan(head_env)
     with tempfile.TemporaryDirectory(prefix="deployer-base-") as scratch:
         base = _base_plan(spec.file, env_name, base_ref, Path(scratch), build_plan)
-    return diff_plans(env_name, base_ref, base, head, replacement_inputs(head_env.provider))
+    return diff_plans(env_name, base_ref, base, head, cloud(head_env.provider).replaced_on)
 
 
 def _base_plan(spec_file: Path, env_name: str, ref: str, scratch: Path, build_plan) -> dict:

@@ -4,10 +4,10 @@ from collections.abc import Mapping
 
 import pulumi
 
+from deployer.clouds import cloud
 from deployer.errors import UsageError, quoted
 from deployer.plan.offline import SECRET, PlaceholderMocks, run_offline
-from deployer.spec.load import ResolvedEnv
-from providers import provider_program
+from deployer.speclang.resolved import ResolvedEnv
 
 
 def build_plan(env: ResolvedEnv, secrets: Mapping[str, str] | None = None) -> dict:
@@ -16,14 +16,15 @@ def build_plan(env: ResolvedEnv, secrets: Mapping[str, str] | None = None) -> di
     if not env.info.deployable:
         raise UsageError(f"environment {quoted(env.name)} is {env.type}: local environments are never "
                          "deployed, so there is nothing to plan (pick another with --env)")
-    provider = provider_program(env.provider)
+    target = cloud(env.provider)
+    cloud_program = target.program()
     values = dict(secrets or {})
 
     def program() -> None:
-        provider.program(env, {name: pulumi.Output.secret(values.get(name, SECRET))
+        cloud_program(env, {name: pulumi.Output.secret(values.get(name, SECRET))
                                for name in env.spec.used_secrets()})
 
-    mocks = PlaceholderMocks(provider.mock_state, provider.mock_call)
+    mocks = PlaceholderMocks(*target.mocks())
     run = run_offline(program, mocks, project=env.app, stack=env.stack)
     resources = sorted(run.resources, key=lambda r: r.urn)
     return {

@@ -1,4 +1,4 @@
-"""The spec's schemas and reference, generated from its pydantic model (deployer/spec/model.py)."""
+"""The spec's schemas and reference, generated from its pydantic model (deployer/speclang/model.py)."""
 
 import json
 from pathlib import Path

@@ -8,7 +8,7 @@ import json
 import re
 
 from deployer.schema.json_schema import json_schema
-from deployer.spec.model import ENV_TYPES
+from deployer.speclang.model import ENV_TYPES
 
 HEADER = """\
 // The deployer spec as CUE definitions, generated from deployer's model: do not edit.

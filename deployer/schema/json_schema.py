@@ -6,8 +6,9 @@ from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema
 
-from deployer.spec.durations import format_duration
-from deployer.spec.model import Infra
+from deployer.clouds import registered
+from deployer.speclang.durations import format_duration
+from deployer.speclang.model import FILE_STORE, Infra
 
 SCHEMA_ID = "https://deployer.dev/schema/infra.schema.json"
 OVERRIDE_SUFFIX = "Override"
@@ -34,6 +35,7 @@ def json_schema() -> dict:
     defs["Infra"] = schema
     for node in schema_nodes(defs):
         _tidy(node)
+    _cloud_names(defs)
     defs.update(_override_defs(defs))
     for definition in (defs["Environment"], defs["EnvTypeOverrides"]):
         overrides = definition["properties"]["overrides"]
@@ -48,6 +50,16 @@ def json_schema() -> dict:
         "$ref": "#/$defs/Infra",
         "$defs": {name: defs[name] for name in sorted(_reachable(defs, "Infra"))},
     }
+
+
+def _cloud_names(defs: dict) -> None:
+    """`provider` and `secretStore` choose among the clouds registered when the schema is made."""
+    clouds = sorted(registered())
+    infra, environment = defs["Infra"]["properties"], defs["Environment"]["properties"]
+    for node, names in ((infra["provider"], clouds), (infra["secretStore"], [FILE_STORE, *clouds]),
+                        (environment["provider"]["anyOf"][0], clouds)):
+        node.pop("pattern")
+        node["enum"] = names
 
 
 def schema_nodes(node: Any):

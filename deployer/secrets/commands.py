@@ -4,16 +4,16 @@ import sys
 
 import click
 
+from deployer.console import Output
 from deployer.errors import DeployerError, SpecInvalid, UsageError, quoted
-from deployer.output import Output
 from deployer.secrets.file_store import FileStore
 from deployer.secrets.local_override import local_overrides
 from deployer.secrets.resolution import secret_sources
 from deployer.secrets.scopes import Scope, type_scopes
-from deployer.secrets.store import open_store
-from deployer.spec.load import Spec, resolve
-from deployer.spec.model import Infra
-from deployer.spec.validation import model_findings
+from deployer.secrets.stores import open_store
+from deployer.speclang.load import Spec, resolve
+from deployer.speclang.model import Infra
+from deployer.speclang.validation import model_findings
 
 
 def set_value(spec: Spec, name: str, types: str | None, env: str | None, out: Output) -> None:

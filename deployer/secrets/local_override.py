@@ -5,8 +5,8 @@ import re
 from pathlib import Path
 
 from deployer.errors import DeployerError, Problem, SpecInvalid, display_path, quoted
-from deployer.spec.cue import export_cue
-from deployer.spec.yaml_source import load_yaml
+from deployer.speclang.cue import export_cue
+from deployer.speclang.yaml_source import load_yaml
 
 LOCAL_FILES = (".secrets.local.cue", ".secrets.local.yaml")
 _PACKAGE = re.compile(r"^package\s", re.MULTILINE)

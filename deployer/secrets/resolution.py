@@ -7,9 +7,10 @@ from pathlib import Path
 from deployer.errors import PreconditionMissing, display_path
 from deployer.secrets.local_override import local_override_file, local_overrides
 from deployer.secrets.scopes import Scope
-from deployer.secrets.store import SecretStore, open_store
-from deployer.spec.environments import EnvInfo
-from deployer.spec.load import ResolvedEnv
+from deployer.secrets.store import SecretStore
+from deployer.secrets.stores import open_store
+from deployer.speclang.environments import EnvInfo
+from deployer.speclang.resolved import ResolvedEnv
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from deployer.errors import UsageError, quoted
-from deployer.spec.model import ENV_TYPE_ALIASES, ENV_TYPES
+from deployer.speclang.model import ENV_TYPE_ALIASES, ENV_TYPES
 
 TYPE_CHOICES = "production|prod, development|dev, preview|pr, local"
 

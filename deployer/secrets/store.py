@@ -3,10 +3,8 @@
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from deployer.secrets.scopes import Scope
-from deployer.spec.model import Infra
 
 Notify = Callable[[str], None]
 
@@ -53,18 +51,3 @@ class CloudSecretIds:
             if len(parts) == 3 and parts[0] in ("type", "env"):
                 found.setdefault(parts[2], set()).add(Scope(parts[0], parts[1]))
         return found
-
-
-def open_store(spec_file: Path, settings: Infra, notify: Notify = lambda _: None) -> SecretStore:
-    """The store SETTINGS choose for the spec in SPEC_FILE (the cloud clients load only when used)."""
-    if settings.secret_store == "aws":
-        from deployer.secrets.aws_store import AwsStore
-
-        return AwsStore(settings.app, settings.aws.region)
-    if settings.secret_store == "gcp":
-        from deployer.secrets.gcp_store import GcpStore
-
-        return GcpStore(settings.app, settings.gcp.project)
-    from deployer.secrets.file_store import FileStore
-
-    return FileStore(spec_file.parent / FileStore.FILE_NAME, notify)

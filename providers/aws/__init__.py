@@ -1,7 +1,5 @@
-"""The AWS provider (pulumi-aws v7)."""
+"""AWS (pulumi-aws v7): `CLOUD`, what deployer knows of it; its program loads the SDK when asked."""
 
-from providers import ProviderProgram
-from providers.aws.mocks import mock_call, mock_state
-from providers.aws.program import program
+from deployer.providers.aws.cloud import CLOUD
 
-PROVIDER = ProviderProgram(program=program, mock_state=mock_state, mock_call=mock_call)
+__all__ = ["CLOUD"]

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
+from deployer.providers.aws.context import AwsContext, policy_document
 
-from deployer.spec.model import Bucket
-from providers.aws.context import AwsContext, policy_document
+from deployer.speclang.model import Bucket
 
 STORAGE_CLASSES = {"infrequent": "STANDARD_IA", "archive": "GLACIER"}
 CACHING_OPTIMIZED_POLICY = "658327ea-f89d-4fab-a63d-7e88639e58f6"  # AWS managed cache policy

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
+from deployer.providers.aws.context import AwsContext
+from deployer.providers.aws.secrets import stored_secret
 
-from deployer.spec.model import Cache
-from providers.aws.context import AwsContext
-from providers.aws.secrets import stored_secret
+from deployer.speclang.model import Cache
 
 REDIS_PORT = 6379
 

@@ -6,9 +6,11 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+from deployer.providers.aws.naming import NAME_LIMITS
+from deployer.providers.shared import base_labels, stateful_options
 
-from deployer.spec.load import ResolvedEnv
-from providers.shared import base_labels, stateful_options
+from deployer.speclang.naming import physical_name
+from deployer.speclang.resolved import ResolvedEnv
 
 
 @dataclass(frozen=True)
@@ -22,7 +24,7 @@ class AwsContext:
         return cls(env, aws.Provider("aws", region=env.spec.aws.region))
 
     def name(self, kind: str, name: str, suffix: str = "") -> str:
-        return self.env.physical_name(kind, name, suffix)
+        return physical_name(self.env.app, self.env.name, name, NAME_LIMITS[kind], suffix)
 
     def tags(self, full_name: str | None = None) -> dict[str, str]:
         """`aws.tags` plus app, env, managed-by; `full_name` keeps the unshortened name of a resource."""

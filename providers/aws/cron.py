@@ -3,10 +3,10 @@
 import re
 
 import pulumi_aws as aws
+from deployer.providers.aws.context import AwsContext, policy_document, service_principal_trust
+from deployer.providers.shared import cron_expressions, cron_url
 
-from deployer.spec.model import CronJob
-from providers.aws.context import AwsContext, policy_document, service_principal_trust
-from providers.shared import cron_expressions, cron_url
+from deployer.speclang.model import CronJob
 
 
 def schedule_expression(schedule: str) -> str:

@@ -4,8 +4,7 @@ from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
-
-from providers.aws.context import AwsContext, policy_document, service_principal_trust
+from deployer.providers.aws.context import AwsContext, policy_document, service_principal_trust
 
 # The permission table: each spec permission -> (IAM actions, what they apply to).
 # "objects" is `BUCKET_ARN/*`, "bucket" the bucket itself; every other kind is the resource's own ARN.

@@ -127,6 +127,7 @@ class AwsPlaceholders:
         return name, {"result": "0" * int(inputs.get("length", 32))}
 
 
-_PLACEHOLDERS = AwsPlaceholders()
-mock_state = _PLACEHOLDERS.state
-mock_call = _PLACEHOLDERS.call
+def mock_answers() -> tuple:
+    """(state, call) for one offline run (the region is learnt from the run's explicit provider)."""
+    placeholders = AwsPlaceholders()
+    return placeholders.state, placeholders.call

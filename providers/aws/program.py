@@ -3,16 +3,16 @@
 from collections.abc import Mapping
 
 import pulumi
+from deployer.providers.aws.bucket import create_bucket
+from deployer.providers.aws.cache import REDIS_PORT, cache_network, create_cache
+from deployer.providers.aws.context import AwsContext
+from deployer.providers.aws.cron import create_cron
+from deployer.providers.aws.identity import Grantable, create_identities
+from deployer.providers.aws.pubsub import create_topic
+from deployer.providers.aws.secrets import create_secrets
+from deployer.providers.shared import Deployed
 
-from deployer.spec.load import ResolvedEnv
-from providers.aws.bucket import create_bucket
-from providers.aws.cache import REDIS_PORT, cache_network, create_cache
-from providers.aws.context import AwsContext
-from providers.aws.cron import create_cron
-from providers.aws.identity import Grantable, create_identities
-from providers.aws.pubsub import create_topic
-from providers.aws.secrets import create_secrets
-from providers.shared import Deployed
+from deployer.speclang.resolved import ResolvedEnv
 
 
 def program(env: ResolvedEnv, secrets: Mapping[str, pulumi.Input[str]]) -> None:

@@ -4,10 +4,10 @@ import json
 from dataclasses import dataclass
 
 import pulumi_aws as aws
+from deployer.providers.aws.context import AwsContext, policy_document
 
-from deployer.spec.durations import seconds
-from deployer.spec.model import Subscription, Topic
-from providers.aws.context import AwsContext, policy_document
+from deployer.speclang.durations import seconds
+from deployer.speclang.model import Subscription, Topic
 
 SNS_MANAGED_KEY = "alias/aws/sns"
 MAX_RETENTION_SECONDS = 14 * 24 * 3600  # SQS's longest; dead letters are kept that long

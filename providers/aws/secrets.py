@@ -4,8 +4,7 @@ from collections.abc import Mapping
 
 import pulumi
 import pulumi_aws as aws
-
-from providers.aws.context import AwsContext
+from deployer.providers.aws.context import AwsContext
 
 
 def stored_secret(ctx: AwsContext, logical: str, name: str, value: pulumi.Input[str],

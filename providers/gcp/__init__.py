@@ -1,7 +1,5 @@
-"""The GCP provider: a resolved environment as Pulumi resources of pulumi-gcp."""
+"""GCP (pulumi-gcp): `CLOUD`, what deployer knows of it; its program loads the SDK when asked."""
 
-from providers import ProviderProgram
-from providers.gcp.mocks import mock_call, mock_state
-from providers.gcp.program import program
+from deployer.providers.gcp.cloud import CLOUD
 
-PROVIDER = ProviderProgram(program=program, mock_state=mock_state, mock_call=mock_call)
+__all__ = ["CLOUD"]

@@ -4,11 +4,11 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_gcp as gcp
+from deployer.providers.gcp.context import GcpEnv
+from deployer.providers.gcp.identity import PREDEFINED_BUCKET_ROLES, bucket_permissions
+from deployer.providers.shared import stateful_options
 
-from deployer.spec.model import Bucket, Cors, LifecycleRule
-from providers.gcp.context import GcpEnv
-from providers.gcp.identity import PREDEFINED_BUCKET_ROLES, bucket_permissions
-from providers.shared import stateful_options
+from deployer.speclang.model import Bucket, Cors, LifecycleRule
 
 STORAGE_CLASSES = {"infrequent": "NEARLINE", "archive": "ARCHIVE"}
 PUBLIC_READER = PREDEFINED_BUCKET_ROLES[bucket_permissions(["download"])]  # objects.get, never list

@@ -4,12 +4,12 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_gcp as gcp
+from deployer.providers.gcp.context import GcpEnv
+from deployer.providers.gcp.identity import Accounts
+from deployer.providers.gcp.secrets import stored_secret
+from deployer.providers.shared import cache_users, stateful_options
 
-from deployer.spec.model import Cache
-from providers.gcp.context import GcpEnv
-from providers.gcp.identity import Accounts
-from providers.gcp.secrets import stored_secret
-from providers.shared import cache_users, stateful_options
+from deployer.speclang.model import Cache
 
 DEFAULT_NETWORK = "default"
 # Production snapshots its data daily (as AWS keeps 7 days of snapshots).

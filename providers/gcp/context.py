@@ -3,8 +3,10 @@
 import re
 from dataclasses import dataclass
 
-from deployer.spec.load import ResolvedEnv
-from providers.shared import base_labels
+from deployer.providers.gcp.naming import gcp_name
+from deployer.providers.shared import base_labels
+
+from deployer.speclang.resolved import ResolvedEnv
 
 LABEL_VALUE = re.compile(r"[a-z0-9_-]{1,63}")
 
@@ -31,4 +33,4 @@ class GcpEnv:
         return labels
 
     def name(self, kind: str, name: str, suffix: str = "") -> str:
-        return self.env.physical_name(kind, name, suffix)
+        return gcp_name(kind, self.env.app, self.env.name, name, suffix)

@@ -1,10 +1,10 @@
 """Cloud Scheduler: each cron job POSTs to its endpoint with an OIDC token, on a UTC schedule."""
 
 import pulumi_gcp as gcp
+from deployer.providers.gcp.context import GcpEnv
+from deployer.providers.shared import cron_expressions, cron_url, service_url
 
-from deployer.spec.model import CronJob
-from providers.gcp.context import GcpEnv
-from providers.shared import cron_expressions, cron_url, service_url
+from deployer.speclang.model import CronJob
 
 UTC = "Etc/UTC"
 RETRIES = {"retry_count": 3}  # endpoints are idempotent (SPEC.md): a failed call is tried again

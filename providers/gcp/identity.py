@@ -3,8 +3,7 @@
 from collections.abc import Mapping
 
 import pulumi_gcp as gcp
-
-from providers.gcp.context import GcpEnv
+from deployer.providers.gcp.context import GcpEnv
 
 Accounts = Mapping[str, gcp.serviceaccount.Account]
 

@@ -62,3 +62,8 @@ def mock_call(token: str, args: dict) -> dict:
         return {"projectId": project, "number": PROJECT_NUMBER, "name": project,
                 "id": f"projects/{project}"}
     return {}
+
+
+def mock_answers() -> tuple:
+    """(state, call) for one offline run."""
+    return mock_state, mock_call

@@ -3,11 +3,11 @@
 from collections.abc import Mapping
 
 import pulumi
+from deployer.providers.gcp import bucket, cache, cron, identity, pubsub, secrets
+from deployer.providers.gcp.context import GcpEnv
+from deployer.providers.shared import Deployed
 
-from deployer.spec.load import ResolvedEnv
-from providers.gcp import bucket, cache, cron, identity, pubsub, secrets
-from providers.gcp.context import GcpEnv
-from providers.shared import Deployed
+from deployer.speclang.resolved import ResolvedEnv
 
 
 def program(env: ResolvedEnv, secret_values: Mapping[str, pulumi.Input[str]]) -> None:

@@ -4,12 +4,12 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_gcp as gcp
+from deployer.providers.gcp.context import GcpEnv
+from deployer.providers.gcp.identity import INVOKER_LOGICAL_NAME, PUBLISHER, SUBSCRIBER
+from deployer.providers.shared import service_url, stateful_options
 
-from deployer.spec.durations import seconds
-from deployer.spec.model import Subscription, Topic
-from providers.gcp.context import GcpEnv
-from providers.gcp.identity import INVOKER_LOGICAL_NAME, PUBLISHER, SUBSCRIBER
-from providers.shared import service_url, stateful_options
+from deployer.speclang.durations import seconds
+from deployer.speclang.model import Subscription, Topic
 
 TOKEN_CREATOR = "roles/iam.serviceAccountTokenCreator"
 NEVER_EXPIRE = {"ttl": ""}  # Pub/Sub deletes a subscription idle for 31 days unless told otherwise

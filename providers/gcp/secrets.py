@@ -4,10 +4,9 @@ from collections.abc import Mapping
 
 import pulumi
 import pulumi_gcp as gcp
-
-from providers.gcp.context import GcpEnv
-from providers.gcp.identity import Accounts, grant_secret
-from providers.shared import secret_users, stateful_options
+from deployer.providers.gcp.context import GcpEnv
+from deployer.providers.gcp.identity import Accounts, grant_secret
+from deployer.providers.shared import secret_users, stateful_options
 
 
 def service_secrets(gcp_env: GcpEnv, values: Mapping[str, pulumi.Input[str]],

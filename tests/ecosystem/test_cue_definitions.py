@@ -11,7 +11,7 @@ import pytest
 from ecosystem_support import CUE_EXAMPLE, ROOT, YAML_EXAMPLE
 
 from deployer.schema import render
-from deployer.spec.cue import RUNNER, cue_command
+from deployer.speclang.cue import RUNNER, cue_command
 
 PROD = ["-t", "env=prod", "-t", "envType=production"]
 

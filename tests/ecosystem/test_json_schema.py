@@ -10,8 +10,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from deployer.schema import JSON_SCHEMA_FILE, render
-from deployer.spec.environments import EnvInfo
-from deployer.spec.load import load_spec, validate
+from deployer.speclang.environments import EnvInfo
+from deployer.speclang.load import load_spec, validate
 
 
 @pytest.fixture(scope="module")

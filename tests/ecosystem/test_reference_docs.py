@@ -7,7 +7,7 @@ from ecosystem_support import ROOT
 from pydantic import BaseModel
 
 from deployer.schema.reference import BEGIN, END, README, readme_with_reference, reference_markdown
-from deployer.spec.model import Infra
+from deployer.speclang.model import Infra
 
 
 def model_types(model: type[BaseModel] = Infra, found: dict | None = None) -> dict[str, type[BaseModel]]:

@@ -7,7 +7,7 @@ import sys
 
 from ecosystem_support import CONSOLE_SCRIPT, YAML_EXAMPLE, clean_env, run_on_terminal
 
-from deployer.output import Output
+from deployer.console import Output
 
 ESCAPE = "\x1b"
 ENVS = ["--spec", str(YAML_EXAMPLE), "envs"]

@@ -11,12 +11,12 @@ import pytest
 from pulumi import automation as auto
 from pulumi.automation._cmd import CommandResult
 
+from deployer.console import Output
 from deployer.engine import stack as engine_stack
 from deployer.engine.progress import EventDisplay, steps_markdown
 from deployer.engine.stack import secret_version_urns, with_lock_wait
-from deployer.output import Output
 from deployer.plan.document import build_plan
-from deployer.spec.load import load_spec, resolve
+from deployer.speclang.load import load_spec, resolve
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples/shop-yaml/infra.yaml"
 needs_pulumi = pytest.mark.skipif(shutil.which("pulumi") is None,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from deployer.engine.preflight import check_credentials, check_passphrase
-from deployer.spec.load import load_spec, resolve
+from deployer.speclang.load import load_spec, resolve
 
 SPEC = """\
 app: shop

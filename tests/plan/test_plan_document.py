@@ -7,7 +7,7 @@ import pytest
 
 from deployer.errors import UsageError
 from deployer.plan.document import build_plan
-from deployer.spec.load import load_spec, resolve
+from deployer.speclang.load import load_spec, resolve
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 YAML_EXAMPLE = EXAMPLES / "shop-yaml/infra.yaml"

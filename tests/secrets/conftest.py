@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from pyrage import x25519
 
 from deployer.cli import cli
-from deployer.spec.load import load_spec, resolve
+from deployer.speclang.load import load_spec, resolve
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 YAML_EXAMPLE, CUE_EXAMPLE = EXAMPLES / "shop-yaml/infra.yaml", EXAMPLES / "shop/infra.cue"

@@ -6,7 +6,7 @@ import pytest
 from support.plans import PlanView
 
 from deployer.plan.document import build_plan
-from deployer.spec.load import load_spec, resolve
+from deployer.speclang.load import load_spec, resolve
 
 BASE = """
 app: shop

@@ -8,7 +8,7 @@ import pytest
 from parliament import analyze_policy_string
 
 from deployer.plan.document import build_plan
-from deployer.spec.load import load_spec, resolve
+from deployer.speclang.load import load_spec, resolve
 
 POLICY_FIELDS = ("policy", "assumeRolePolicy")
 # parliament reads every document as an identity or resource policy; a role's trust policy has no

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from deployer.providers.aws import CLOUD
 
 from deployer.plan.document import build_plan
 from deployer.plan.offline import PlaceholderMocks, run_offline
-from deployer.spec.load import load_spec, resolve
-from providers.aws import PROVIDER
+from deployer.speclang.load import load_spec, resolve
 
 YAML_EXAMPLE = Path(__file__).resolve().parents[3] / "examples/shop-yaml/infra.yaml"
 GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
@@ -155,8 +155,8 @@ def test_production_protects_stateful_resources_and_development_nothing(shop):
 
 def test_production_retains_stateful_resources_on_delete():
     env = resolve(load_spec(YAML_EXAMPLE), "prod")
-    run = run_offline(lambda: PROVIDER.program(env, {"StripeAPIKey": "x", "SendGridToken": "y", "CRMToken": "z"}),
-                      PlaceholderMocks(PROVIDER.mock_state, PROVIDER.mock_call), env.app, env.stack)
+    run = run_offline(lambda: CLOUD.program()(env, {"StripeAPIKey": "x", "SendGridToken": "y", "CRMToken": "z"}),
+                      PlaceholderMocks(*CLOUD.mocks()), env.app, env.stack)
     assert {r.retain_on_delete for r in run.resources if r.type == BUCKET} == {True}
     assert {(r.type, r.retain_on_delete) for r in run.resources if r.type.startswith("aws:iam/")} == {
         ("aws:iam/role:Role", False), ("aws:iam/rolePolicy:RolePolicy", False)}

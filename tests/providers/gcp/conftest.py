@@ -5,7 +5,7 @@ from gcp_planning import write_spec
 from support.plans import PlanView
 
 from deployer.plan.document import build_plan
-from deployer.spec.load import load_spec, resolve
+from deployer.speclang.load import load_spec, resolve
 
 
 @pytest.fixture

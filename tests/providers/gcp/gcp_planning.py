@@ -3,10 +3,10 @@
 import textwrap
 
 import pulumi
+from deployer.providers.gcp import CLOUD
 
 from deployer.plan.offline import PlaceholderMocks, PlannedResource, run_offline
-from deployer.spec.load import ResolvedEnv
-from providers.gcp import PROVIDER
+from deployer.speclang.resolved import ResolvedEnv
 
 BASE = """
 app: shop
@@ -30,7 +30,7 @@ def planned_resources(env: ResolvedEnv) -> list[PlannedResource]:
     """Every resource as the mock engine registered it, with options the plan document leaves out
     (retainOnDelete)."""
     def program() -> None:
-        PROVIDER.program(env, {name: pulumi.Output.secret("value") for name in env.spec.used_secrets()})
+        CLOUD.program()(env, {name: pulumi.Output.secret("value") for name in env.spec.used_secrets()})
 
-    return run_offline(program, PlaceholderMocks(PROVIDER.mock_state, PROVIDER.mock_call),
+    return run_offline(program, PlaceholderMocks(*CLOUD.mocks()),
                        project=env.app, stack=env.stack).resources

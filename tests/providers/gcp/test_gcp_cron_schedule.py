@@ -4,9 +4,9 @@ interval counted from midnight UTC, for every interval the spec allows."""
 from datetime import timedelta
 
 import pytest
+from deployer.providers.shared import every_expressions
 
-from deployer.spec import cronexpr
-from providers.shared import every_expressions
+from deployer.speclang import cronexpr
 
 
 def expand(field: str, low: int, high: int) -> set[int]:

@@ -7,7 +7,7 @@ import pytest
 from support.plans import PlanView
 
 from deployer.plan.document import build_plan
-from deployer.spec.load import load_spec, resolve
+from deployer.speclang.load import load_spec, resolve
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples/shop/infra.cue"
 PROJECT = "shop-staging-1234"

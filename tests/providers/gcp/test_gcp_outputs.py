@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from deployer.plan.document import build_plan
-from deployer.spec.load import load_spec, resolve
+from deployer.speclang.load import load_spec, resolve
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples/shop-yaml/infra.yaml"
 # Identifiers only one cloud has; every other key is the same on both.

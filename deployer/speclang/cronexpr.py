@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 from deployer.errors import quoted
-from deployer.spec.durations import format_duration
+from deployer.speclang.durations import format_duration
 
 DAY = timedelta(days=1)
 FIELDS = (("minute", 0, 59), ("hour", 0, 23), ("day-of-month", 1, 31), ("month", 1, 12),

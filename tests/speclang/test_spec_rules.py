@@ -6,7 +6,7 @@ import textwrap
 import pytest
 
 from deployer.errors import SpecInvalid
-from deployer.spec.load import load_spec, validate
+from deployer.speclang.load import load_spec, validate
 
 BASE = """\
 app: shop

@@ -6,8 +6,8 @@ import subprocess
 import pytest
 
 from deployer.errors import EXIT_PRECONDITION, PreconditionMissing, SpecInvalid
-from deployer.spec import cue
-from deployer.spec.load import load_spec, resolve, validate
+from deployer.speclang import cue
+from deployer.speclang.load import load_spec, resolve, validate
 
 BASE = """\
 app: "shop"

@@ -14,7 +14,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from deployer.spec.durations import format_duration, parse_duration
+from deployer.speclang.durations import format_duration, parse_duration
 
 KEBAB = r"^[a-z][a-z0-9-]*[a-z0-9]$"
 IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
@@ -42,7 +42,10 @@ def canonical_env_type(value: Any) -> Any:
 
 EnvTypeName = Annotated[EnvType, BeforeValidator(
     canonical_env_type, json_schema_input_type=Literal[EnvType, "prod", "dev", "pr"])]
-Provider = Literal["aws", "gcp"]
+# A cloud's name; which clouds exist is the registry's to say (deployer.clouds), checked by the rules.
+Provider = Annotated[str, Field(pattern=r"^[a-z][a-z0-9]*$")]
+DEFAULT_PROVIDER = "aws"
+FILE_STORE = "file"  # the secret store beside the spec; any other `secretStore` names a cloud
 
 
 class Model(BaseModel):
@@ -293,7 +296,7 @@ class Infra(Model):
 
     app: Annotated[str, Field(pattern=APP_NAME, description="application name; prefixes every physical name "
                                                             "and names the Pulumi project")]
-    provider: Provider = Field("aws", description="default cloud; an environment may override it")
+    provider: Provider = Field(DEFAULT_PROVIDER, description="default cloud; an environment may override it")
     aws: AwsSettings = Field(AwsSettings(), description="AWS settings")
     gcp: GcpSettings = Field(GcpSettings(), description="GCP settings")
     state: str | None = Field(None, description="Pulumi backend URL (file://, s3://, gs://, Pulumi Cloud); "
@@ -308,8 +311,8 @@ class Infra(Model):
         dict[SecretName, Secret],
         BeforeValidator(_secrets_as_map, json_schema_input_type=dict[SecretName, Secret] | list[SecretName]),
     ] = Field({}, description="declared secret names (a map name -> {description}, or a list of names)")
-    secret_store: Literal["file", "aws", "gcp"] = Field(
-        "file", description="where secret values are kept: infra.secrets.yaml (age-encrypted), or a cloud "
+    secret_store: Annotated[str, Field(pattern=r"^[a-z][a-z0-9]*$")] = Field(
+        FILE_STORE, description="where secret values are kept: infra.secrets.yaml (age-encrypted), or a cloud "
                             "secret manager")
     services: dict[KebabName, Service] = Field({}, description="the consumers of the resources, by name")
     environments: dict[KebabName, Environment] | None = Field(

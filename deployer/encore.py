@@ -8,7 +8,8 @@ container's environment fills (from the cloud secret manager the outputs name).
 
 import re
 
-from deployer.spec.load import ResolvedEnv
+from deployer import clouds
+from deployer.speclang.resolved import ResolvedEnv
 
 # Encore's environment types; a preview is what Encore calls ephemeral.
 ENCORE_ENV_TYPES = {"production": "production", "development": "development", "preview": "ephemeral"}
@@ -51,7 +52,7 @@ def _redis(services: dict) -> dict:
 
 
 def _pubsub(env: ResolvedEnv, services: dict) -> dict:
-    aws = env.provider == "aws"
+    cloud = clouds.cloud(env.provider)
     topics: dict[str, dict] = {}
 
     def topic_entry(name: str) -> dict:
@@ -59,18 +60,10 @@ def _pubsub(env: ResolvedEnv, services: dict) -> dict:
 
     for service in services.values():
         for name, topic in service.get("topics", {}).items():
-            topic_entry(name).update({"arn": topic["id"]} if aws else {"name": _resource_name(topic["id"])})
+            topic_entry(name).update(cloud.encore_topic(topic))
         for name, subscription in service.get("subscriptions", {}).items():
-            topic_entry(subscription["topic"])["subscriptions"][name] = (
-                {"arn": subscription["id"]} if aws else {"name": _resource_name(subscription["id"])})
-    if aws:
-        return {"type": "aws_sns_sqs", "topics": topics}
-    return {"type": "gcp_pubsub", "project_id": env.spec.gcp.project, "topics": topics}
-
-
-def _resource_name(gcp_id: str) -> str:
-    """`projects/P/subscriptions/NAME` -> `NAME`."""
-    return gcp_id.rsplit("/", 1)[-1]
+            topic_entry(subscription["topic"])["subscriptions"][name] = cloud.encore_subscription(subscription)
+    return {**cloud.encore_pubsub(env), "topics": topics}
 
 
 def _object_storage(env: ResolvedEnv, services: dict) -> dict:
@@ -80,6 +73,4 @@ def _object_storage(env: ResolvedEnv, services: dict) -> dict:
             buckets[name] = {"name": bucket["name"]}
             if bucket.get("publicUrl"):
                 buckets[name]["public_base_url"] = bucket["publicUrl"]
-    if env.provider == "aws":
-        return {"type": "s3", "region": env.spec.aws.region, "buckets": buckets}
-    return {"type": "gcs", "buckets": buckets}
+    return {**clouds.cloud(env.provider).encore_storage(env), "buckets": buckets}

@@ -1,10 +1,11 @@
 """Environments: which exist, their types, and the spec each one deploys (SPEC.md, "Environments")."""
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from deployer.spec.model import canonical_env_type
+from deployer.speclang.model import DEFAULT_PROVIDER, canonical_env_type
 
 PREVIEW_ENV = re.compile(r"^pr-(\d+)$")
 DEFAULT_ENVIRONMENTS = {"prod": "production", "dev": "development", "local": "local"}
@@ -27,7 +28,7 @@ class EnvInfo:
 def declared_environments(data: dict) -> dict[str, EnvInfo]:
     """The environments a spec declares (or the defaults), read from raw data (names as text even
     where the data is not valid: validation reports it)."""
-    default_provider = str(data.get("provider") or "aws")
+    default_provider = str(data.get("provider") or DEFAULT_PROVIDER)
     declared = data.get("environments")
     if not isinstance(declared, dict):
         return {n: EnvInfo(n, t, default_provider) for n, t in DEFAULT_ENVIRONMENTS.items()}
@@ -45,7 +46,7 @@ def environment_info(data: dict, name: str) -> EnvInfo | None:
     if name in envs:
         return envs[name]
     if PREVIEW_ENV.match(name):
-        return EnvInfo(name, "preview", str(data.get("provider") or "aws"), declared=False)
+        return EnvInfo(name, "preview", str(data.get("provider") or DEFAULT_PROVIDER), declared=False)
     return None
 
 
@@ -60,34 +61,23 @@ def deep_merge(base: Any, override: Any) -> Any:
     return override
 
 
-# Sizing and protection by environment type; anything the spec sets wins.
-_CACHE_DEFAULTS = {
-    "production": {
-        "aws": {"nodeType": "cache.r7g.large", "replicas": 1, "snapshotRetentionDays": 7},
-        "gcp": {"memorySizeGb": 5, "tier": "STANDARD_HA"},
-    },
-    "small": {
-        "aws": {"nodeType": "cache.t4g.micro", "replicas": 0, "snapshotRetentionDays": 0},
-        "gcp": {"memorySizeGb": 1, "tier": "BASIC"},
-    },
-}
+def type_defaults(data: dict, defaults: Mapping[str, dict]) -> dict:
+    """The layer under the spec: each entry of a section gets the defaults of its environment's
+    type and cloud (`Cloud.type_defaults`, e.g. every cache its sizing)."""
+    layer = {}
+    for section, entry_defaults in defaults.items():
+        entries = data.get(section)
+        if isinstance(entries, dict):
+            layer[section] = dict.fromkeys(entries, entry_defaults)
+    return layer
 
 
-def type_defaults(data: dict, env_type: str) -> dict:
-    """The layer under the spec that gives each cache its type's sizing."""
-    sizing = _CACHE_DEFAULTS["production" if env_type == "production" else "small"]
-    caches = data.get("caches")
-    if not isinstance(caches, dict):
-        return {}
-    return {"caches": dict.fromkeys(caches, sizing)}
-
-
-def environment_data(data: dict, env: EnvInfo) -> dict:
+def environment_data(data: dict, env: EnvInfo, defaults: Mapping[str, dict]) -> dict:
     """The spec ENV deploys: type defaults <- base <- type overrides <- environment overrides."""
     merged = {k: v for k, v in data.items() if k not in ("environments", "envTypes")}
     for _, overrides in _override_layers(data, env):
         merged = deep_merge(merged, overrides)
-    merged = deep_merge(type_defaults(merged, env.type), merged)
+    merged = deep_merge(type_defaults(merged, defaults), merged)
     if env.type in NO_CRON_TYPES:
         merged.pop("cron", None)
     merged["provider"] = env.provider

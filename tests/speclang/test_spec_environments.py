@@ -7,9 +7,10 @@ from pathlib import Path
 import pydantic
 import pytest
 
+from deployer.clouds import cloud
 from deployer.errors import EXIT_USAGE, SpecInvalid, UsageError
-from deployer.spec.environments import deep_merge
-from deployer.spec.load import load_spec, resolve, validate
+from deployer.speclang.environments import deep_merge
+from deployer.speclang.load import load_spec, resolve, validate
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CUE_EXAMPLE, YAML_EXAMPLE = EXAMPLES / "shop/infra.cue", EXAMPLES / "shop-yaml/infra.yaml"
@@ -63,7 +64,7 @@ def test_pr_42_is_an_implicit_preview_environment(shop):
     preview = shop["pr-42"]
     assert (preview.type, preview.provider, preview.stack) == ("preview", "aws", "shop-pr-42")
     assert not preview.info.declared and not preview.protect
-    assert preview.physical_name("bucket", "avatars") == "shop-pr-42-avatars"
+    assert cloud(preview.provider).physical_name("bucket", preview.app, preview.name, "avatars") == "shop-pr-42-avatars"
 
 
 def test_an_environment_override_merges_into_the_base(shop):
@@ -125,7 +126,9 @@ def test_an_environment_deploys_to_its_own_provider(shop):
     assert {env: shop[env].provider for env in ENVIRONMENTS} == \
         {"prod": "aws", "dev": "aws", "staging": "gcp", "local": "aws", "pr-42": "aws"}
     assert shop["staging"].spec.provider == "gcp"
-    assert shop["staging"].physical_name("service-account", "fulfilment") == "shop-staging-fulfilment"
+    staging = shop["staging"]
+    assert cloud(staging.provider).physical_name("service-account", staging.app, staging.name,
+                                                 "fulfilment") == "shop-staging-fulfilment"
 
 
 def test_a_resolved_environment_is_immutable(shop):

@@ -9,10 +9,11 @@ from functools import cached_property
 from itertools import count
 from pathlib import Path
 
-from deployer.errors import Problem, SpecInvalid, UsageError, display_path, quoted
-from deployer.spec import rules
-from deployer.spec.cue import cue_sources, declared_tags, export_cue
-from deployer.spec.environments import (
+from deployer.clouds import type_defaults
+from deployer.errors import Finding, Problem, SpecInvalid, SpecPath, UsageError, display_path, quoted
+from deployer.speclang import rules
+from deployer.speclang.cue import cue_sources, declared_tags, export_cue
+from deployer.speclang.environments import (
     EnvInfo,
     declared_environments,
     environment_data,
@@ -20,14 +21,13 @@ from deployer.spec.environments import (
     override_findings,
     written_at,
 )
-from deployer.spec.model import Infra
-from deployer.spec.naming import full_name, provider_name
-from deployer.spec.rules import Finding
-from deployer.spec.validation import model_findings
-from deployer.spec.yaml_source import SpecPath, load_yaml
+from deployer.speclang.model import DEFAULT_PROVIDER, Infra
+from deployer.speclang.resolved import ResolvedEnv
+from deployer.speclang.validation import model_findings
+from deployer.speclang.yaml_source import load_yaml
 
 SPEC_FILES = ("infra.cue", "infra.yaml", "infra.yml")
-DISCOVERY = EnvInfo("prod", "production", "aws")
+DISCOVERY = EnvInfo("prod", "production", DEFAULT_PROVIDER)
 
 
 def find_spec(option: str | Path | None) -> Path:
@@ -122,46 +122,6 @@ def load_spec(option: str | Path | None) -> Spec:
     return Spec(find_spec(option))
 
 
-@dataclass(frozen=True)
-class ResolvedEnv:
-    """One environment's spec, merged and defaulted: what a provider reads. Immutable."""
-
-    info: EnvInfo
-    spec: Infra
-    spec_file: Path
-
-    @property
-    def name(self) -> str:
-        return self.info.name
-
-    @property
-    def type(self) -> str:
-        return self.info.type
-
-    @property
-    def provider(self) -> str:
-        return self.info.provider
-
-    @property
-    def app(self) -> str:
-        return self.spec.app
-
-    @property
-    def stack(self) -> str:
-        return f"{self.spec.app}-{self.info.name}"
-
-    @property
-    def protect(self) -> bool:
-        """Production keeps its stateful resources: deletion protection and retention."""
-        return self.info.type == "production"
-
-    def full_name(self, name: str) -> str:
-        return full_name(self.spec.app, self.info.name, name)
-
-    def physical_name(self, kind: str, name: str, suffix: str = "") -> str:
-        return provider_name(self.provider, kind, self.spec.app, self.info.name, name, suffix)
-
-
 @contextmanager
 def _without_cycle_collection():
     """Reading a large spec allocates many objects and no reference cycles: the cyclic garbage
@@ -223,7 +183,7 @@ def _resolve(spec: Spec, info: EnvInfo) -> tuple[ResolvedEnv | None, list[Proble
         return None, [spec.problem((), "the spec must be a mapping of fields")]
     base_model = spec.base[0]
     like = (data, base_model) if base_model is not None and data is spec.data() else None
-    env_data = environment_data(data, info)
+    env_data = environment_data(data, info, type_defaults(info.type))
     model, findings = model_findings(env_data, like)
     if model is not None:
         findings = rules.check(model, info)

@@ -7,10 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deployer.spec.durations import format_duration, parse_duration
-from deployer.spec.load import load_spec, resolve
-from deployer.spec.model import DailyAt, Infra
-from deployer.spec.naming import HASH_LENGTH, NAME_LIMITS, physical_name, provider_name
+from deployer.clouds import cloud, registered
+from deployer.speclang.durations import format_duration, parse_duration
+from deployer.speclang.load import load_spec, resolve
+from deployer.speclang.model import DailyAt, Infra
+from deployer.speclang.naming import HASH_LENGTH, physical_name
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -80,7 +81,7 @@ def test_a_name_within_the_limit_is_app_env_name():
 def test_a_long_name_is_shortened_to_the_limit_with_a_stable_hash():
     long_name = "resource-requests-per-user-and-route"
     name = provider_name("aws", "cache", "shop", "production-eu", long_name)
-    assert len(name) == NAME_LIMITS[("aws", "cache")] == 40
+    assert len(name) == cloud("aws").name_limits["cache"] == 40
     assert name.startswith("shop-production-eu-resource")
     assert re.fullmatch(rf".*-[0-9a-f]{{{HASH_LENGTH}}}", name)
     assert name == provider_name("aws", "cache", "shop", "production-eu", long_name)
@@ -104,8 +105,15 @@ def test_a_resolved_environment_names_resources_under_its_provider_limits(spec_f
         environments: {preview-environment: {type: preview}}
         """))
     env = resolve(spec, "preview-environment")
-    account = env.physical_name("service-account", "fulfilment")
+    account = cloud(env.provider).physical_name("service-account", env.app, env.name, "fulfilment")
     assert len(account) == 30 and account.startswith("shop-preview-environ")
+
+
+NAME_LIMITS = {(name, kind): limit for name, c in registered().items() for kind, limit in c.name_limits.items()}
+
+
+def provider_name(provider: str, kind: str, app: str, env: str, name: str, suffix: str = "") -> str:
+    return cloud(provider).physical_name(kind, app, env, name, suffix)
 
 
 NAMES = st.from_regex(r"\A[a-z][a-z0-9-]{0,60}[a-z0-9]\Z")

@@ -1,31 +1,18 @@
-"""The rules of SPEC.md that a type cannot say: references, keyspaces, cron, provider limits."""
+"""The rules of SPEC.md that a type cannot say: references, keyspaces, cron; and the rules of the
+environment's cloud (what it cannot honour), which the cloud itself knows."""
 
 from collections.abc import Callable, Collection, Iterable
 from datetime import timedelta
 from difflib import get_close_matches
 
-from deployer.errors import quoted
-from deployer.spec import cronexpr, keyspaces
-from deployer.spec.durations import format_duration
-from deployer.spec.environments import EnvInfo
-from deployer.spec.model import Infra, Topic
+from deployer.clouds import Cloud, registered
+from deployer.errors import Finding, SpecPath, quoted
+from deployer.speclang import cronexpr, keyspaces
+from deployer.speclang.durations import format_duration
+from deployer.speclang.environments import EnvInfo
+from deployer.speclang.model import FILE_STORE, Infra, Subscription
 
-SpecPath = tuple[str | int, ...]
-Finding = tuple[SpecPath, str]
-
-# What each provider's messaging service allows (SQS/SNS on AWS, Pub/Sub on GCP).
-SUBSCRIPTION_LIMITS = {
-    "aws": {"ackDeadline": (timedelta(0), timedelta(hours=12)),
-            "messageRetention": (timedelta(minutes=1), timedelta(days=14)),
-            "maxRetries": (1, 1000)},
-    "gcp": {"ackDeadline": (timedelta(seconds=10), timedelta(seconds=600)),
-            "messageRetention": (timedelta(minutes=10), timedelta(days=7)),
-            "maxRetries": (5, 100)},
-}
-SNS_HTTPS_MAX_RETRIES = 100
-SNS_HTTPS_MAX_BACKOFF = timedelta(hours=1)
 STATE_BACKENDS = ("file://", "s3://", "gs://", "azblob://", "https://")  # https: Pulumi Cloud
-GCP_MAX_BACKOFF = timedelta(seconds=600)
 
 
 def unknown(kind: str, name: str, known: Iterable[str]) -> str:
@@ -35,6 +22,14 @@ def unknown(kind: str, name: str, known: Iterable[str]) -> str:
     if close := get_close_matches(name, known, n=1, cutoff=0.6):
         return f"{message}; did you mean {quoted(close[0])}?"
     return f"{message} (declared: {', '.join(known)})" if known else f"{message} (none declared)"
+
+
+def not_allowed(given: object, allowed: Iterable[str]) -> str:
+    """`"azur" is not allowed; did you mean "azure"?`, else the allowed values."""
+    allowed = list(allowed)
+    if hint := get_close_matches(str(given), allowed, n=1, cutoff=0.6):
+        return f"{quoted(given)} is not allowed; did you mean {quoted(hint[0])}?"
+    return f"{quoted(given)} is not allowed; expected {' or '.join(map(quoted, allowed))}"
 
 
 def check_base(spec: Infra) -> list[Finding]:
@@ -52,35 +47,48 @@ def check_base(spec: Infra) -> list[Finding]:
 def check(spec: Infra, env: EnvInfo, invalid: Collection[str] = ()) -> list[Finding]:
     """Every rule for the spec as environment `env` deploys it, but those that read a top-level
     section named in `invalid` (one the model refused: `spec` has its default there)."""
+    clouds = registered()
+    target = clouds.get(env.provider)
     rules: list[tuple[set[str], Callable[[], Iterable[Finding]]]] = [
-        ({"aws", "gcp", "secretStore"}, lambda: _provider_settings(spec, env.provider)),
-        ({"caches"}, lambda: _caches(spec, env.provider)),
+        ({"provider", "secretStore", *clouds}, lambda: _cloud_settings(spec, env.provider, clouds)),
+        ({"caches"}, lambda: _caches(spec)),
         ({"buckets"}, lambda: _buckets(spec)),
-        ({"topics", "services"}, lambda: _topics(spec, env.provider)),
-        ({"cron", "services"}, lambda: _cron(spec, env.provider)),
+        ({"topics", "services"}, lambda: _topics(spec)),
+        ({"cron", "services"}, lambda: _cron(spec)),
         ({"services", "buckets", "topics", "caches", "secrets"}, lambda: _services(spec)),
     ]
-    return [finding for reads, rule in rules if not reads & set(invalid) for finding in rule()]
+    findings = [finding for reads, rule in rules if not reads & set(invalid) for finding in rule()]
+    if target is not None:
+        findings += [(path, message) for path, message in target.rules(spec) if path[:1] not in invalid]
+    return findings
 
 
-def _provider_settings(spec: Infra, provider: str) -> Iterable[Finding]:
-    if provider == "aws" and not spec.aws.region:
-        yield ("aws", "region"), "required: an environment targets aws (e.g. region: us-east-1)"
-    elif spec.secret_store == "aws" and not spec.aws.region:
-        yield ("secretStore",), "secrets kept in AWS need aws.region (e.g. aws: {region: us-east-1})"
-    if provider == "gcp":
-        for field, example in (("project", "my-project-id"), ("region", "us-central1")):
-            if not getattr(spec.gcp, field):
-                yield ("gcp", field), f"required: an environment targets gcp (e.g. {field}: {example})"
-    elif spec.secret_store == "gcp" and not spec.gcp.project:
-        yield ("secretStore",), "secrets kept in GCP need gcp.project (e.g. gcp: {project: my-project-id})"
+def _cloud_settings(spec: Infra, provider: str, clouds: dict[str, Cloud]) -> Iterable[Finding]:
+    """A known cloud, with the settings it needs; a known secret store, with the settings it needs."""
+    target = clouds.get(provider)
+    if target is None:
+        yield ("provider",), not_allowed(provider, clouds)
+    else:
+        settings = getattr(spec, target.name, None)
+        for field, example in target.required_settings.items():
+            if not getattr(settings, field, None):
+                yield (target.name, field), f"required: an environment targets {target.name} (e.g. {field}: {example})"
+    if spec.secret_store == FILE_STORE or spec.secret_store == provider:
+        return
+    store = clouds.get(spec.secret_store)
+    if store is None or not store.store_settings:
+        if store is None:
+            yield ("secretStore",), not_allowed(spec.secret_store, [FILE_STORE, *clouds])
+        return
+    settings = getattr(spec, store.name, None)
+    for field, example in store.store_settings.items():
+        if not getattr(settings, field, None):
+            yield ("secretStore",), (f"secrets kept in {store.title} need {store.name}.{field} "
+                                     f"(e.g. {store.name}: {{{field}: {example}}})")
 
 
-def _caches(spec: Infra, provider: str) -> Iterable[Finding]:
+def _caches(spec: Infra) -> Iterable[Finding]:
     for cache_name, cache in spec.caches.items():
-        if provider == "aws" and "--" in (name := f"{spec.app}-ENV-{cache_name}"):
-            yield ("caches", cache_name), ("ElastiCache refuses names with two hyphens in a row, as in "
-                                           f"{quoted(name)}: rename the cache or the app")
         for ks_name, keyspace in cache.keyspaces.items():
             for problem in keyspaces.pattern_problems(keyspace):
                 yield ("caches", cache_name, "keyspaces", ks_name, "keyPattern"), problem
@@ -105,7 +113,7 @@ def _buckets(spec: Infra) -> Iterable[Finding]:
                 yield (*at, "noncurrentExpireAfterDays"), "applies to versioned buckets only (set versioned: true)"
 
 
-def _topics(spec: Infra, provider: str) -> Iterable[Finding]:
+def _topics(spec: Infra) -> Iterable[Finding]:
     for topic_name, topic in spec.topics.items():
         for sub_name, sub in topic.subscriptions.items():
             at = ("topics", topic_name, "subscriptions", sub_name)
@@ -115,37 +123,29 @@ def _topics(spec: Infra, provider: str) -> Iterable[Finding]:
                 yield (*at, "endpoint"), f"a push subscription needs a url on service {quoted(sub.service)}"
             if sub.retry_policy.min_backoff > sub.retry_policy.max_backoff:
                 yield (*at, "retryPolicy", "minBackoff"), "minBackoff is longer than maxBackoff"
-            yield from _provider_subscription(provider, topic, sub, at)
 
 
-def _provider_subscription(provider: str, topic: Topic, sub, at: SpecPath) -> Iterable[Finding]:
-    limits = SUBSCRIPTION_LIMITS[provider]
-    cloud = {"aws": "AWS (SQS)", "gcp": "GCP Pub/Sub"}[provider]
-    for field, value in (("ackDeadline", sub.ack_deadline), ("messageRetention", sub.message_retention)):
-        low, high = limits[field]
-        if not low <= value <= high:
-            yield (*at, field), f"{cloud} allows {format_duration(low)} to {format_duration(high)}"
-    low, high = limits["maxRetries"]
-    retries = sub.retry_policy.max_retries
-    if not low <= retries <= high:
-        yield (*at, "retryPolicy", "maxRetries"), f"{cloud} allows {low} to {high} delivery attempts"
-    ordered = topic.delivery_guarantee == "exactly-once" or topic.ordering_attribute
-    if provider == "aws" and sub.endpoint and ordered:
-        yield (*at, "endpoint"), ("AWS delivers exactly-once and ordered topics through SNS FIFO, "
-                                  "which pushes only to SQS queues: make this a pull subscription "
-                                  "(no endpoint) or the topic at-least-once and unordered")
-    if provider == "aws" and sub.endpoint and retries > SNS_HTTPS_MAX_RETRIES:
-        yield (*at, "retryPolicy", "maxRetries"), f"AWS (SNS HTTPS) retries at most {SNS_HTTPS_MAX_RETRIES} times"
-    if provider == "aws" and sub.endpoint and sub.retry_policy.max_backoff > SNS_HTTPS_MAX_BACKOFF:
-        yield (*at, "retryPolicy", "maxBackoff"), "AWS (SNS HTTPS) allows a backoff of at most 1h"
-    if provider == "gcp" and sub.endpoint and topic.delivery_guarantee == "exactly-once":
-        yield (*at, "endpoint"), ("GCP Pub/Sub offers exactly-once delivery to pull subscriptions "
-                                  "only: drop the endpoint or make the topic at-least-once")
-    if provider == "gcp" and sub.retry_policy.max_backoff > GCP_MAX_BACKOFF:
-        yield (*at, "retryPolicy", "maxBackoff"), "GCP Pub/Sub allows a backoff of at most 10m"
+def subscriptions(spec: Infra) -> Iterable[tuple[SpecPath, Subscription]]:
+    """Every subscription with its spec path (for the clouds' rules)."""
+    for topic_name, topic in spec.topics.items():
+        for sub_name, sub in topic.subscriptions.items():
+            yield ("topics", topic_name, "subscriptions", sub_name), sub
 
 
-def _cron(spec: Infra, provider: str) -> Iterable[Finding]:
+def subscription_ranges(spec: Infra, service: str, ack_deadline: tuple[timedelta, timedelta],
+                        retention: tuple[timedelta, timedelta], retries: tuple[int, int]) -> Iterable[Finding]:
+    """The ranges a cloud's messaging SERVICE allows for ackDeadline, messageRetention and maxRetries."""
+    for at, sub in subscriptions(spec):
+        for field, value, (low, high) in (("ackDeadline", sub.ack_deadline, ack_deadline),
+                                          ("messageRetention", sub.message_retention, retention)):
+            if not low <= value <= high:
+                yield (*at, field), f"{service} allows {format_duration(low)} to {format_duration(high)}"
+        low, high = retries
+        if not low <= sub.retry_policy.max_retries <= high:
+            yield (*at, "retryPolicy", "maxRetries"), f"{service} allows {low} to {high} delivery attempts"
+
+
+def _cron(spec: Infra) -> Iterable[Finding]:
     for job_id, job in spec.cron.items():
         at = ("cron", job_id)
         if (job.every is None) == (job.schedule is None):
@@ -154,9 +154,6 @@ def _cron(spec: Infra, provider: str) -> Iterable[Finding]:
             yield (*at, "every"), problem
         if job.schedule is not None and (problem := cronexpr.schedule_problem(job.schedule)):
             yield (*at, "schedule"), problem
-        elif job.schedule is not None and provider == "aws" and cronexpr.restricts_both_days(job.schedule):
-            yield (*at, "schedule"), ("AWS (EventBridge) cannot restrict both day-of-month and day-of-week: "
-                                      "use * for one of them")
         endpoint = job.endpoint
         if isinstance(endpoint, str):
             continue

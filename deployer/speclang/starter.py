@@ -4,7 +4,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from deployer.errors import UsageError, display_path
-from deployer.spec.load import SPEC_FILES
+from deployer.speclang.load import SPEC_FILES
 
 
 def write_starter(folder: Path, as_yaml: bool, force: bool) -> str:

@@ -4,7 +4,7 @@ import re
 from itertools import combinations
 
 from deployer.errors import quoted
-from deployer.spec.model import Keyspace
+from deployer.speclang.model import Keyspace
 
 _PARAM = re.compile(r":([A-Za-z_]\w*)")
 _KEY_VALUES = {"int": r"-?\d+", "uint": r"\d+", "bool": r"true|false", "string": r".+"}

@@ -7,9 +7,9 @@ from difflib import get_close_matches
 
 from pydantic import BaseModel, ValidationError
 
-from deployer.errors import quoted
-from deployer.spec.model import Infra
-from deployer.spec.rules import Finding, SpecPath
+from deployer.errors import Finding, SpecPath, quoted
+from deployer.speclang.model import Infra
+from deployer.speclang.rules import not_allowed
 
 # Which of several union members' errors explains the problem best, most telling first.
 _PREFERENCE = ("value_error", "literal_error", "string_pattern_mismatch", "extra_forbidden", "missing")
@@ -89,11 +89,7 @@ def _message(error: dict, path: SpecPath) -> str:
     if kind == "missing":
         return "required field is missing"
     if kind == "literal_error":
-        expected = ctx.get("expected", "")
-        hint = get_close_matches(str(given), re.findall(r"'([^']*)'", expected), n=1, cutoff=0.6)
-        if hint:
-            return f"{quoted(given)} is not allowed; did you mean {quoted(hint[0])}?"
-        return f"{quoted(given)} is not allowed; expected {expected}"
+        return not_allowed(given, re.findall(r"'([^']*)'", ctx.get("expected", "")))
     if kind == "string_pattern_mismatch":
         return f"{quoted(given)} does not match {ctx.get('pattern')}"
     if kind == "value_error":

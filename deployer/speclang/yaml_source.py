@@ -4,14 +4,13 @@ from pathlib import Path
 
 import yaml
 
-from deployer.errors import Problem, SpecInvalid, display_path
+from deployer.errors import Problem, SpecInvalid, SpecPath, display_path
 
 try:
     _Loader = yaml.CSafeLoader
 except AttributeError:  # PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
-SpecPath = tuple[str | int, ...]
 _PLAIN_COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 

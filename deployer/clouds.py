@@ -1,0 +1,129 @@
+"""Clouds: each is one package (`deployer.providers.NAME`) behind the `Cloud` interface, reached only
+through this registry. The core never names a cloud: it asks the environment's cloud.
+
+A cloud's module imports no cloud SDK at import time: `program()` and `secret_store()` load theirs
+when called, so `validate` stays fast and works without them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
+from typing import TYPE_CHECKING
+
+from deployer.errors import Finding, UsageError, quoted
+from deployer.speclang.naming import physical_name
+
+if TYPE_CHECKING:
+    import pulumi
+
+    from deployer.secrets.store import SecretStore
+    from deployer.speclang.model import Infra
+    from deployer.speclang.resolved import ResolvedEnv
+
+# The program: creates every resource of the environment and exports its outputs. `secrets` maps
+# each secret some service uses to its value (a Pulumi secret).
+Program = Callable[["ResolvedEnv", Mapping[str, "pulumi.Input[str]"]], None]
+# Mock runtime answers in the cloud's own formats (ARNs, self links, URLs), for `plan`:
+# (type, logical name, inputs) -> (id, outputs), and (function token, arguments) -> result.
+MockState = Callable[[str, str, dict], tuple[str, dict]]
+MockCall = Callable[[str, dict], dict]
+
+BUILT_IN = ("deployer.providers.aws", "deployer.providers.gcp")
+
+
+class Cloud(ABC):
+    """Everything deployer knows of one cloud."""
+
+    name: str  # as the spec writes it (`provider: aws`); also the key of its settings and sizing knobs
+    title: str  # as messages name it
+    name_limits: Mapping[str, int]  # the longest physical name of each kind of resource
+    required_settings: Mapping[str, str] = {}  # settings an environment on this cloud needs: field -> example
+    store_settings: Mapping[str, str] = {}  # settings its secret store needs: field -> example
+    replaced_on: Mapping[str, frozenset[str]] = {}  # per Pulumi type, the inputs whose change replaces it
+    credentials_hint: str = ""  # how to give deployer credentials, where none are found
+
+    def physical_name(self, kind: str, app: str, env: str, name: str, suffix: str = "") -> str:
+        """`APP-ENV-NAME` plus `suffix`, within this cloud's limit for `kind`."""
+        return physical_name(app, env, name, self.name_limits[kind], suffix)
+
+    def rules(self, spec: Infra) -> Iterable[Finding]:
+        """What this cloud cannot honour in SPEC, each located at its spec path."""
+        return ()
+
+    def type_defaults(self, env_type: str) -> Mapping[str, dict]:
+        """Per top-level section, what every entry of it gets under an environment type (the
+        sizing knobs under this cloud's key), e.g. {"caches": {"aws": {"nodeType": …}}}."""
+        return {}
+
+    @abstractmethod
+    def stack_config(self, env: ResolvedEnv) -> dict[str, str]:
+        """The Pulumi stack configuration of the cloud's default provider."""
+
+    @abstractmethod
+    def has_credentials(self, environ: Mapping[str, str]) -> bool:
+        """Whether the cloud's SDK would find credentials (nothing is called)."""
+
+    @abstractmethod
+    def program(self) -> Program:
+        """The Pulumi program (its SDK is imported here, not before)."""
+
+    @abstractmethod
+    def mocks(self) -> tuple[MockState, MockCall]:
+        """Fresh mock answers for one offline run of the program."""
+
+    def secret_store(self, spec: Infra) -> SecretStore | None:
+        """The cloud's secret manager as deployer's secret store (`secretStore: NAME`), if it has one."""
+        return None
+
+    # Encore's infra config (encore.py): the cloud's parts of its `pubsub` and `object_storage`.
+    def encore_pubsub(self, env: ResolvedEnv) -> dict:
+        return {}
+
+    def encore_topic(self, outputs: dict) -> dict:
+        return {}
+
+    def encore_subscription(self, outputs: dict) -> dict:
+        return {}
+
+    def encore_storage(self, env: ResolvedEnv) -> dict:
+        return {}
+
+
+_registered: dict[str, Cloud] = {}
+
+
+def register(cloud: Cloud) -> None:
+    """Add a cloud beside the built-in ones (or replace one of the same name)."""
+    _registered[cloud.name] = cloud
+
+
+@cache
+def _built_in() -> dict[str, Cloud]:
+    clouds = (importlib.import_module(module).CLOUD for module in BUILT_IN)
+    return {cloud.name: cloud for cloud in clouds}
+
+
+def registered() -> dict[str, Cloud]:
+    """Every known cloud by name."""
+    return {**_built_in(), **_registered}
+
+
+def type_defaults(env_type: str) -> dict[str, dict]:
+    """Every cloud's defaults for an environment type, by section (each under its cloud's key, so an
+    environment's sizing is known whichever cloud an override moves it to)."""
+    merged: dict[str, dict] = {}
+    for known in registered().values():
+        for section, entry in known.type_defaults(env_type).items():
+            merged.setdefault(section, {}).update(entry)
+    return merged
+
+
+def cloud(name: str) -> Cloud:
+    """The cloud named NAME, or a usage error naming the known ones."""
+    clouds = registered()
+    if name not in clouds:
+        raise UsageError(f"unknown provider {quoted(name)} (known: {', '.join(sorted(clouds))})")
+    return clouds[name]

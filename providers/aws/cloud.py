@@ -1,0 +1,79 @@
+"""AWS as deployer knows it, without its SDK: limits, rules, defaults, configuration, credentials."""
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import ClassVar
+
+from deployer.providers.aws.naming import NAME_LIMITS
+from deployer.providers.aws.replacements import REPLACED_ON
+from deployer.providers.aws.rules import aws_rules
+
+from deployer.clouds import Cloud, MockCall, MockState, Program
+from deployer.speclang.model import Infra
+from deployer.speclang.resolved import ResolvedEnv
+
+PRODUCTION_CACHE = {"nodeType": "cache.r7g.large", "replicas": 1, "snapshotRetentionDays": 7}
+SMALL_CACHE = {"nodeType": "cache.t4g.micro", "replicas": 0, "snapshotRetentionDays": 0}
+CREDENTIAL_VARIABLES = ("AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                        "AWS_CONTAINER_CREDENTIALS_FULL_URI")
+
+
+class Aws(Cloud):
+    name = "aws"
+    title = "AWS"
+    name_limits = NAME_LIMITS
+    required_settings: ClassVar[dict[str, str]] = {"region": "us-east-1"}
+    store_settings: ClassVar[dict[str, str]] = {"region": "us-east-1"}
+    replaced_on = REPLACED_ON
+    credentials_hint = ("no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, "
+                        "or run `aws configure` / `aws sso login` (in GitHub Actions: "
+                        "aws-actions/configure-aws-credentials)")
+
+    def rules(self, spec: Infra):
+        return aws_rules(spec)
+
+    def type_defaults(self, env_type: str) -> dict:
+        return {"caches": {"aws": PRODUCTION_CACHE if env_type == "production" else SMALL_CACHE}}
+
+    def stack_config(self, env: ResolvedEnv) -> dict[str, str]:
+        return {"aws:region": env.spec.aws.region or ""}
+
+    def has_credentials(self, environ: Mapping[str, str]) -> bool:
+        if environ.get("AWS_ACCESS_KEY_ID") and environ.get("AWS_SECRET_ACCESS_KEY"):
+            return True
+        if any(environ.get(variable) for variable in CREDENTIAL_VARIABLES):
+            return True
+        home = Path(environ.get("HOME", "~")).expanduser()
+        files = [environ.get("AWS_SHARED_CREDENTIALS_FILE", home / ".aws/credentials"),
+                 environ.get("AWS_CONFIG_FILE", home / ".aws/config")]
+        return any(Path(f).is_file() for f in files)
+
+    def program(self) -> Program:
+        from deployer.providers.aws.program import program
+
+        return program
+
+    def mocks(self) -> tuple[MockState, MockCall]:
+        from deployer.providers.aws.mocks import mock_answers
+
+        return mock_answers()
+
+    def secret_store(self, spec: Infra):
+        from deployer.providers.aws.secret_store import AwsStore
+
+        return AwsStore(spec.app, spec.aws.region)
+
+    def encore_pubsub(self, env: ResolvedEnv) -> dict:
+        return {"type": "aws_sns_sqs"}
+
+    def encore_topic(self, outputs: dict) -> dict:
+        return {"arn": outputs["id"]}
+
+    def encore_subscription(self, outputs: dict) -> dict:
+        return {"arn": outputs["id"]}
+
+    def encore_storage(self, env: ResolvedEnv) -> dict:
+        return {"type": "s3", "region": env.spec.aws.region}
+
+
+CLOUD = Aws()

@@ -1,0 +1,84 @@
+"""GCP as deployer knows it, without its SDK: limits, rules, defaults, configuration, credentials."""
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import ClassVar
+
+from deployer.providers.gcp.naming import NAME_LIMITS, gcp_name
+from deployer.providers.gcp.replacements import REPLACED_ON
+from deployer.providers.gcp.rules import gcp_rules
+
+from deployer.clouds import Cloud, MockCall, MockState, Program
+from deployer.speclang.model import Infra
+from deployer.speclang.resolved import ResolvedEnv
+
+PRODUCTION_CACHE = {"memorySizeGb": 5, "tier": "STANDARD_HA"}
+SMALL_CACHE = {"memorySizeGb": 1, "tier": "BASIC"}
+
+
+class Gcp(Cloud):
+    name = "gcp"
+    title = "GCP"
+    name_limits = NAME_LIMITS
+    required_settings: ClassVar[dict[str, str]] = {"project": "my-project-id", "region": "us-central1"}
+    store_settings: ClassVar[dict[str, str]] = {"project": "my-project-id"}
+    replaced_on = REPLACED_ON
+    credentials_hint = ("no GCP credentials found: run `gcloud auth application-default login`, or set "
+                        "GOOGLE_APPLICATION_CREDENTIALS to a service account key file (in GitHub Actions: "
+                        "google-github-actions/auth)")
+
+    def physical_name(self, kind: str, app: str, env: str, name: str, suffix: str = "") -> str:
+        return gcp_name(kind, app, env, name, suffix)
+
+    def rules(self, spec: Infra):
+        return gcp_rules(spec)
+
+    def type_defaults(self, env_type: str) -> dict:
+        return {"caches": {"gcp": PRODUCTION_CACHE if env_type == "production" else SMALL_CACHE}}
+
+    def stack_config(self, env: ResolvedEnv) -> dict[str, str]:
+        return {"gcp:project": env.spec.gcp.project or "", "gcp:region": env.spec.gcp.region or ""}
+
+    def has_credentials(self, environ: Mapping[str, str]) -> bool:
+        if environ.get("GOOGLE_CREDENTIALS") or environ.get("GOOGLE_OAUTH_ACCESS_TOKEN"):
+            return True
+        if key_file := environ.get("GOOGLE_APPLICATION_CREDENTIALS"):
+            return Path(key_file).is_file()
+        home = Path(environ.get("HOME", "~")).expanduser()
+        gcloud = Path(environ.get("CLOUDSDK_CONFIG", home / ".config/gcloud"))
+        return (gcloud / "application_default_credentials.json").is_file()
+
+    def program(self) -> Program:
+        from deployer.providers.gcp.program import program
+
+        return program
+
+    def mocks(self) -> tuple[MockState, MockCall]:
+        from deployer.providers.gcp.mocks import mock_answers
+
+        return mock_answers()
+
+    def secret_store(self, spec: Infra):
+        from deployer.providers.gcp.secret_store import GcpStore
+
+        return GcpStore(spec.app, spec.gcp.project)
+
+    def encore_pubsub(self, env: ResolvedEnv) -> dict:
+        return {"type": "gcp_pubsub", "project_id": env.spec.gcp.project}
+
+    def encore_topic(self, outputs: dict) -> dict:
+        return {"name": _resource_name(outputs["id"])}
+
+    def encore_subscription(self, outputs: dict) -> dict:
+        return {"name": _resource_name(outputs["id"])}
+
+    def encore_storage(self, env: ResolvedEnv) -> dict:
+        return {"type": "gcs"}
+
+
+def _resource_name(gcp_id: str) -> str:
+    """`projects/P/subscriptions/NAME` -> `NAME`."""
+    return gcp_id.rsplit("/", 1)[-1]
+
+
+CLOUD = Gcp()
