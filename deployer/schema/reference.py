@@ -116,8 +116,8 @@ def _environment_types() -> list[str]:
         "",
         "Defaults by environment type; anything the spec or its overrides set wins.",
         "",
-        f"| type | alias | {' | '.join(f'{cloud.title} cache' for cloud in clouds)} | protected and retained "
-        "| cron jobs | deployed |",
+        (f"| type | alias | {' | '.join(f'{cloud.title} cache' for cloud in clouds)} | protected and retained "
+         "| cron jobs | deployed |"),
         "|---|---|" + "---|" * len(clouds) + "---|---|---|",
     ]
     for env_type in ENV_TYPES:
