@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
-from deployer.providers.aws import PROVIDER
+from deployer.providers.aws.cloud import CLOUD
 
 from deployer.plan.document import build_plan
 from deployer.plan.offline import PlaceholderMocks, run_offline
@@ -153,10 +153,10 @@ def measure(services: int, mocks: PlaceholderMocks, spec=generated_spec, hand=No
     return len(document["resources"]), plan_time, hand_time
 
 
-def main(sizes: list[int], provider=PROVIDER, spec=generated_spec, hand=hand_written) -> None:
-    """Prints the figures for each size; another provider's bench passes its own spec and program."""
+def main(sizes: list[int], cloud=CLOUD, spec=generated_spec, hand=hand_written) -> None:
+    """Prints the figures for each size; another cloud's bench passes its own spec and program."""
     warnings.simplefilter("ignore")
-    mocks = PlaceholderMocks(provider.mock_state, provider.mock_call)
+    mocks = PlaceholderMocks(*cloud.mocks())
     timings = {}
     measure(1, mocks, spec, hand)  # imports and first-use costs out of the way for both programs
     print(f"{'services':>8} {'resources':>9} {'plan s':>8} {'hand s':>8} {'ratio':>6}")

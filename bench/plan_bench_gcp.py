@@ -11,7 +11,7 @@ import sys
 import plan_bench
 import pulumi
 import pulumi_gcp as gcp
-from deployer.providers.gcp import PROVIDER
+from deployer.providers.gcp.cloud import CLOUD
 from plan_bench import generated_spec
 
 PROJECT = "bench-project"
@@ -91,4 +91,4 @@ def hand_written(services: int, secrets: dict[str, str]) -> None:
 
 
 if __name__ == "__main__":
-    plan_bench.main([int(a) for a in sys.argv[1:]] or [10, 100, 1000], PROVIDER, gcp_spec, hand_written)
+    plan_bench.main([int(a) for a in sys.argv[1:]] or [10, 100, 1000], CLOUD, gcp_spec, hand_written)

@@ -422,7 +422,7 @@ def schema(ctx: Context, fmt: str, package: str | None) -> None:
 
     Example: deployer schema --format cue --package infra > infra_schema.cue
     """
-    from deployer.schema import render
+    from deployer.schema.generate import render
 
     ctx.output.write(render(fmt, package))
 

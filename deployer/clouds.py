@@ -1,5 +1,6 @@
-"""Clouds: each is one package (`deployer.providers.NAME`) behind the `Cloud` interface, reached only
-through this registry. The core never names a cloud: it asks the environment's cloud.
+"""Clouds: each is one package (`deployer.providers.NAME`, whose `cloud` module holds `CLOUD`) behind
+the `Cloud` interface, reached only through this registry. The core never names a cloud: it asks
+the environment's cloud.
 
 A cloud's module imports no cloud SDK at import time: `program()` and `secret_store()` load theirs
 when called, so `validate` stays fast and works without them.
@@ -31,7 +32,7 @@ Program = Callable[["ResolvedEnv", Mapping[str, "pulumi.Input[str]"]], None]
 MockState = Callable[[str, str, dict], tuple[str, dict]]
 MockCall = Callable[[str, dict], dict]
 
-BUILT_IN = ("deployer.providers.aws", "deployer.providers.gcp")
+BUILT_IN = ("deployer.providers.aws.cloud", "deployer.providers.gcp.cloud")
 
 
 class Cloud(ABC):

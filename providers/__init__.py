@@ -1,3 +1,3 @@
-"""The clouds deployer deploys to, one package each (`aws`, `gcp`), each exposing `CLOUD`, its
-`deployer.clouds.Cloud`. Installed as `deployer.providers`; the core reaches them only through
-`deployer.clouds`."""
+"""The clouds deployer deploys to, one package each (`aws`, `gcp`), whose `cloud` module exposes
+`CLOUD`, its `deployer.clouds.Cloud`. Installed as `deployer.providers`; the core reaches them only
+through the registry in `deployer.clouds`."""

@@ -99,6 +99,6 @@ class Engine:
 
 
 def secret_values(env: ResolvedEnv) -> dict[str, str]:
-    from deployer.secrets import resolve_secret_values
+    from deployer.secrets.resolution import resolve_secret_values
 
     return dict(resolve_secret_values(env, env.spec_file))

@@ -31,7 +31,7 @@ def check_spec(spec: Spec, env_name: str) -> ResolvedEnv:
 
 
 def check_secret_values(env: ResolvedEnv) -> None:
-    from deployer.secrets import MissingSecrets, missing_secrets
+    from deployer.secrets.resolution import MissingSecrets, missing_secrets
 
     if missing := missing_secrets(env, env.spec_file):
         raise MissingSecrets(env, sorted(missing), env.spec_file)

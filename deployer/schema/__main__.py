@@ -3,7 +3,7 @@
 import sys
 
 from deployer.errors import display_path
-from deployer.schema import generated_files
+from deployer.schema.generate import generated_files
 
 
 def main(argv: list[str]) -> int:

@@ -1,5 +1,1 @@
-"""AWS (pulumi-aws v7): `CLOUD`, what deployer knows of it; its program loads the SDK when asked."""
-
-from deployer.providers.aws.cloud import CLOUD
-
-__all__ = ["CLOUD"]
+"""AWS (pulumi-aws v7): `cloud.CLOUD` is what deployer knows of it; its program loads the SDK."""

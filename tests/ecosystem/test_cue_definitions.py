@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from ecosystem_support import CUE_EXAMPLE, ROOT, YAML_EXAMPLE
 
-from deployer.schema import render
+from deployer.schema.generate import render
 from deployer.speclang.cue import RUNNER, cue_command
 
 PROD = ["-t", "env=prod", "-t", "envType=production"]

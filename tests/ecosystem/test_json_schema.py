@@ -9,7 +9,7 @@ from ecosystem_support import CUE_EXAMPLE, ROOT, YAML_EXAMPLE
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from deployer.schema import JSON_SCHEMA_FILE, render
+from deployer.schema.generate import JSON_SCHEMA_FILE, render
 from deployer.speclang.environments import EnvInfo
 from deployer.speclang.load import load_spec, validate
 

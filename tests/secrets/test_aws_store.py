@@ -6,7 +6,7 @@ from deployer.providers.aws.secret_store import AwsStore
 from moto import mock_aws
 
 from deployer.errors import EXIT_PRECONDITION, DeployerError
-from deployer.secrets import resolve_secret_values
+from deployer.secrets.resolution import resolve_secret_values
 from deployer.secrets.scopes import Scope
 
 PROD, DEV, ENV_PROD = Scope("type", "production"), Scope("type", "development"), Scope("env", "prod")

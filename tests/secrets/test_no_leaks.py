@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from deployer.cli import cli
 from deployer.plan.document import build_plan
-from deployer.secrets import resolve_secret_values
+from deployer.secrets.resolution import resolve_secret_values
 
 VALUES = {
     "StripeAPIKey": "sk_live_LEAKCHECK_stripe_9f3a71",

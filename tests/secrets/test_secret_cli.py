@@ -6,7 +6,7 @@ import pytest
 import yaml
 from pyrage import x25519
 
-from deployer.secrets import resolve_secret_values
+from deployer.secrets.resolution import resolve_secret_values
 
 
 @pytest.mark.parametrize("given, stored", [

@@ -3,7 +3,7 @@
 import pytest
 
 from deployer.errors import EXIT_INVALID, EXIT_PRECONDITION, SpecInvalid
-from deployer.secrets import MissingSecrets, missing_secrets, resolve_secret_values
+from deployer.secrets.resolution import MissingSecrets, missing_secrets, resolve_secret_values
 
 ALL = ("StripeAPIKey", "SendGridToken", "CRMToken")
 

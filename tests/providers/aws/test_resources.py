@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from deployer.providers.aws import CLOUD
+from deployer.providers.aws.cloud import CLOUD
 
 from deployer.plan.document import build_plan
 from deployer.plan.offline import PlaceholderMocks, run_offline

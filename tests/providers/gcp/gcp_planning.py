@@ -3,7 +3,7 @@
 import textwrap
 
 import pulumi
-from deployer.providers.gcp import CLOUD
+from deployer.providers.gcp.cloud import CLOUD
 
 from deployer.plan.offline import PlaceholderMocks, PlannedResource, run_offline
 from deployer.speclang.resolved import ResolvedEnv
