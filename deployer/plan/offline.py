@@ -25,17 +25,11 @@ class PlannedResource:
     parent: str | None
     retain_on_delete: bool = False
 
-    def as_dict(self) -> dict:
-        return {"urn": self.urn, "type": self.type, "name": self.name, "inputs": self.inputs,
-                "dependsOn": self.depends_on, "protect": self.protect, "parent": self.parent,
-                "retainOnDelete": self.retain_on_delete}
-
 
 @dataclass
 class OfflineRun:
     resources: list[PlannedResource] = field(default_factory=list)
     outputs: dict = field(default_factory=dict)
-    secret_inputs: set[tuple[str, str]] = field(default_factory=set)  # (urn, input) marked secret
 
 
 class PlaceholderMocks(pulumi_mocks.Mocks):
@@ -71,7 +65,6 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         if request.type == "pulumi:pulumi:Stack":
             return response
         inputs = rpc.deserialize_properties(request.object)
-        self.run.secret_inputs.update((response.urn, k) for k, v in inputs.items() if _has_secret(v))
         self.run.resources.append(PlannedResource(
             urn=response.urn,
             type=request.type,
@@ -83,16 +76,6 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             retain_on_delete=bool(request.retainOnDelete),
         ))
         return response
-
-
-def _has_secret(value: Any) -> bool:
-    if rpc.is_rpc_secret(value):
-        return True
-    if isinstance(value, dict):
-        return any(_has_secret(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_secret(v) for v in value)
-    return False
 
 
 def mask_secrets(value: Any) -> Any:

@@ -8,12 +8,11 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from deployer.clouds import registered
 from deployer.speclang.durations import format_duration
+from deployer.speclang.environments import NOT_OVERRIDABLE
 from deployer.speclang.model import FILE_STORE, Infra
 
 SCHEMA_ID = "https://deployer.dev/schema/infra.schema.json"
 OVERRIDE_SUFFIX = "Override"
-# Fields an override may not set: they decide which overrides apply.
-NOT_OVERRIDABLE = ("environments", "envTypes")
 
 
 class _SpecSchema(GenerateJsonSchema):
