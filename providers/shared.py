@@ -1,8 +1,10 @@
 """What every provider does alike: labels, protection, which service uses what, output shapes."""
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import pulumi
 
@@ -19,14 +21,6 @@ def base_labels(env: ResolvedEnv) -> dict[str, str]:
 def stateful_options(env: ResolvedEnv, **options: Any) -> pulumi.ResourceOptions:
     """The one protection rule: production keeps stateful resources (protected, retained on delete)."""
     return pulumi.ResourceOptions(protect=env.protect, retain_on_delete=env.protect, **options)
-
-
-def cache_users(env: ResolvedEnv, cache: str) -> list[str]:
-    return sorted(n for n, s in env.spec.services.items() if cache in s.uses.caches)
-
-
-def secret_users(env: ResolvedEnv, secret: str) -> list[str]:
-    return sorted(n for n, s in env.spec.services.items() if secret in s.uses.secrets)
 
 
 def service_url(env: ResolvedEnv, service: str, path: str) -> str:
@@ -80,42 +74,66 @@ def keyspace_output(keyspace: Keyspace) -> dict:
             "defaultExpiry": expiry}
 
 
-class Deployed:
-    """What a provider created, as the Output values services need; `export` publishes them in the
-    one shape both providers share (`deployer outputs` and the Encore config read it)."""
+class Exported(Protocol):
+    """A created resource as its services read it."""
 
-    def __init__(self) -> None:
-        self.identities: dict[str, pulumi.Input[str]] = {}      # service -> role ARN / SA email
-        self.buckets: dict[str, dict[str, pulumi.Input]] = {}   # bucket -> {name, publicUrl?}
-        self.topics: dict[str, dict[str, pulumi.Input]] = {}    # topic -> {id, name}
-        self.subscriptions: dict[tuple[str, str], dict[str, pulumi.Input]] = {}  # (topic, sub) -> {id, ...}
-        self.caches: dict[str, dict[str, pulumi.Input]] = {}    # cache -> {host, port, authSecret}
-        self.secrets: dict[str, pulumi.Input[str]] = {}         # secret -> ARN / resource id
+    def outputs(self) -> Any:
+        """Its outputs in the shared shape (a secret's: its ARN / resource id)."""
 
-    def service_outputs(self, env: ResolvedEnv) -> dict[str, dict]:
-        result = {}
-        for name, service in env.spec.services.items():
-            uses = service.uses
-            result[name] = {
-                "identity": self.identities.get(name),
-                "buckets": {b: {**self.buckets[b], "permissions": perms} for b, perms in uses.buckets.items()},
-                "topics": {t: {**self.topics[t], "permissions": perms} for t, perms in uses.topics.items()},
-                "subscriptions": {
-                    sub: {"topic": topic, **outputs}
-                    for (topic, sub), outputs in self.subscriptions.items()
-                    if env.spec.topics[topic].subscriptions[sub].service == name
-                },
-                "caches": {
-                    c: {**self.caches[c], "keyspaces": {k: keyspace_output(ks) for k, ks in
-                                                         env.spec.caches[c].keyspaces.items()}}
-                    for c in uses.caches
-                },
-                "secrets": {s: self.secrets[s] for s in uses.secrets},
-            }
-        return result
 
-    def export(self, env: ResolvedEnv) -> None:
-        pulumi.export("app", env.app)
-        pulumi.export("env", env.name)
-        pulumi.export("provider", env.provider)
-        pulumi.export("services", self.service_outputs(env))
+class ExportedTopic(Exported, Protocol):
+    @property
+    def subscriptions(self) -> Mapping[str, Exported]: ...
+
+
+@dataclass(frozen=True)
+class Created:
+    """What a cloud's program created, by spec name: the cloud's own `Created…` values, each with its
+    outputs and the resources its services are granted access on."""
+
+    secrets: Mapping[str, Exported]
+    caches: Mapping[str, Exported]
+    buckets: Mapping[str, Exported]
+    topics: Mapping[str, ExportedTopic]  # each with its subscriptions
+
+
+def subscriptions_by_service(env: ResolvedEnv) -> dict[str, list[tuple[str, str]]]:
+    """Each service's subscriptions as (topic, subscription), in the spec's order."""
+    by_service: dict[str, list[tuple[str, str]]] = {}
+    for topic_name, topic in env.spec.topics.items():
+        for name, subscription in topic.subscriptions.items():
+            by_service.setdefault(subscription.service, []).append((topic_name, name))
+    return by_service
+
+
+def service_outputs(env: ResolvedEnv, identities: Mapping[str, pulumi.Input[str]],
+                    created: Created) -> dict[str, dict]:
+    """Per service, what it uses: identity (role ARN / service account e-mail), buckets, topics,
+    subscriptions, caches and secrets, each with its outputs."""
+    subscriptions = subscriptions_by_service(env)
+    result = {}
+    for name, service in env.spec.services.items():
+        uses = service.uses
+        result[name] = {
+            "identity": identities[name],
+            "buckets": {b: {**created.buckets[b].outputs(), "permissions": perms} for b, perms in uses.buckets.items()},
+            "topics": {t: {**created.topics[t].outputs(), "permissions": perms} for t, perms in uses.topics.items()},
+            "subscriptions": {sub: {"topic": topic, **created.topics[topic].subscriptions[sub].outputs()}
+                              for topic, sub in subscriptions.get(name, [])},
+            "caches": {
+                c: {**created.caches[c].outputs(), "keyspaces": {k: keyspace_output(ks) for k, ks in
+                                                                 env.spec.caches[c].keyspaces.items()}}
+                for c in uses.caches
+            },
+            "secrets": {s: created.secrets[s].outputs() for s in uses.secrets},
+        }
+    return result
+
+
+def export_outputs(env: ResolvedEnv, identities: Mapping[str, pulumi.Input[str]], created: Created) -> None:
+    """Publish the outputs in the one shape both clouds share (`deployer outputs` and the Encore
+    config read it)."""
+    pulumi.export("app", env.app)
+    pulumi.export("env", env.name)
+    pulumi.export("provider", env.provider)
+    pulumi.export("services", service_outputs(env, identities, created))

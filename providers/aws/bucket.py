@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
-from deployer.providers.aws.context import AwsContext, policy_document
+from deployer.providers.aws.context import Context, policy_document
 
 from deployer.speclang.model import Bucket
 
@@ -18,13 +18,23 @@ class CreatedBucket:
     bucket: aws.s3.Bucket
     public_url: pulumi.Output[str] | None
 
+    def outputs(self) -> dict[str, pulumi.Input]:
+        outputs = {"name": self.bucket.bucket, "arn": self.bucket.arn}
+        if self.public_url is not None:
+            outputs["publicUrl"] = self.public_url
+        return outputs
 
-def create_bucket(ctx: AwsContext, name: str, spec: Bucket) -> CreatedBucket:
+
+def create_buckets(ctx: Context) -> dict[str, CreatedBucket]:
+    return {name: _bucket(ctx, name, bucket) for name, bucket in ctx.env.spec.buckets.items()}
+
+
+def _bucket(ctx: Context, name: str, spec: Bucket) -> CreatedBucket:
     bucket = aws.s3.Bucket(
         name,
         bucket=ctx.name("bucket", name),
         force_destroy=not ctx.env.protect,
-        tags=ctx.tags(name),
+        tags=ctx.labels(name),
         opts=ctx.stateful(),
     )
     child = ctx.opts()
@@ -86,7 +96,7 @@ def admit_distribution(bucket_arn: pulumi.Output[str], distribution_arn: pulumi.
             "Condition": {"StringEquals": {"AWS:SourceArn": distribution_arn}}}
 
 
-def _distribution(ctx: AwsContext, name: str, bucket: aws.s3.Bucket) -> aws.cloudfront.Distribution:
+def _distribution(ctx: Context, name: str, bucket: aws.s3.Bucket) -> aws.cloudfront.Distribution:
     access = aws.cloudfront.OriginAccessControl(
         name, name=ctx.name("origin-access-control", name), origin_access_control_origin_type="s3",
         signing_behavior="always", signing_protocol="sigv4", opts=ctx.opts())
@@ -102,6 +112,6 @@ def _distribution(ctx: AwsContext, name: str, bucket: aws.s3.Bucket) -> aws.clou
         restrictions={"geo_restriction": {"restriction_type": "none"}},
         viewer_certificate={"cloudfront_default_certificate": True},
         price_class="PriceClass_100",
-        tags=ctx.tags(name),
+        tags=ctx.labels(name),
         opts=ctx.opts(),
     )

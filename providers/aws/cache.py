@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
-from deployer.providers.aws.context import AwsContext
+from deployer.providers.aws.context import Context
 from deployer.providers.aws.secrets import stored_secret
 
 from deployer.speclang.model import Cache
@@ -23,10 +23,22 @@ class CacheNetwork:
 @dataclass(frozen=True)
 class CreatedCache:
     group: aws.elasticache.ReplicationGroup
-    token_secret: aws.secretsmanager.Secret
+    auth_secret: aws.secretsmanager.Secret  # its AUTH token, read by the cache's users
+
+    def outputs(self) -> dict[str, pulumi.Input]:
+        return {"host": self.group.primary_endpoint_address, "port": REDIS_PORT, "tls": True,
+                "authSecret": self.auth_secret.arn}
 
 
-def cache_network(ctx: AwsContext) -> CacheNetwork:
+def create_caches(ctx: Context) -> dict[str, CreatedCache]:
+    caches = ctx.env.spec.caches
+    if not caches:
+        return {}
+    network = cache_network(ctx)
+    return {name: _cache(ctx, name, cache, network) for name, cache in caches.items()}
+
+
+def cache_network(ctx: Context) -> CacheNetwork:
     """The configured network (`aws.network`), else the region's default VPC and its subnets."""
     network = ctx.env.spec.aws.network
     if network and network.vpc_id:
@@ -52,7 +64,7 @@ def parameter_family(engine_version: str) -> str:
     return f"redis{major}" if major >= 7 else f"redis{major}.x"
 
 
-def create_cache(ctx: AwsContext, name: str, spec: Cache, network: CacheNetwork) -> CreatedCache:
+def _cache(ctx: Context, name: str, spec: Cache, network: CacheNetwork) -> CreatedCache:
     settings = spec.aws
     replicas = settings.replicas or 0
     parameters = aws.elasticache.ParameterGroup(
@@ -61,25 +73,25 @@ def create_cache(ctx: AwsContext, name: str, spec: Cache, network: CacheNetwork)
         family=parameter_family(settings.engine_version),
         description=f"{name}: eviction policy {spec.eviction_policy}",
         parameters=[{"name": "maxmemory-policy", "value": spec.eviction_policy}],
-        tags=ctx.tags(name),
+        tags=ctx.labels(name),
         opts=ctx.opts(),
     )
     subnets = aws.elasticache.SubnetGroup(
         name, name=ctx.name("cache-subnet-group", name), description=f"subnets of cache {name}",
-        subnet_ids=network.subnet_ids, tags=ctx.tags(name), opts=ctx.opts())
+        subnet_ids=network.subnet_ids, tags=ctx.labels(name), opts=ctx.opts())
     firewall = aws.ec2.SecurityGroup(
         name,
         name=ctx.name("security-group", f"{name}-cache"),
         description=f"Redis clients of cache {name}",
         vpc_id=network.vpc_id,
         ingress=[{"protocol": "tcp", "from_port": REDIS_PORT, "to_port": REDIS_PORT, **network.ingress}],
-        tags=ctx.tags(name),
+        tags=ctx.labels(name),
         opts=ctx.opts(),
     )
     # Generated once and kept (encrypted) in the stack state; services read it from Secrets Manager.
     token = random.RandomPassword(name, length=64, special=False, opts=ctx.opts())
-    token_secret = stored_secret(ctx, f"{name}.auth-token", f"{name}-auth-token", token.result,
-                                 f"AUTH token of cache {name}")
+    auth_secret = stored_secret(ctx, f"{name}.auth-token", f"{name}-auth-token", token.result,
+                                f"AUTH token of cache {name}")
     cluster_name = ctx.name("cache", name)
     group = aws.elasticache.ReplicationGroup(
         name,
@@ -100,7 +112,7 @@ def create_cache(ctx: AwsContext, name: str, spec: Cache, network: CacheNetwork)
         auth_token=token.result,
         snapshot_retention_limit=settings.snapshot_retention_days or 0,
         final_snapshot_identifier=f"{cluster_name}-final" if ctx.env.protect else None,
-        tags=ctx.tags(name),
+        tags=ctx.labels(name),
         opts=ctx.stateful(),
     )
-    return CreatedCache(group, token_secret)
+    return CreatedCache(group, auth_secret)

@@ -14,30 +14,28 @@ from deployer.speclang.resolved import ResolvedEnv
 
 
 @dataclass(frozen=True)
-class AwsContext:
+class Context:
     env: ResolvedEnv
     provider: aws.Provider
 
     @classmethod
-    def create(cls, env: ResolvedEnv) -> "AwsContext":
+    def create(cls, env: ResolvedEnv) -> "Context":
         # An explicit provider: the program carries its region, so it runs the same without stack config.
         return cls(env, aws.Provider("aws", region=env.spec.aws.region))
 
     def name(self, kind: str, name: str, suffix: str = "") -> str:
         return physical_name(self.env.app, self.env.name, name, NAME_LIMITS[kind], suffix)
 
-    def tags(self, full_name: str | None = None) -> dict[str, str]:
-        """`aws.tags` plus app, env, managed-by; `full_name` keeps the unshortened name of a resource."""
-        tags = {**self.env.spec.aws.tags, **base_labels(self.env)}
-        if full_name:
-            tags["deployer-name"] = self.env.full_name(full_name)
-        return tags
+    def labels(self, name: str) -> dict[str, str]:
+        """The tags of resource NAME: `aws.tags`, then app, env, managed-by, and `deployer-name`: its
+        full name, unshortened."""
+        return {**self.env.spec.aws.tags, **base_labels(self.env), "deployer-name": self.env.full_name(name)}
 
     def opts(self, **options: Any) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(provider=self.provider, **options)
 
-    def stateful(self, **options: Any) -> pulumi.ResourceOptions:
-        return stateful_options(self.env, provider=self.provider, **options)
+    def stateful(self) -> pulumi.ResourceOptions:
+        return stateful_options(self.env, provider=self.provider)
 
     def invoke(self) -> pulumi.InvokeOptions:
         return pulumi.InvokeOptions(provider=self.provider)

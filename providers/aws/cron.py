@@ -3,7 +3,7 @@
 import re
 
 import pulumi_aws as aws
-from deployer.providers.aws.context import AwsContext, policy_document, service_principal_trust
+from deployer.providers.aws.context import Context, policy_document, service_principal_trust
 from deployer.providers.shared import cron_expressions, cron_url
 
 from deployer.speclang.model import CronJob
@@ -57,7 +57,12 @@ def schedule_expressions(job: CronJob) -> list[str]:
     return [schedule_expression(expression) for expression in cron_expressions(job)]
 
 
-def create_cron(ctx: AwsContext, job_id: str, job: CronJob) -> None:
+def create_cron(ctx: Context) -> None:
+    for job_id, job in ctx.env.spec.cron.items():
+        _job(ctx, job_id, job)
+
+
+def _job(ctx: Context, job_id: str, job: CronJob) -> None:
     logical = f"cron.{job_id}"
     # EventBridge connections require an authorization; this header names the job, it is no credential.
     connection = aws.cloudwatch.EventConnection(
@@ -80,7 +85,7 @@ def create_cron(ctx: AwsContext, job_id: str, job: CronJob) -> None:
         logical,
         name=ctx.name("role", f"{job_id}-cron"),
         assume_role_policy=service_principal_trust("events.amazonaws.com"),
-        tags=ctx.tags(f"{job_id}-cron"),
+        tags=ctx.labels(f"{job_id}-cron"),
         opts=ctx.opts(),
     )
     aws.iam.RolePolicy(logical, name=ctx.name("policy", f"{job_id}-cron"), role=role.id, policy=policy_document({
@@ -94,7 +99,7 @@ def create_cron(ctx: AwsContext, job_id: str, job: CronJob) -> None:
             name=ctx.name("schedule-rule", rule_name),
             description=job.title or job_id,
             schedule_expression=expression,
-            tags=ctx.tags(rule_name),
+            tags=ctx.labels(rule_name),
             opts=ctx.opts(),
         )
         aws.cloudwatch.EventTarget(rule_name, rule=rule.name, arn=destination.arn, role_arn=role.arn,

@@ -1,10 +1,9 @@
 """IAM: a role per service holding exactly the permissions its `uses` lists, on the exact ARNs."""
 
-from dataclasses import dataclass, field
-
 import pulumi
 import pulumi_aws as aws
-from deployer.providers.aws.context import AwsContext, policy_document, service_principal_trust
+from deployer.providers.aws.context import Context, policy_document, service_principal_trust
+from deployer.providers.shared import Created, subscriptions_by_service
 
 # The permission table: each spec permission -> (IAM actions, what they apply to).
 # "objects" is `BUCKET_ARN/*`, "bucket" the bucket itself; every other kind is the resource's own ARN.
@@ -21,21 +20,11 @@ CONSUME_ACTIONS = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessage
 READ_SECRET_ACTIONS = ("secretsmanager:GetSecretValue",)
 
 
-@dataclass
-class Grantable:
-    """The ARNs of what the program created, by spec name."""
-
-    buckets: dict[str, pulumi.Output[str]] = field(default_factory=dict)
-    topics: dict[str, pulumi.Output[str]] = field(default_factory=dict)
-    queues: dict[tuple[str, str], pulumi.Output[str]] = field(default_factory=dict)  # (topic, sub)
-    secrets: dict[str, pulumi.Output[str]] = field(default_factory=dict)
-    cache_tokens: dict[str, pulumi.Output[str]] = field(default_factory=dict)
-
-
-def service_statements(ctx: AwsContext, service_name: str, arns: Grantable) -> list[dict]:
-    """The Allow statements of one service: one per set of actions, on every resource it applies to."""
-    service = ctx.env.spec.services[service_name]
-    uses = service.uses
+def service_statements(ctx: Context, service_name: str, created: Created,
+                       subscriptions: list[tuple[str, str]]) -> list[dict]:
+    """The Allow statements of one service: one per set of actions, on every resource it applies to.
+    `subscriptions` are the service's own, as (topic, subscription)."""
+    uses = ctx.env.spec.services[service_name].uses
     grants: dict[tuple[str, ...], list[pulumi.Input[str]]] = {}
 
     def grant(actions: tuple[str, ...], resource: pulumi.Input[str]) -> None:
@@ -45,35 +34,37 @@ def service_statements(ctx: AwsContext, service_name: str, arns: Grantable) -> l
     for bucket, permissions in uses.buckets.items():
         for permission in dict.fromkeys(permissions):
             actions, scope = BUCKET_PERMISSIONS[permission]
-            arn = arns.buckets[bucket]
+            arn = created.buckets[bucket].bucket.arn
             grant(actions, pulumi.Output.concat(arn, "/*") if scope == "objects" else arn)
     for topic, permissions in uses.topics.items():
         for permission in dict.fromkeys(permissions):
-            grant(TOPIC_PERMISSIONS[permission], arns.topics[topic])
-    for (topic, sub), queue in arns.queues.items():
-        if ctx.env.spec.topics[topic].subscriptions[sub].service == service_name:
-            grant(CONSUME_ACTIONS, queue)
+            grant(TOPIC_PERMISSIONS[permission], created.topics[topic].topic.arn)
+    for topic, sub in subscriptions:
+        if (queue := created.topics[topic].subscriptions[sub].queue) is not None:
+            grant(CONSUME_ACTIONS, queue.arn)
     for secret in uses.secrets:
-        grant(READ_SECRET_ACTIONS, arns.secrets[secret])
+        grant(READ_SECRET_ACTIONS, created.secrets[secret].secret.arn)
     for cache in uses.caches:
-        grant(READ_SECRET_ACTIONS, arns.cache_tokens[cache])
+        grant(READ_SECRET_ACTIONS, created.caches[cache].auth_secret.arn)
     return [{"Effect": "Allow", "Action": list(actions), "Resource": resources}
             for actions, resources in grants.items()]
 
 
-def create_identities(ctx: AwsContext, arns: Grantable) -> dict[str, aws.iam.Role]:
+def create_identities(ctx: Context, created: Created) -> dict[str, pulumi.Output[str]]:
+    """A role per service with a policy granting what its `uses` lists; returns each role's ARN."""
+    subscriptions = subscriptions_by_service(ctx.env)
     roles = {}
     for name, service in ctx.env.spec.services.items():
         role = aws.iam.Role(
             name,
             name=ctx.name("role", name),
             assume_role_policy=service_principal_trust(*service.aws.trust),
-            tags=ctx.tags(name),
+            tags=ctx.labels(name),
             opts=ctx.opts(),
         )
-        statements = service_statements(ctx, name, arns)
+        statements = service_statements(ctx, name, created, subscriptions.get(name, []))
         if statements:
             aws.iam.RolePolicy(name, name=ctx.name("policy", name), role=role.id,
                                policy=policy_document(*statements), opts=ctx.opts())
-        roles[name] = role
+        roles[name] = role.arn
     return roles

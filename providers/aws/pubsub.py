@@ -3,8 +3,9 @@
 import json
 from dataclasses import dataclass
 
+import pulumi
 import pulumi_aws as aws
-from deployer.providers.aws.context import AwsContext, policy_document
+from deployer.providers.aws.context import Context, policy_document
 
 from deployer.speclang.durations import seconds
 from deployer.speclang.model import Subscription, Topic
@@ -14,10 +15,27 @@ MAX_RETENTION_SECONDS = 14 * 24 * 3600  # SQS's longest; dead letters are kept t
 
 
 @dataclass(frozen=True)
+class CreatedSubscription:
+    queue: aws.sqs.Queue | None  # a pull subscription's queue, which its service consumes
+    push: aws.sns.TopicSubscription | None  # a push subscription's HTTPS delivery
+
+    def outputs(self) -> dict[str, pulumi.Input]:
+        if self.queue is not None:
+            return {"id": self.queue.arn, "queueUrl": self.queue.url}
+        return {"id": self.push.arn, "endpoint": self.push.endpoint}
+
+
+@dataclass(frozen=True)
 class CreatedTopic:
     topic: aws.sns.Topic
-    queues: dict[str, aws.sqs.Queue]  # pull subscription -> its queue
-    pushes: dict[str, aws.sns.TopicSubscription]  # push subscription -> its HTTPS subscription
+    ordering_attribute: str | None
+    subscriptions: dict[str, CreatedSubscription]
+
+    def outputs(self) -> dict[str, pulumi.Input]:
+        outputs = {"id": self.topic.arn, "name": self.topic.name}
+        if self.ordering_attribute:
+            outputs["messageGroupAttribute"] = self.ordering_attribute
+        return outputs
 
 
 def is_fifo(topic: Topic) -> bool:
@@ -25,7 +43,12 @@ def is_fifo(topic: Topic) -> bool:
     return topic.delivery_guarantee == "exactly-once" or topic.ordering_attribute is not None
 
 
-def create_topic(ctx: AwsContext, name: str, spec: Topic) -> CreatedTopic:
+def create_topics(ctx: Context) -> dict[str, CreatedTopic]:
+    """Every topic with its subscriptions."""
+    return {name: _topic(ctx, name, topic) for name, topic in ctx.env.spec.topics.items()}
+
+
+def _topic(ctx: Context, name: str, spec: Topic) -> CreatedTopic:
     fifo = is_fifo(spec)
     topic = aws.sns.Topic(
         name,
@@ -33,23 +56,24 @@ def create_topic(ctx: AwsContext, name: str, spec: Topic) -> CreatedTopic:
         fifo_topic=fifo or None,
         content_based_deduplication=fifo or None,
         kms_master_key_id=SNS_MANAGED_KEY,
-        tags=ctx.tags(name),
+        tags=ctx.labels(name),
         opts=ctx.stateful(),
     )
-    queues, pushes = {}, {}
+    subscriptions = {}
     for sub_name, sub in spec.subscriptions.items():
         logical = f"{name}.{sub_name}"
         dead_letters = _queue(ctx, f"{logical}.dead-letter", f"{name}-{sub_name}-dlq", fifo,
                               retention=MAX_RETENTION_SECONDS)
         if sub.endpoint:
             _admit_topic(ctx, f"{logical}.dead-letter", dead_letters, topic)
-            pushes[sub_name] = _push(ctx, logical, topic, sub, dead_letters)
+            subscriptions[sub_name] = CreatedSubscription(None, _push(ctx, logical, topic, sub, dead_letters))
         else:
-            queues[sub_name] = _pull(ctx, logical, topic, f"{name}-{sub_name}", sub, fifo, dead_letters)
-    return CreatedTopic(topic, queues, pushes)
+            queue = _pull(ctx, logical, topic, f"{name}-{sub_name}", sub, fifo, dead_letters)
+            subscriptions[sub_name] = CreatedSubscription(queue, None)
+    return CreatedTopic(topic, spec.ordering_attribute, subscriptions)
 
 
-def _queue(ctx: AwsContext, logical: str, name: str, fifo: bool, retention: int,
+def _queue(ctx: Context, logical: str, name: str, fifo: bool, retention: int,
            **arguments) -> aws.sqs.Queue:
     return aws.sqs.Queue(
         logical,
@@ -58,13 +82,13 @@ def _queue(ctx: AwsContext, logical: str, name: str, fifo: bool, retention: int,
         content_based_deduplication=fifo or None,
         message_retention_seconds=retention,
         sqs_managed_sse_enabled=True,
-        tags=ctx.tags(name),
+        tags=ctx.labels(name),
         opts=ctx.stateful(),
         **arguments,
     )
 
 
-def _admit_topic(ctx: AwsContext, logical: str, queue: aws.sqs.Queue, topic: aws.sns.Topic) -> aws.sqs.QueuePolicy:
+def _admit_topic(ctx: Context, logical: str, queue: aws.sqs.Queue, topic: aws.sns.Topic) -> aws.sqs.QueuePolicy:
     """A queue policy admitting messages from this one topic only."""
     return aws.sqs.QueuePolicy(logical, queue_url=queue.url, policy=policy_document({
         "Sid": "AllowTopic", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
@@ -73,7 +97,7 @@ def _admit_topic(ctx: AwsContext, logical: str, queue: aws.sqs.Queue, topic: aws
     }), opts=ctx.opts())
 
 
-def _pull(ctx: AwsContext, logical: str, topic: aws.sns.Topic, name: str, sub: Subscription, fifo: bool,
+def _pull(ctx: Context, logical: str, topic: aws.sns.Topic, name: str, sub: Subscription, fifo: bool,
           dead_letters: aws.sqs.Queue) -> aws.sqs.Queue:
     redrive = dead_letters.arn.apply(lambda arn: json.dumps(
         {"deadLetterTargetArn": arn, "maxReceiveCount": sub.retry_policy.max_retries}))
@@ -86,7 +110,7 @@ def _pull(ctx: AwsContext, logical: str, topic: aws.sns.Topic, name: str, sub: S
     return queue
 
 
-def _push(ctx: AwsContext, logical: str, topic: aws.sns.Topic, sub: Subscription,
+def _push(ctx: Context, logical: str, topic: aws.sns.Topic, sub: Subscription,
           dead_letters: aws.sqs.Queue) -> aws.sns.TopicSubscription:
     base_url = ctx.env.spec.services[sub.service].url.rstrip("/")
     return aws.sns.TopicSubscription(

@@ -4,9 +4,8 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_gcp as gcp
-from deployer.providers.gcp.context import GcpEnv
+from deployer.providers.gcp.context import Context
 from deployer.providers.gcp.identity import PREDEFINED_BUCKET_ROLES, bucket_permissions
-from deployer.providers.shared import stateful_options
 
 from deployer.speclang.model import Bucket, Cors, LifecycleRule
 
@@ -15,7 +14,7 @@ PUBLIC_READER = PREDEFINED_BUCKET_ROLES[bucket_permissions(["download"])]  # obj
 
 
 @dataclass(frozen=True)
-class DeployedBucket:
+class CreatedBucket:
     bucket: gcp.storage.Bucket
     public_url: pulumi.Output[str] | None
 
@@ -26,28 +25,27 @@ class DeployedBucket:
         return outputs
 
 
-def buckets(gcp_env: GcpEnv) -> dict[str, DeployedBucket]:
-    return {name: _bucket(gcp_env, name, bucket) for name, bucket in gcp_env.env.spec.buckets.items()}
+def create_buckets(ctx: Context) -> dict[str, CreatedBucket]:
+    return {name: _bucket(ctx, name, bucket) for name, bucket in ctx.env.spec.buckets.items()}
 
 
-def _bucket(gcp_env: GcpEnv, name: str, spec: Bucket) -> DeployedBucket:
-    env = gcp_env.env
+def _bucket(ctx: Context, name: str, spec: Bucket) -> CreatedBucket:
     bucket = gcp.storage.Bucket(
         name,
-        name=gcp_env.name("bucket", name),
-        location=gcp_env.region,
+        name=ctx.name("bucket", name),
+        location=ctx.region,
         uniform_bucket_level_access=True,
         # A public bucket grants read to allUsers, which enforced prevention would refuse.
         public_access_prevention="inherited" if spec.public else "enforced",
         versioning={"enabled": spec.versioned},
         cors=[cors_rule(rule) for rule in spec.cors],
         lifecycle_rules=[gcs_rule for rule in spec.lifecycle for gcs_rule in lifecycle_rules(rule)],
-        force_destroy=not env.protect,
-        labels=gcp_env.labels(name),
-        project=gcp_env.project,
-        opts=stateful_options(env),
+        force_destroy=not ctx.env.protect,
+        labels=ctx.labels(name),
+        project=ctx.project,
+        opts=ctx.stateful(),
     )
-    return DeployedBucket(bucket, _cdn(gcp_env, name, bucket) if spec.public else None)
+    return CreatedBucket(bucket, _cdn(ctx, name, bucket) if spec.public else None)
 
 
 def cors_rule(rule: Cors) -> dict:
@@ -73,26 +71,26 @@ def lifecycle_rules(rule: LifecycleRule) -> list[dict]:
     return rules
 
 
-def _cdn(gcp_env: GcpEnv, name: str, bucket: gcp.storage.Bucket) -> pulumi.Output[str]:
+def _cdn(ctx: Context, name: str, bucket: gcp.storage.Bucket) -> pulumi.Output[str]:
     """Public read on the objects, served by Cloud CDN: backend bucket, URL map, proxy, address and
     global forwarding rule. Returns the URL objects are served at."""
     gcp.storage.BucketIAMMember(f"{name}.allUsers", bucket=bucket.name, role=PUBLIC_READER,
                                 member="allUsers")
-    project = gcp_env.project
+    project = ctx.project
     backend = gcp.compute.BackendBucket(
-        f"{name}.cdn", name=gcp_env.name("backend-bucket", name), bucket_name=bucket.name,
+        f"{name}.cdn", name=ctx.name("backend-bucket", name), bucket_name=bucket.name,
         enable_cdn=True, cdn_policy={"cache_mode": "CACHE_ALL_STATIC"}, project=project)
     url_map = gcp.compute.URLMap(
-        f"{name}.cdn", name=gcp_env.name("url-map", name), default_service=backend.self_link,
+        f"{name}.cdn", name=ctx.name("url-map", name), default_service=backend.self_link,
         project=project)
     proxy = gcp.compute.TargetHttpProxy(
-        f"{name}.cdn", name=gcp_env.name("http-proxy", name), url_map=url_map.self_link,
+        f"{name}.cdn", name=ctx.name("http-proxy", name), url_map=url_map.self_link,
         project=project)
     address = gcp.compute.GlobalAddress(
-        f"{name}.cdn", name=gcp_env.name("global-address", name), labels=gcp_env.labels(name),
+        f"{name}.cdn", name=ctx.name("global-address", name), labels=ctx.labels(name),
         project=project)
     gcp.compute.GlobalForwardingRule(
-        f"{name}.cdn", name=gcp_env.name("forwarding-rule", name), target=proxy.self_link,
+        f"{name}.cdn", name=ctx.name("forwarding-rule", name), target=proxy.self_link,
         ip_address=address.address, port_range="80", load_balancing_scheme="EXTERNAL_MANAGED",
-        labels=gcp_env.labels(name), project=project)
+        labels=ctx.labels(name), project=project)
     return pulumi.Output.concat("http://", address.address)

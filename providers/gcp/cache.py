@@ -4,10 +4,8 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_gcp as gcp
-from deployer.providers.gcp.context import GcpEnv
-from deployer.providers.gcp.identity import Accounts
+from deployer.providers.gcp.context import Context
 from deployer.providers.gcp.secrets import stored_secret
-from deployer.providers.shared import cache_users, stateful_options
 
 from deployer.speclang.model import Cache
 
@@ -17,45 +15,44 @@ PRODUCTION_PERSISTENCE = {"persistence_mode": "RDB", "rdb_snapshot_period": "TWE
 
 
 @dataclass(frozen=True)
-class DeployedCache:
+class CreatedCache:
     instance: gcp.redis.Instance
-    auth_secret: gcp.secretmanager.Secret
+    auth_secret: gcp.secretmanager.Secret  # its AUTH string, read by the cache's users
 
     def outputs(self) -> dict[str, pulumi.Input]:
         return {"host": self.instance.host, "port": self.instance.port, "tls": True,
                 "authSecret": self.auth_secret.id}
 
 
-def caches(gcp_env: GcpEnv, accounts: Accounts) -> dict[str, DeployedCache]:
-    return {name: _cache(gcp_env, name, cache, accounts) for name, cache in gcp_env.env.spec.caches.items()}
+def create_caches(ctx: Context) -> dict[str, CreatedCache]:
+    return {name: _cache(ctx, name, cache) for name, cache in ctx.env.spec.caches.items()}
 
 
-def _cache(gcp_env: GcpEnv, name: str, cache: Cache, accounts: Accounts) -> DeployedCache:
-    env = gcp_env.env
+def _cache(ctx: Context, name: str, cache: Cache) -> CreatedCache:
+    env = ctx.env
     instance = gcp.redis.Instance(
         name,
-        name=gcp_env.name("cache", name),
+        name=ctx.name("cache", name),
         tier=cache.gcp.tier,
         memory_size_gb=cache.gcp.memory_size_gb,
         redis_version=cache.gcp.redis_version,
         redis_configs={"maxmemory-policy": cache.eviction_policy},
         auth_enabled=True,
         transit_encryption_mode="SERVER_AUTHENTICATION",
-        authorized_network=authorized_network(gcp_env),
+        authorized_network=authorized_network(ctx),
         persistence_config=PRODUCTION_PERSISTENCE if env.protect else None,
         # The provider's own guard defaults to on; it follows the environment's protection rule.
         deletion_protection=env.protect,
-        labels=gcp_env.labels(name),
-        region=gcp_env.region,
-        project=gcp_env.project,
-        opts=stateful_options(env),
+        labels=ctx.labels(name),
+        region=ctx.region,
+        project=ctx.project,
+        opts=ctx.stateful(),
     )
-    auth_secret = stored_secret(gcp_env, f"{name}.auth", f"{name}-redis-auth", instance.auth_string,
-                                accounts, cache_users(env, name))
-    return DeployedCache(instance, auth_secret)
+    auth_secret = stored_secret(ctx, f"{name}.auth", f"{name}-redis-auth", instance.auth_string)
+    return CreatedCache(instance, auth_secret)
 
 
-def authorized_network(gcp_env: GcpEnv) -> str:
+def authorized_network(ctx: Context) -> str:
     """`gcp.network` as a full network name (a bare name is a network of the project)."""
-    network = gcp_env.env.spec.gcp.network or DEFAULT_NETWORK
-    return network if "/" in network else f"projects/{gcp_env.project}/global/networks/{network}"
+    network = ctx.env.spec.gcp.network or DEFAULT_NETWORK
+    return network if "/" in network else f"projects/{ctx.project}/global/networks/{network}"

@@ -1,19 +1,29 @@
-"""What every GCP module reads: the environment with its project, region, labels and names."""
+"""What every GCP module needs: the environment with its project, region, names, labels and options,
+and the invoker account."""
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
+import pulumi
+import pulumi_gcp as gcp
 from deployer.providers.gcp.naming import gcp_name
-from deployer.providers.shared import base_labels
+from deployer.providers.shared import base_labels, stateful_options
 
 from deployer.speclang.resolved import ResolvedEnv
 
 LABEL_VALUE = re.compile(r"[a-z0-9_-]{1,63}")
+INVOKER = "deployer-invoker"
+INVOKER_LOGICAL_NAME = "deployer.invoker"  # no service can be named so: spec names have no dots
 
 
 @dataclass(frozen=True)
-class GcpEnv:
+class Context:
     env: ResolvedEnv
+
+    @classmethod
+    def create(cls, env: ResolvedEnv) -> "Context":
+        return cls(env)
 
     @property
     def project(self) -> str:
@@ -22,6 +32,9 @@ class GcpEnv:
     @property
     def region(self) -> str:
         return self.env.spec.gcp.region
+
+    def name(self, kind: str, name: str, suffix: str = "") -> str:
+        return gcp_name(kind, self.env.app, self.env.name, name, suffix)
 
     def labels(self, name: str) -> dict[str, str]:
         """`gcp.labels`, then app, env and managed-by (which the spec cannot change), and `deployer-name`:
@@ -32,5 +45,16 @@ class GcpEnv:
             labels["deployer-name"] = name
         return labels
 
-    def name(self, kind: str, name: str, suffix: str = "") -> str:
-        return gcp_name(kind, self.env.app, self.env.name, name, suffix)
+    def stateful(self) -> pulumi.ResourceOptions:
+        return stateful_options(self.env)
+
+    @cached_property
+    def invoker(self) -> gcp.serviceaccount.Account:
+        """The identity whose OIDC token authenticates push deliveries and cron calls to the services;
+        made when first asked for, so only an environment that pushes or calls has one."""
+        return gcp.serviceaccount.Account(
+            INVOKER_LOGICAL_NAME,
+            account_id=self.name("service-account", INVOKER),
+            display_name=f"{self.env.app} {self.env.name}: Pub/Sub push and Cloud Scheduler calls",
+            project=self.project,
+        )

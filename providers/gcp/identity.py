@@ -1,11 +1,9 @@
 """A service account per service, and what it may do: IAM on each resource, never on the project."""
 
-from collections.abc import Mapping
-
+import pulumi
 import pulumi_gcp as gcp
-from deployer.providers.gcp.context import GcpEnv
-
-Accounts = Mapping[str, gcp.serviceaccount.Account]
+from deployer.providers.gcp.context import Context
+from deployer.providers.shared import Created, subscriptions_by_service
 
 # What each bucket permission of the spec needs from Cloud Storage. `attrs` reads metadata, which
 # `storage.objects.get` covers; `public-url` needs nothing (the bucket is public).
@@ -27,90 +25,80 @@ PREDEFINED_BUCKET_ROLES: dict[frozenset[str], str] = {
 PUBLISHER = "roles/pubsub.publisher"
 SUBSCRIBER = "roles/pubsub.subscriber"
 SECRET_ACCESSOR = "roles/secretmanager.secretAccessor"
-INVOKER = "deployer-invoker"
-INVOKER_LOGICAL_NAME = "deployer.invoker"  # no service can be named so: spec names have no dots
 
 
-def service_accounts(gcp_env: GcpEnv) -> dict[str, gcp.serviceaccount.Account]:
-    return {
-        name: gcp.serviceaccount.Account(
+def create_identities(ctx: Context, created: Created) -> dict[str, pulumi.Output[str]]:
+    """A service account per service, granted what its `uses` lists; returns each account's e-mail."""
+    subscriptions = subscriptions_by_service(ctx.env)
+    custom_roles: dict[frozenset[str], gcp.projects.IAMCustomRole] = {}
+    emails = {}
+    for name in ctx.env.spec.services:
+        account = gcp.serviceaccount.Account(
             name,
-            account_id=gcp_env.name("service-account", name),
-            display_name=f"{gcp_env.env.app} {gcp_env.env.name}: service {name}",
-            project=gcp_env.project,
+            account_id=ctx.name("service-account", name),
+            display_name=f"{ctx.env.app} {ctx.env.name}: service {name}",
+            project=ctx.project,
         )
-        for name in gcp_env.env.spec.services
-    }
+        grant_uses(ctx, name, account.member, created, subscriptions.get(name, []), custom_roles)
+        emails[name] = account.email
+    return emails
 
 
-def invoker_account(gcp_env: GcpEnv) -> gcp.serviceaccount.Account:
-    """The identity whose OIDC token authenticates push deliveries and cron calls to the services."""
-    return gcp.serviceaccount.Account(
-        INVOKER_LOGICAL_NAME,
-        account_id=gcp_env.name("service-account", INVOKER),
-        display_name=f"{gcp_env.env.app} {gcp_env.env.name}: Pub/Sub push and Cloud Scheduler calls",
-        project=gcp_env.project,
-    )
+def grant_uses(ctx: Context, service_name: str, member: pulumi.Output[str], created: Created,
+               subscriptions: list[tuple[str, str]],
+               custom_roles: dict[frozenset[str], gcp.projects.IAMCustomRole]) -> None:
+    """One service's IAM members, each on the resource itself: a role on each bucket it uses, publish
+    on its topics, pull on its own `subscriptions` (topic, subscription), read on its secrets and on
+    its caches' AUTH strings."""
+    uses = ctx.env.spec.services[service_name].uses
+    for bucket, operations in uses.buckets.items():
+        role = _bucket_role(ctx, bucket_permissions(operations), custom_roles)
+        if role is not None:
+            gcp.storage.BucketIAMMember(f"{bucket}.{service_name}", bucket=created.buckets[bucket].bucket.name,
+                                        role=role, member=member)
+    for topic, operations in uses.topics.items():
+        if "publish" in operations:
+            gcp.pubsub.TopicIAMMember(f"{topic}.{service_name}", topic=created.topics[topic].topic.id,
+                                      role=PUBLISHER, member=member, project=ctx.project)
+    for topic, sub in subscriptions:
+        subscription = created.topics[topic].subscriptions[sub]
+        if subscription.endpoint is None:  # a push subscription delivers on its own
+            gcp.pubsub.SubscriptionIAMMember(
+                f"{topic}.{sub}.{service_name}", subscription=subscription.subscription.id,
+                role=SUBSCRIBER, member=member, project=ctx.project)
+    readable = [(secret, created.secrets[secret].secret) for secret in dict.fromkeys(uses.secrets)]
+    readable += [(f"{cache}.auth", created.caches[cache].auth_secret) for cache in dict.fromkeys(uses.caches)]
+    for logical_name, secret in readable:
+        gcp.secretmanager.SecretIamMember(f"{logical_name}.{service_name}", secret_id=secret.id,
+                                          role=SECRET_ACCESSOR, member=member, project=ctx.project)
 
 
 def bucket_permissions(operations: list[str]) -> frozenset[str]:
     return frozenset().union(*(BUCKET_PERMISSIONS[op] for op in operations))
 
 
-def grant_buckets(gcp_env: GcpEnv, accounts: Accounts, buckets: Mapping[str, gcp.storage.Bucket]) -> None:
-    """Each service gets one role on each bucket it uses: the narrowest that covers its operations."""
-    custom_roles: dict[frozenset[str], gcp.projects.IAMCustomRole] = {}
-    for service, spec in gcp_env.env.spec.services.items():
-        for bucket, operations in spec.uses.buckets.items():
-            permissions = bucket_permissions(operations)
-            if not permissions:
-                continue
-            role = PREDEFINED_BUCKET_ROLES.get(permissions)
-            if role is None:
-                if permissions not in custom_roles:
-                    custom_roles[permissions] = _custom_bucket_role(gcp_env, permissions)
-                role = custom_roles[permissions].name
-            gcp.storage.BucketIAMMember(
-                f"{bucket}.{service}", bucket=buckets[bucket].name, role=role,
-                member=accounts[service].member)
+def _bucket_role(ctx: Context, permissions: frozenset[str],
+                 custom_roles: dict[frozenset[str], gcp.projects.IAMCustomRole]) -> pulumi.Input[str] | None:
+    """The narrowest role granting `permissions` on a bucket: a predefined one that grants exactly
+    them, else a custom role (one per set of permissions); None for no permission."""
+    if not permissions:
+        return None
+    if permissions in PREDEFINED_BUCKET_ROLES:
+        return PREDEFINED_BUCKET_ROLES[permissions]
+    if permissions not in custom_roles:
+        custom_roles[permissions] = _custom_bucket_role(ctx, permissions)
+    return custom_roles[permissions].name
 
 
-def _custom_bucket_role(gcp_env: GcpEnv, permissions: frozenset[str]) -> gcp.projects.IAMCustomRole:
+def _custom_bucket_role(ctx: Context, permissions: frozenset[str]) -> gcp.projects.IAMCustomRole:
     verbs = "-".join(sorted(p.rsplit(".", 1)[1] for p in permissions))
-    env = gcp_env.env
+    env = ctx.env
     return gcp.projects.IAMCustomRole(
         f"objects.{verbs}",
-        role_id=gcp_env.name("custom-role", f"objects-{verbs}"),
+        role_id=ctx.name("custom-role", f"objects-{verbs}"),
         title=f"{env.app} {env.name}: objects {verbs.replace('-', ', ')}",
         description="Bucket-level access granted by deployer to the services that list these operations",
         permissions=sorted(permissions),
-        project=gcp_env.project,
+        project=ctx.project,
     )
 
-
-def grant_topics(gcp_env: GcpEnv, accounts: Accounts, topics: Mapping[str, gcp.pubsub.Topic]) -> None:
-    for service, spec in gcp_env.env.spec.services.items():
-        for topic, operations in spec.uses.topics.items():
-            if "publish" in operations:
-                gcp.pubsub.TopicIAMMember(
-                    f"{topic}.{service}", topic=topics[topic].id, role=PUBLISHER,
-                    member=accounts[service].member, project=gcp_env.project)
-
-
-def grant_pull_subscriptions(gcp_env: GcpEnv, accounts: Accounts,
-                             subscriptions: Mapping[tuple[str, str], gcp.pubsub.Subscription]) -> None:
-    """A subscription's service may pull from it; a push subscription delivers on its own."""
-    for (topic, name), subscription in subscriptions.items():
-        spec = gcp_env.env.spec.topics[topic].subscriptions[name]
-        if spec.endpoint is None:
-            gcp.pubsub.SubscriptionIAMMember(
-                f"{topic}.{name}.{spec.service}", subscription=subscription.id,
-                role=SUBSCRIBER, member=accounts[spec.service].member, project=gcp_env.project)
-
-
-def grant_secret(gcp_env: GcpEnv, accounts: Accounts, logical_name: str,
-                 secret: gcp.secretmanager.Secret, services: list[str]) -> None:
-    for service in services:
-        gcp.secretmanager.SecretIamMember(
-            f"{logical_name}.{service}", secret_id=secret.id, role=SECRET_ACCESSOR,
-            member=accounts[service].member, project=gcp_env.project)

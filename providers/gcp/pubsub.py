@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_gcp as gcp
-from deployer.providers.gcp.context import GcpEnv
-from deployer.providers.gcp.identity import INVOKER_LOGICAL_NAME, PUBLISHER, SUBSCRIBER
-from deployer.providers.shared import service_url, stateful_options
+from deployer.providers.gcp.context import INVOKER_LOGICAL_NAME, Context
+from deployer.providers.gcp.identity import PUBLISHER, SUBSCRIBER
+from deployer.providers.shared import service_url
 
 from deployer.speclang.durations import seconds
 from deployer.speclang.model import Subscription, Topic
@@ -17,7 +17,7 @@ DEAD_LETTER_RETENTION = "604800s"  # the longest Pub/Sub keeps a message: 7 days
 
 
 @dataclass(frozen=True)
-class DeployedSubscription:
+class CreatedSubscription:
     subscription: gcp.pubsub.Subscription
     dead_letters: gcp.pubsub.Subscription  # where the messages that failed every attempt wait
     endpoint: str | None  # the URL a push subscription delivers to
@@ -29,69 +29,69 @@ class DeployedSubscription:
         return outputs
 
 
-def topics(gcp_env: GcpEnv) -> dict[str, gcp.pubsub.Topic]:
-    return {name: _topic(gcp_env, name, name) for name in gcp_env.env.spec.topics}
+@dataclass(frozen=True)
+class CreatedTopic:
+    topic: gcp.pubsub.Topic
+    ordering_attribute: str | None
+    subscriptions: dict[str, CreatedSubscription]
+
+    def outputs(self) -> dict[str, pulumi.Input]:
+        outputs = {"id": self.topic.id, "name": self.topic.name}
+        if self.ordering_attribute:
+            # Publishers set the ordering key from this attribute (the key AWS calls the message group).
+            outputs["messageGroupAttribute"] = self.ordering_attribute
+        return outputs
 
 
-def topic_outputs(topic: gcp.pubsub.Topic, spec: Topic) -> dict[str, pulumi.Input]:
-    outputs = {"id": topic.id, "name": topic.name}
-    if spec.ordering_attribute:
-        # Publishers set the ordering key from this attribute (the key AWS calls the message group).
-        outputs["messageGroupAttribute"] = spec.ordering_attribute
-    return outputs
-
-
-def subscriptions(gcp_env: GcpEnv, topics: dict[str, gcp.pubsub.Topic],
-                  invoker: gcp.serviceaccount.Account | None) -> dict[tuple[str, str], DeployedSubscription]:
-    """Every subscription; `invoker` signs the pushes (needed when some subscription pushes)."""
-    env = gcp_env.env
-    if not any(t.subscriptions for t in env.spec.topics.values()):
-        return {}
-    agent = pubsub_service_agent(gcp_env)
-    if invoker is not None:
+def create_topics(ctx: Context) -> dict[str, CreatedTopic]:
+    """Every topic with its subscriptions; the pushes are signed by the context's invoker."""
+    topics = ctx.env.spec.topics
+    subscriptions = [sub for topic in topics.values() for sub in topic.subscriptions.values()]
+    agent = pubsub_service_agent(ctx) if subscriptions else None
+    if any(sub.endpoint for sub in subscriptions):
         # Lets Pub/Sub mint the invoker's OIDC tokens (granted implicitly in projects made after April 2021).
-        gcp.serviceaccount.IAMMember(f"{INVOKER_LOGICAL_NAME}.pubsub-tokens", service_account_id=invoker.name,
+        gcp.serviceaccount.IAMMember(f"{INVOKER_LOGICAL_NAME}.pubsub-tokens", service_account_id=ctx.invoker.name,
                                      role=TOKEN_CREATOR, member=agent)
-    return {
-        (topic_name, name): _subscription(gcp_env, topic_name, topic, name, spec, topics[topic_name],
-                                          invoker, agent)
-        for topic_name, topic in env.spec.topics.items()
-        for name, spec in topic.subscriptions.items()
-    }
+    created = {}
+    for topic_name, topic in topics.items():
+        source = _topic(ctx, topic_name, topic_name)
+        created[topic_name] = CreatedTopic(source, topic.ordering_attribute, {
+            name: _subscription(ctx, topic_name, topic, name, spec, source, agent)
+            for name, spec in topic.subscriptions.items()})
+    return created
 
 
-def pubsub_service_agent(gcp_env: GcpEnv) -> pulumi.Output[str]:
+def pubsub_service_agent(ctx: Context) -> pulumi.Output[str]:
     """The Google-managed identity that forwards messages to dead-letter topics."""
-    project = gcp.organizations.get_project_output(project_id=gcp_env.project)
+    project = gcp.organizations.get_project_output(project_id=ctx.project)
     return project.number.apply(lambda number: f"serviceAccount:service-{number}@gcp-sa-pubsub.iam.gserviceaccount.com")
 
 
-def _topic(gcp_env: GcpEnv, logical_name: str, name: str, suffix: str = "") -> gcp.pubsub.Topic:
-    return gcp.pubsub.Topic(logical_name, name=gcp_env.name("topic", name, suffix), labels=gcp_env.labels(name),
-                            project=gcp_env.project, opts=stateful_options(gcp_env.env))
+def _topic(ctx: Context, logical_name: str, name: str, suffix: str = "") -> gcp.pubsub.Topic:
+    return gcp.pubsub.Topic(logical_name, name=ctx.name("topic", name, suffix), labels=ctx.labels(name),
+                            project=ctx.project, opts=ctx.stateful())
 
 
-def _subscription(gcp_env: GcpEnv, topic_name: str, topic: Topic, name: str, spec: Subscription,
-                  source: gcp.pubsub.Topic, invoker: gcp.serviceaccount.Account | None,
-                  agent: pulumi.Output[str]) -> DeployedSubscription:
-    env, project = gcp_env.env, gcp_env.project
+def _subscription(ctx: Context, topic_name: str, topic: Topic, name: str, spec: Subscription,
+                  source: gcp.pubsub.Topic, agent: pulumi.Output[str]) -> CreatedSubscription:
+    project = ctx.project
     logical_name = f"{topic_name}.{name}"
     full_name = f"{topic_name}-{name}"
-    dead_letter_topic = _topic(gcp_env, f"{logical_name}.dead-letter", full_name, suffix="-dead-letter")
+    dead_letter_topic = _topic(ctx, f"{logical_name}.dead-letter", full_name, suffix="-dead-letter")
     dead_letters = gcp.pubsub.Subscription(
         f"{logical_name}.dead-letter",
-        name=gcp_env.name("subscription", full_name, suffix="-dead-letter"),
+        name=ctx.name("subscription", full_name, suffix="-dead-letter"),
         topic=dead_letter_topic.id,
         message_retention_duration=DEAD_LETTER_RETENTION,
         expiration_policy=NEVER_EXPIRE,
-        labels=gcp_env.labels(full_name),
+        labels=ctx.labels(full_name),
         project=project,
-        opts=stateful_options(env),
+        opts=ctx.stateful(),
     )
     retry = spec.retry_policy
     subscription = gcp.pubsub.Subscription(
         logical_name,
-        name=gcp_env.name("subscription", full_name),
+        name=ctx.name("subscription", full_name),
         topic=source.id,
         ack_deadline_seconds=seconds(spec.ack_deadline),
         message_retention_duration=f"{seconds(spec.message_retention)}s",
@@ -102,11 +102,11 @@ def _subscription(gcp_env: GcpEnv, topic_name: str, topic: Topic, name: str, spe
         enable_message_ordering=topic.ordering_attribute is not None,
         # The spec's rules refuse exactly-once for push subscriptions on GCP.
         enable_exactly_once_delivery=topic.delivery_guarantee == "exactly-once",
-        push_config=_push_config(gcp_env, spec, invoker) if spec.endpoint else None,
+        push_config=_push_config(ctx, spec) if spec.endpoint else None,
         expiration_policy=NEVER_EXPIRE,
-        labels=gcp_env.labels(full_name),
+        labels=ctx.labels(full_name),
         project=project,
-        opts=stateful_options(env),
+        opts=ctx.stateful(),
     )
     # What the dead-letter flow needs, and no more: Pub/Sub takes the message off the source
     # subscription and publishes it to the dead-letter topic.
@@ -114,15 +114,15 @@ def _subscription(gcp_env: GcpEnv, topic_name: str, topic: Topic, name: str, spe
                               role=PUBLISHER, member=agent, project=project)
     gcp.pubsub.SubscriptionIAMMember(f"{logical_name}.dead-letter.subscriber", subscription=subscription.id,
                                      role=SUBSCRIBER, member=agent, project=project)
-    return DeployedSubscription(subscription, dead_letters, push_url(gcp_env, spec))
+    return CreatedSubscription(subscription, dead_letters, push_url(ctx, spec))
 
 
-def push_url(gcp_env: GcpEnv, spec: Subscription) -> str | None:
-    return service_url(gcp_env.env, spec.service, spec.endpoint) if spec.endpoint else None
+def push_url(ctx: Context, spec: Subscription) -> str | None:
+    return service_url(ctx.env, spec.service, spec.endpoint) if spec.endpoint else None
 
 
-def _push_config(gcp_env: GcpEnv, spec: Subscription, invoker: gcp.serviceaccount.Account) -> dict:
+def _push_config(ctx: Context, spec: Subscription) -> dict:
     # The audience is the service's own URL, the same for its every push and cron endpoint.
-    return {"push_endpoint": push_url(gcp_env, spec),
-            "oidc_token": {"service_account_email": invoker.email,
-                           "audience": service_url(gcp_env.env, spec.service, "")}}
+    return {"push_endpoint": push_url(ctx, spec),
+            "oidc_token": {"service_account_email": ctx.invoker.email,
+                           "audience": service_url(ctx.env, spec.service, "")}}
