@@ -14,12 +14,15 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING
 
-from deployer.errors import Finding, UsageError, quoted
+from deployer.errors import Finding, PreconditionMissing, UsageError, quoted
 from deployer.speclang.naming import physical_name
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pulumi
 
+    from deployer.local.stack import LocalStack
     from deployer.secrets.store import SecretStore
     from deployer.speclang.model import Infra
     from deployer.speclang.resolved import ResolvedEnv
@@ -78,6 +81,13 @@ class Cloud(ABC):
     def secret_store(self, spec: Infra) -> SecretStore | None:
         """The cloud's secret manager as deployer's secret store (`secretStore: NAME`), if it has one."""
         return None
+
+    def local(self, env: ResolvedEnv, base_port: int, data: Path) -> LocalStack:
+        """ENV (a `local` environment) on local servers that speak this cloud's protocols, for `deployer
+        dev`: its servers take ports from BASE_PORT on and keep their data under DATA. Its module, and
+        the servers' packages, load here."""
+        raise PreconditionMissing(f"`deployer dev` cannot run a {self.title} environment: {self.title} has no "
+                                  "local servers")
 
     # Encore's infra config (encore.py): the cloud's parts of its `pubsub` and `object_storage`.
     def encore_pubsub(self, env: ResolvedEnv) -> dict:

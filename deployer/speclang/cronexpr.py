@@ -1,7 +1,7 @@
 """Cron: `every` intervals and 5-field expressions (minute hour day-of-month month day-of-week, UTC)."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from deployer.errors import quoted
 from deployer.speclang.durations import format_duration
@@ -67,3 +67,28 @@ def restricts_both_days(expression: str) -> bool:
     """Whether a valid 5-field expression restricts day-of-month and day-of-week at once."""
     day_of_month, _, day_of_week = expression.split()[2:5]
     return day_of_month != "*" and day_of_week != "*"
+
+
+def fires_at(expression: str, when: datetime) -> bool:
+    """Whether a valid 5-field expression fires in the minute WHEN (UTC). As in cron, a restricted
+    day-of-month and day-of-week fire on either."""
+    minute, hour, day, month, weekday = (_matches(text, index, value) for index, (text, value) in enumerate(zip(
+        expression.split(), (when.minute, when.hour, when.day, when.month, when.isoweekday() % 7))))
+    days = (day or weekday) if restricts_both_days(expression) else (day and weekday)
+    return minute and hour and month and days
+
+
+def _matches(text: str, field_index: int, value: int) -> bool:
+    low, high = FIELDS[field_index][1:]
+    for item in text.lower().split(","):
+        match = _ITEM.match(item)
+        if match.group(1) == "*":
+            first, last = low, high
+        else:
+            bounds = [_number(v, field_index) for v in match.group(1).split("-")]
+            first, last = bounds[0], bounds[-1] if len(bounds) > 1 or match.group(2) is None else high
+        step = int(match.group(2) or 1)
+        sunday_too = (7,) if field_index == 4 and value == 0 else ()  # Sunday is 0 and 7
+        if any(first <= v <= last and (v - first) % step == 0 for v in (value, *sunday_too)):
+            return True
+    return False

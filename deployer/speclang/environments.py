@@ -10,7 +10,7 @@ from deployer.speclang.model import DEFAULT_PROVIDER, canonical_env_type
 PREVIEW_ENV = re.compile(r"^pr-(\d+)$")
 DEFAULT_ENVIRONMENTS = {"prod": "production", "dev": "development", "local": "local"}
 UNDEPLOYED_TYPES = ("local",)
-NO_CRON_TYPES = ("local", "preview")
+NO_CRON_TYPES = ("preview",)  # `deployer dev` runs the jobs of a local environment
 
 
 @dataclass(frozen=True)

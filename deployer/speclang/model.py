@@ -274,6 +274,8 @@ class Environment(Model):
     provider: Provider | None = Field(None, description="cloud of this environment (default: the top-level "
                                       "`provider`)")
     overrides: dict[str, Any] = Field({}, description="changes to the base spec for this environment (deep-merged)")
+    base_port: int | None = Field(None, ge=1024, le=65000, description="local environments: first port of "
+                                  "`deployer dev`'s servers (default 4700; the caches' from base + 10)")
 
 
 class EnvTypeOverrides(Model):
@@ -306,7 +308,7 @@ class Infra(Model):
     caches: dict[KebabName, Cache] = Field({}, description="Redis clusters by name")
     buckets: dict[KebabName, Bucket] = Field({}, description="object storage buckets by name")
     topics: dict[KebabName, Topic] = Field({}, description="pub/sub topics by name")
-    cron: dict[KebabName, CronJob] = Field({}, description="cron jobs by ID (not deployed to local and preview)")
+    cron: dict[KebabName, CronJob] = Field({}, description="cron jobs by ID (not deployed to preview; `deployer dev` runs those of a local environment)")
     secrets: Annotated[
         dict[SecretName, Secret],
         BeforeValidator(_secrets_as_map, json_schema_input_type=dict[SecretName, Secret] | list[SecretName]),

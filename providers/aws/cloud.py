@@ -63,6 +63,11 @@ class Aws(Cloud):
 
         return AwsStore(spec.app, spec.aws.region)
 
+    def local(self, env: ResolvedEnv, base_port: int, data: Path):
+        from deployer.providers.aws.local import AwsLocalStack
+
+        return AwsLocalStack(env, base_port, data)
+
     def encore_pubsub(self, env: ResolvedEnv) -> dict:
         return {"type": "aws_sns_sqs"}
 

@@ -63,6 +63,11 @@ class Gcp(Cloud):
 
         return GcpStore(spec.app, spec.gcp.project)
 
+    def local(self, env: ResolvedEnv, base_port: int, data: Path):
+        from deployer.providers.gcp.local import GcpLocalStack
+
+        return GcpLocalStack(env, base_port, data)
+
     def encore_pubsub(self, env: ResolvedEnv) -> dict:
         return {"type": "gcp_pubsub", "project_id": env.spec.gcp.project}
 

@@ -116,10 +116,11 @@ def test_a_size_the_spec_sets_wins_over_the_type_default(spec_file):
     assert (sessions.node_type, sessions.replicas) == ("cache.m7g.large", 1)
 
 
-def test_cron_is_left_out_of_local_and_preview(shop):
+def test_cron_is_left_out_of_preview_environments(shop):
     jobs = {env: sorted(shop[env].spec.cron) for env in ENVIRONMENTS}
     assert jobs == {"prod": ["monthly-invoices", "send-digest"], "dev": ["monthly-invoices", "send-digest"],
-                    "staging": ["monthly-invoices", "send-digest"], "local": [], "pr-42": []}
+                    "staging": ["monthly-invoices", "send-digest"], "local": ["monthly-invoices", "send-digest"],
+                    "pr-42": []}
 
 
 def test_an_environment_deploys_to_its_own_provider(shop):

@@ -1,0 +1,1 @@
+"""`deployer dev`: a `local` environment's infrastructure as real servers on this machine."""

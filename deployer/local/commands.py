@@ -1,0 +1,35 @@
+"""The `dev`, `cron run` and local `outputs` commands, for the CLI to call."""
+
+from deployer.console import Console
+from deployer.local.cron import run_job
+from deployer.local.folder import LocalFolder
+from deployer.local.session import DevSession, local_env, run_command, servers_table, sigterm_interrupts, \
+    wait_for_interrupt
+from deployer.speclang.load import Spec
+
+
+def dev(spec: Spec, env_name: str, command: list[str], reset: bool, with_cron: bool, console: Console) -> int:
+    """Run ENV's local infrastructure, and COMMAND against it when given: its exit code (else 0)."""
+    session = DevSession(spec, env_name, console.info)
+    with sigterm_interrupts():
+        try:
+            with session.running(reset, with_cron) as running:
+                console.info(f"{env_name} ready in {running.ready_seconds:.1f} s; data in "
+                             f"{session.folder.path}; DEPLOYER_OUTPUTS={session.folder.outputs}")
+                for name, url, serves in servers_table(running):
+                    console.info(f"  {name:<18} {url:<24} {serves}")
+                if command:
+                    return run_command(command, running.environment)
+                console.info("press Ctrl-C to stop")
+                wait_for_interrupt()
+                return 0
+        except KeyboardInterrupt:  # during the start: everything started is stopped already
+            return 130
+
+
+def cron_run(spec: Spec, env_name: str, job: str, console: Console) -> None:
+    console.info(run_job(local_env(spec, env_name), job))
+
+
+def running_outputs(spec: Spec, env_name: str) -> dict:
+    return LocalFolder(local_env(spec, env_name)).running_outputs()

@@ -1,0 +1,92 @@
+"""The local servers as child processes: started together, each in its own process group with its
+log file, waited for until its port accepts connections, and all stopped together on every way out."""
+
+import ctypes
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from deployer.errors import DeploymentFailed
+from deployer.local.stack import LOCALHOST, Server
+
+STOP_GRACE_SECONDS = 5
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child: Linux sends it SIGTERM when deployer dies, even by SIGKILL."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+class Supervisor:
+    """The running servers; `stop` ends every one of them and their children."""
+
+    def __init__(self, logs: Path):
+        self.logs = logs
+        self.running: list[tuple[Server, subprocess.Popen]] = []
+
+    def start(self, servers: list[Server]) -> None:
+        """Start SERVERS at once and wait for each to accept connections; on failure, stop all."""
+        self.logs.mkdir(parents=True, exist_ok=True)
+        try:
+            for server in servers:
+                with open(self.log_file(server), "wb") as log:
+                    process = subprocess.Popen(server.argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                               env={**os.environ, **server.environ}, start_new_session=True,
+                                               preexec_fn=_die_with_parent)  # noqa: PLW1509 (no thread yet)
+                self.running.append((server, process))
+            for server, process in self.running:
+                self._wait_ready(server, process)
+        except BaseException:
+            self.stop()
+            raise
+
+    def log_file(self, server: Server) -> Path:
+        return self.logs / f"{server.name.replace(' ', '-')}.log"
+
+    def _wait_ready(self, server: Server, process: subprocess.Popen) -> None:
+        deadline = time.monotonic() + server.startup_seconds
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise DeploymentFailed(f"{server.name} exited with code {process.returncode} at start:\n"
+                                       f"{self._log_tail(server)}")
+            try:
+                socket.create_connection((LOCALHOST, server.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise DeploymentFailed(f"{server.name} did not accept connections on port {server.port} within "
+                               f"{server.startup_seconds:.0f} s:\n{self._log_tail(server)}")
+
+    def _log_tail(self, server: Server, lines: int = 15) -> str:
+        text = self.log_file(server).read_text(errors="replace").splitlines()
+        return "\n".join(f"  {line}" for line in text[-lines:]) or "  (its log is empty)"
+
+    def pids(self) -> list[int]:
+        return [process.pid for _, process in self.running]
+
+    def stop(self) -> None:
+        """SIGTERM to each server's process group, SIGKILL to those still there after the grace time."""
+        for _, process in self.running:
+            _signal_group(process, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for _, process in self.running:
+            try:
+                process.wait(max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+            _signal_group(process, signal.SIGKILL)  # whatever it left behind in its group, too
+            process.wait()
+        self.running = []
+
+
+def _signal_group(process: subprocess.Popen, signum: int) -> None:
+    try:
+        os.killpg(process.pid, signum)
+    except ProcessLookupError:
+        pass

@@ -1,0 +1,154 @@
+"""`deployer dev`: start what a local environment's spec declares, hand it to COMMAND (or wait for
+Ctrl-C), and stop everything together on every way out."""
+
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from deployer import clouds
+from deployer.errors import UsageError, quoted
+from deployer.local.cron import CronScheduler
+from deployer.local.folder import LocalFolder
+from deployer.local.ports import DEFAULT_BASE_PORT, cache_ports, check_free
+from deployer.local.processes import Supervisor
+from deployer.local.push import Pusher
+from deployer.local.redis import cache_outputs, cache_server
+from deployer.local.stack import LocalStack, Server
+from deployer.local.variables import command_environment
+from deployer.secrets.resolution import resolve_secret_values
+from deployer.speclang.load import Spec, resolve
+from deployer.speclang.resolved import ResolvedEnv
+
+Report = Callable[[str], None]
+
+
+def local_env(spec: Spec, name: str) -> ResolvedEnv:
+    env = resolve(spec, name)
+    if env.type != "local":
+        raise UsageError(f"{name} is a {env.type} environment: `deployer dev` runs local ones only")
+    return env
+
+
+def base_port(spec: Spec, env: ResolvedEnv) -> int:
+    declared = (spec.base[0].environments or {}).get(env.name)
+    return declared.base_port if declared and declared.base_port else DEFAULT_BASE_PORT
+
+
+@dataclass
+class Running:
+    """The local environment, up: what runs where, its outputs, and the COMMAND's environment."""
+
+    servers: list[Server]
+    outputs: dict
+    environment: dict[str, str]
+    ready_seconds: float
+
+
+class DevSession:
+    def __init__(self, spec: Spec, env_name: str, report: Report):
+        self.env = local_env(spec, env_name)
+        self.base = base_port(spec, self.env)
+        self.folder = LocalFolder(self.env)
+        self.report = report
+        self.stack: LocalStack = clouds.cloud(self.env.provider).local(self.env, self.base, self.folder.path)
+        self.supervisor = Supervisor(self.folder.logs)
+        self.stopping = threading.Event()
+
+    @contextmanager
+    def running(self, reset: bool = False, with_cron: bool = True):
+        """Everything up while inside; everything stopped and the folder released after, however left."""
+        started = time.monotonic()
+        secrets = resolve_secret_values(self.env)
+        servers = self._servers()
+        self.folder.claim(reset)
+        try:
+            check_free({server.port: server.name for server in servers})
+            self.supervisor.start(servers)
+            self.stack.provision(secrets)
+            outputs = {"app": self.env.app, "env": self.env.name, "provider": self.env.provider,
+                       "services": self.stack.service_outputs(self._cache_outputs())}
+            self.folder.publish(outputs)
+            self._start_deliveries(with_cron)
+            environment = command_environment(self.folder.outputs, self.stack.sdk_environment(), secrets,
+                                              self.env.name)
+            yield Running(servers, outputs, environment, time.monotonic() - started)
+        finally:
+            self.stopping.set()
+            self._save()
+            self.supervisor.stop()
+            self.folder.release()
+
+    def _servers(self) -> list[Server]:
+        ports = cache_ports(self.base, list(self.env.spec.caches))
+        caches = [cache_server(name, cache, ports[name], self.folder.path)
+                  for name, cache in self.env.spec.caches.items()]
+        return self.stack.servers() + caches
+
+    def _cache_outputs(self) -> dict[str, dict]:
+        return {name: cache_outputs(port) for name, port in cache_ports(self.base, list(self.env.spec.caches)).items()}
+
+    def _start_deliveries(self, with_cron: bool) -> None:
+        topics = self.env.spec.topics
+        for (topic, name), queue in self.stack.push_queues().items():
+            subscription = topics[topic].subscriptions[name]
+            base_url = self.env.spec.services[subscription.service].url
+            if base_url is None:
+                raise UsageError(f"push subscription {topic}.{name}: service {quoted(subscription.service)} has "
+                                 f"no `url` in {self.env.name}")
+            Pusher(f"{topic}.{name}", queue, base_url.rstrip("/") + subscription.endpoint,
+                   subscription.retry_policy, self.stopping, self.report).start()
+        if with_cron and self.env.spec.cron:
+            CronScheduler(self.env, self.stopping, self.report).start()
+
+    def _save(self) -> None:
+        if self.supervisor.running:
+            try:
+                self.stack.save()
+            except Exception as err:  # noqa: BLE001 (whatever failed, the servers must still stop)
+                self.report(f"could not keep the buckets' objects: {type(err).__name__}: {err}")
+
+
+def run_command(command: list[str], environment: dict[str, str]) -> int:
+    """COMMAND's exit code; Ctrl-C or SIGTERM reach it, and it gets a few seconds to end."""
+    try:
+        child = subprocess.Popen(command, env=environment)
+    except OSError as err:
+        raise UsageError(f"cannot run {quoted(command[0])}: {err.strerror}") from None
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        child.send_signal(signal.SIGINT)
+        try:
+            child.wait(5)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        return 130
+
+
+def wait_for_interrupt() -> None:
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        return
+
+
+@contextmanager
+def sigterm_interrupts():
+    """SIGTERM ends `deployer dev` the way Ctrl-C does (everything stopped on the way out)."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def servers_table(running: Running) -> list[list[str]]:
+    return [[server.name, server.url, server.serves] for server in running.servers]

@@ -1,0 +1,89 @@
+"""What a cloud gives `deployer dev` (Cloud.local): the servers that speak its protocols, how to create
+the environment's resources in them, the variables its SDKs read, and its outputs with local values."""
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LOCALHOST = "127.0.0.1"
+
+
+@dataclass(frozen=True)
+class Server:
+    """A local server process; it is ready when its port accepts connections."""
+
+    name: str  # for the table and its log file: `moto`, `redis sessions`
+    serves: str  # what it stands for: `S3, SNS, SQS`
+    argv: list[str]
+    port: int
+    environ: Mapping[str, str] = field(default_factory=dict)  # added to deployer's own environment
+    startup_seconds: float = 15  # how long it may take to accept connections
+
+    @property
+    def url(self) -> str:
+        return f"http://{LOCALHOST}:{self.port}"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One message to push to a service, in the cloud's push format."""
+
+    message_id: str
+    body: bytes
+    headers: Mapping[str, str]
+    receipt: object  # what the queue needs to settle it
+
+
+class PushQueue(ABC):
+    """Where a push subscription's messages wait for `deployer dev` to POST them."""
+
+    @abstractmethod
+    def receive(self) -> list[Delivery]:
+        """The next messages, waiting a second at most."""
+
+    @abstractmethod
+    def acknowledge(self, delivery: Delivery) -> None:
+        """Delivered: never again."""
+
+    @abstractmethod
+    def retry_after(self, delivery: Delivery, seconds: float) -> None:
+        """Failed: offer it again after SECONDS."""
+
+    @abstractmethod
+    def dead_letter(self, delivery: Delivery) -> None:
+        """Failed for the last time: move it to the subscription's dead letters."""
+
+
+class LocalStack(ABC):
+    """One local environment on one cloud's local servers."""
+
+    def __init__(self, env, base_port: int, data: Path):
+        self.env = env  # ResolvedEnv
+        self.base_port = base_port  # this cloud's servers take ports from here on (at most 10)
+        self.data = data  # .deployer/local/ENV: what must survive a restart lives below
+
+    @abstractmethod
+    def servers(self) -> list[Server]:
+        """The servers the environment's spec needs, and only those."""
+
+    @abstractmethod
+    def provision(self, secrets: Mapping[str, str]) -> None:
+        """Create the buckets, topics, queues, subscriptions (and secrets, where the cloud's server keeps
+        them) in the running servers, and put back what `save` kept. SECRETS: each used secret's value."""
+
+    def save(self) -> None:
+        """Keep under `data` what the servers hold in memory only (before they stop)."""
+
+    @abstractmethod
+    def sdk_environment(self) -> dict[str, str]:
+        """The variables that point the cloud's SDKs at the local servers (endpoints, dummy credentials)."""
+
+    @abstractmethod
+    def service_outputs(self, caches: Mapping[str, dict]) -> dict[str, dict]:
+        """Per service, its outputs in the cloud's shape with local values; CACHES gives each cache's
+        {host, port, tls}."""
+
+    @abstractmethod
+    def push_queues(self) -> dict[tuple[str, str], PushQueue]:
+        """(topic, subscription) -> its queue, for every push subscription."""

@@ -1,0 +1,219 @@
+"""An AWS-shaped local environment: one moto server speaks S3, SNS, SQS and Secrets Manager on
+127.0.0.1; boto3 reaches it through AWS_ENDPOINT_URL. Topics and pull subscriptions are SNS topics
+and SQS queues as in the cloud (FIFO, visibility timeout, dead letters after `maxRetries` receives);
+a push subscription is an SQS queue of SNS notifications, which `deployer dev` POSTs to the service.
+moto keeps everything in memory: the buckets' objects are saved under the local folder at stop and
+put back at start."""
+
+import json
+import math
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import boto3
+from deployer.providers.shared import Created, service_outputs
+
+from deployer.local.stack import Delivery, LocalStack, PushQueue, Server
+from deployer.speclang.durations import seconds
+from deployer.speclang.model import Subscription, Topic
+
+DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
+DEFAULT_REGION = "us-east-1"
+INDEX = "index.json"  # beside a bucket's saved objects: key -> content type and metadata
+
+
+@dataclass(frozen=True)
+class Local:
+    """A resource's outputs, as the program's `Created…` values give them."""
+
+    values: object
+    subscriptions: dict[str, "Local"] = field(default_factory=dict)
+
+    def outputs(self):
+        return self.values
+
+
+class AwsLocalStack(LocalStack):
+    def servers(self) -> list[Server]:
+        spec = self.env.spec
+        if not (spec.buckets or spec.topics or spec.used_secrets()):
+            return []
+        return [Server("moto", "S3, SNS, SQS, Secrets Manager",
+                       [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.base_port)],
+                       self.base_port)]
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.base_port}"
+
+    @property
+    def region(self) -> str:
+        return self.env.spec.aws.region or DEFAULT_REGION
+
+    def sdk_environment(self) -> dict[str, str]:
+        return {"AWS_ENDPOINT_URL": self.endpoint, **DUMMY_CREDENTIALS, "AWS_REGION": self.region,
+                "AWS_DEFAULT_REGION": self.region}
+
+    def client(self, service: str):
+        return boto3.client(service, endpoint_url=self.endpoint, region_name=self.region,
+                            aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                            aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
+
+    def name(self, kind: str, name: str, suffix: str = "") -> str:
+        from deployer.providers.aws.cloud import CLOUD
+
+        return CLOUD.physical_name(kind, self.env.app, self.env.name, name, suffix)
+
+    # --- creating the resources ------------------------------------------------------------------
+
+    def provision(self, secrets) -> None:
+        self.queues: dict[tuple[str, str], tuple[str, str]] = {}  # push subscription -> (queue, dead letters)
+        self.created = Created(
+            secrets=self._secrets(secrets),
+            caches={},
+            buckets={name: self._bucket(name, bucket) for name, bucket in self.env.spec.buckets.items()},
+            topics={name: self._topic(name, topic) for name, topic in self.env.spec.topics.items()},
+        )
+
+    def _secrets(self, values) -> dict[str, Local]:
+        manager = self.client("secretsmanager") if values else None
+        return {name: Local(manager.create_secret(Name=self.name("secret", name), SecretString=value)["ARN"])
+                for name, value in values.items()}
+
+    def _bucket(self, name: str, bucket) -> Local:
+        s3 = self.client("s3")
+        physical = self.name("bucket", name)
+        location = {} if self.region == DEFAULT_REGION else {
+            "CreateBucketConfiguration": {"LocationConstraint": self.region}}
+        s3.create_bucket(Bucket=physical, **location)
+        if bucket.versioned:
+            s3.put_bucket_versioning(Bucket=physical, VersioningConfiguration={"Status": "Enabled"})
+        if bucket.cors:
+            s3.put_bucket_cors(Bucket=physical, CORSConfiguration={"CORSRules": [
+                {"AllowedOrigins": rule.origins, "AllowedMethods": rule.methods, "AllowedHeaders": rule.headers,
+                 "MaxAgeSeconds": rule.max_age_seconds} for rule in bucket.cors]})
+        self._restore(s3, physical)
+        outputs = {"name": physical, "arn": f"arn:aws:s3:::{physical}"}
+        if bucket.public:
+            outputs["publicUrl"] = f"{self.endpoint}/{physical}"
+        return Local(outputs)
+
+    def _topic(self, name: str, topic: Topic) -> Local:
+        sns, sqs = self.client("sns"), self.client("sqs")
+        fifo = topic.delivery_guarantee == "exactly-once" or topic.ordering_attribute is not None
+        suffix = ".fifo" if fifo else ""
+        attributes = {"FifoTopic": "true", "ContentBasedDeduplication": "true"} if fifo else {}
+        arn = sns.create_topic(Name=self.name("topic", name, suffix), Attributes=attributes)["TopicArn"]
+        subscriptions = {}
+        for sub_name, sub in topic.subscriptions.items():
+            dead_letters = self._queue(sqs, f"{name}-{sub_name}-dlq", suffix, {})
+            if sub.endpoint:
+                # SNS's HTTPS delivery, kept in a queue: its messages are the notifications SNS would POST.
+                queue_url = self._queue(sqs, f"{name}-{sub_name}-push", suffix, {})
+                subscription = self._subscribe(sns, sqs, arn, queue_url, raw=False)
+                self.queues[(name, sub_name)] = (queue_url, dead_letters)
+                base_url = self.env.spec.services[sub.service].url or ""
+                subscriptions[sub_name] = Local({"id": subscription, "endpoint": base_url.rstrip("/") + sub.endpoint})
+            else:
+                queue_url = self._queue(sqs, f"{name}-{sub_name}", suffix, self._pull_attributes(sqs, sub, dead_letters))
+                self._subscribe(sns, sqs, arn, queue_url, raw=True)
+                subscriptions[sub_name] = Local({"id": _queue_arn(sqs, queue_url), "queueUrl": queue_url})
+        outputs = {"id": arn, "name": arn.rsplit(":", 1)[1]}
+        if topic.ordering_attribute:
+            outputs["messageGroupAttribute"] = topic.ordering_attribute
+        return Local(outputs, subscriptions)
+
+    def _queue(self, sqs, name: str, suffix: str, attributes: dict) -> str:
+        if suffix:
+            attributes = {**attributes, "FifoQueue": "true", "ContentBasedDeduplication": "true"}
+        return sqs.create_queue(QueueName=self.name("queue", name, suffix), Attributes=attributes)["QueueUrl"]
+
+    @staticmethod
+    def _pull_attributes(sqs, sub: Subscription, dead_letters: str) -> dict:
+        return {"VisibilityTimeout": str(seconds(sub.ack_deadline)),
+                "MessageRetentionPeriod": str(seconds(sub.message_retention)),
+                "RedrivePolicy": json.dumps({"deadLetterTargetArn": _queue_arn(sqs, dead_letters),
+                                             "maxReceiveCount": sub.retry_policy.max_retries})}
+
+    @staticmethod
+    def _subscribe(sns, sqs, topic_arn: str, queue_url: str, raw: bool) -> str:
+        return sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=_queue_arn(sqs, queue_url),
+                             Attributes={"RawMessageDelivery": str(raw).lower()})["SubscriptionArn"]
+
+    def push_queues(self) -> dict[tuple[str, str], PushQueue]:
+        return {key: SqsPushQueue(self.client("sqs"), url, dead_letters)
+                for key, (url, dead_letters) in self.queues.items()}
+
+    def service_outputs(self, caches) -> dict[str, dict]:
+        identities = {name: f"arn:aws:iam::123456789012:role/{self.name('role', name)}"
+                      for name in self.env.spec.services}
+        created = Created(self.created.secrets, {name: Local(o) for name, o in caches.items()},
+                          self.created.buckets, self.created.topics)
+        return service_outputs(self.env, identities, created)
+
+    # --- the buckets' objects across restarts ----------------------------------------------------
+
+    def _folder(self, bucket: str) -> Path:
+        return self.data / "buckets" / bucket
+
+    def save(self) -> None:
+        s3 = self.client("s3")
+        for name in self.env.spec.buckets:
+            physical = self.name("bucket", name)
+            folder = self._folder(physical)
+            folder.mkdir(parents=True, exist_ok=True)
+            for old in folder.iterdir():
+                old.unlink()
+            index = {}
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=physical):
+                for item in page.get("Contents", []):
+                    obj = s3.get_object(Bucket=physical, Key=item["Key"])
+                    (folder / quote(item["Key"], safe="")).write_bytes(obj["Body"].read())
+                    index[item["Key"]] = {"ContentType": obj.get("ContentType"), "Metadata": obj.get("Metadata", {})}
+            (folder / INDEX).write_text(json.dumps(index))
+
+    def _restore(self, s3, physical: str) -> None:
+        folder = self._folder(physical)
+        if not (folder / INDEX).is_file():
+            return
+        for key, attributes in json.loads((folder / INDEX).read_text()).items():
+            extra = {k: v for k, v in attributes.items() if v}
+            s3.put_object(Bucket=physical, Key=key, Body=(folder / quote(key, safe="")).read_bytes(), **extra)
+
+
+def _queue_arn(sqs, queue_url: str) -> str:
+    return sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+
+class SqsPushQueue(PushQueue):
+    def __init__(self, sqs, url: str, dead_letters: str):
+        self.sqs, self.url, self.dead_letters = sqs, url, dead_letters
+
+    def receive(self) -> list[Delivery]:
+        messages = self.sqs.receive_message(QueueUrl=self.url, MaxNumberOfMessages=10, WaitTimeSeconds=1,
+                                            MessageSystemAttributeNames=["All"]).get("Messages", [])
+        return [self._delivery(message) for message in messages]
+
+    @staticmethod
+    def _delivery(message: dict) -> Delivery:
+        notification = json.loads(message["Body"])
+        headers = {"Content-Type": "text/plain; charset=UTF-8", "x-amz-sns-message-type": "Notification",
+                   "x-amz-sns-message-id": notification.get("MessageId", ""),
+                   "x-amz-sns-topic-arn": notification.get("TopicArn", "")}
+        return Delivery(notification.get("MessageId", message["MessageId"]), message["Body"].encode(), headers,
+                        message)
+
+    def acknowledge(self, delivery: Delivery) -> None:
+        self.sqs.delete_message(QueueUrl=self.url, ReceiptHandle=delivery.receipt["ReceiptHandle"])
+
+    def retry_after(self, delivery: Delivery, seconds: float) -> None:
+        self.sqs.change_message_visibility(QueueUrl=self.url, ReceiptHandle=delivery.receipt["ReceiptHandle"],
+                                           VisibilityTimeout=math.ceil(seconds))
+
+    def dead_letter(self, delivery: Delivery) -> None:
+        group = delivery.receipt.get("Attributes", {}).get("MessageGroupId")
+        fifo = {"MessageGroupId": group, "MessageDeduplicationId": delivery.message_id} if group else {}
+        self.sqs.send_message(QueueUrl=self.dead_letters, MessageBody=delivery.body.decode(), **fifo)
+        self.acknowledge(delivery)
