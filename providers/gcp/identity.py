@@ -67,6 +67,7 @@ def grant_uses(ctx: Context, service_name: str, member: pulumi.Output[str], crea
                 f"{topic}.{sub}.{service_name}", subscription=subscription.subscription.id,
                 role=SUBSCRIBER, member=member, project=ctx.project)
     readable = [(secret, created.secrets[secret].secret) for secret in dict.fromkeys(uses.secrets)]
+    # An AUTH string's grant is named after its secret (`CACHE.auth`), as every grant is.
     readable += [(f"{cache}.auth", created.caches[cache].auth_secret) for cache in dict.fromkeys(uses.caches)]
     for logical_name, secret in readable:
         gcp.secretmanager.SecretIamMember(f"{logical_name}.{service_name}", secret_id=secret.id,
