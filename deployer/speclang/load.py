@@ -61,7 +61,7 @@ class Spec:
         key = self._evaluation_key(env)
         if key not in self._evaluations:
             if self.is_cue:
-                self._evaluations[key] = export_cue(self.file, dict(key))
+                self._evaluations[key] = export_cue(self.file, dict(key), self.file.parent / ".deployer/cue")
             else:
                 self._evaluations[key], self._yaml_lines = load_yaml(self.file)
         return self._evaluations[key]

@@ -125,4 +125,5 @@ def test_a_stopped_cue_evaluator_is_started_again(spec_file):
     for server in cue._servers.values():
         server.process.kill()
         server.process.wait()
+    spec.write_text(BASE + "// changed, so that it is evaluated again\n")
     assert validate(load_spec(spec)) == []
