@@ -3,8 +3,14 @@
 from deployer.console import Console
 from deployer.local.cron import run_job
 from deployer.local.folder import LocalFolder
-from deployer.local.session import DevSession, local_env, run_command, servers_table, sigterm_interrupts, \
-    wait_for_interrupt
+from deployer.local.session import (
+    DevSession,
+    local_env,
+    run_command,
+    servers_table,
+    sigterm_interrupts,
+    wait_for_interrupt,
+)
 from deployer.speclang.load import Spec
 
 

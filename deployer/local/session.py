@@ -63,9 +63,9 @@ class DevSession:
         """Everything up while inside; everything stopped and the folder released after, however left."""
         started = time.monotonic()
         secrets = resolve_secret_values(self.env)
-        servers = self._servers()
         self.folder.claim(reset)
         try:
+            servers = self._servers()
             check_free({server.port: server.name for server in servers})
             self.supervisor.start(servers)
             self.stack.provision(secrets)

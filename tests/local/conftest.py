@@ -1,0 +1,16 @@
+"""Fixtures of the `deployer dev` tests."""
+
+import threading
+
+import pytest
+from support.local_dev import Service
+
+
+@pytest.fixture
+def service():
+    server = Service()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()

@@ -1,0 +1,39 @@
+"""Cron jobs under `deployer dev`: called at the minutes their schedule names (UTC)."""
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+from deployer.local.cron import CronScheduler, due
+from deployer.speclang.model import CronJob
+from deployer.speclang.resolved import ResolvedEnv
+
+
+def job(**schedule) -> CronJob:
+    return CronJob(endpoint="https://example.com/cron", **schedule)
+
+
+def test_every_counts_from_midnight_utc_and_schedule_is_cron():
+    at = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)
+    assert due(job(every=timedelta(hours=2)), at) and not due(job(every=timedelta(hours=3)), at)
+    assert due(job(schedule="0 4 1 * *"), at) and not due(job(schedule="0 4 2 * *"), at)
+    assert due(job(schedule="0 4 * * 2"), at)  # a Tuesday
+
+
+def test_the_scheduler_posts_to_the_job_at_its_minute(service, spec_file):
+    from deployer.speclang.load import load_spec, resolve
+
+    env: ResolvedEnv = resolve(load_spec(spec_file(f"""
+        app: shop
+        aws: {{region: eu-west-1}}
+        cron: {{digest: {{every: 1m, endpoint: {{service: email, path: /cron/digest}}}}}}
+        services: {{email: {{url: "{service.url}"}}}}
+        """)), "local")
+    start = datetime(2026, 12, 1, 3, 59, 59, 800000, tzinfo=UTC)
+    began = datetime.now(UTC)
+    stop = threading.Event()
+    scheduler = CronScheduler(env, stop, lambda message: None, clock=lambda: start + (datetime.now(UTC) - began))
+    scheduler.start()
+    (path, headers, _), = service.wait_for(1, timeout=5)
+    stop.set()
+    scheduler.join(5)
+    assert (path, headers["x-deployer-cron"]) == ("/cron/digest", "digest")

@@ -1,0 +1,115 @@
+"""An AWS-shaped local environment, driven by unchanged boto3 and redis-py code under `deployer dev`."""
+
+import json
+import sys
+
+import pytest
+from support.local_dev import needs_dev_command, processes_mentioning, read_json, run_deployer, write_client
+
+BASE_PORT = 5100
+pytestmark = needs_dev_command
+
+SPEC = """
+app: shop
+aws: {region: eu-west-1}
+caches:
+  sessions:
+    evictionPolicy: volatile-lru
+    keyspaces: {user-session: {key: string, value: string, keyPattern: "session/:key"}}
+buckets: {avatars: {}}
+topics:
+  signups:
+    subscriptions:
+      welcome: {service: email, endpoint: /pubsub/welcome}
+      crm-sync: {service: email}
+cron:
+  digest: {every: 2h, endpoint: {service: email, path: /cron/digest}}
+secrets: [SendGridToken]
+services:
+  email:
+    url: SERVICE_URL
+    uses: {buckets: {avatars: [download, upload]}, topics: {signups: [publish]}, caches: [sessions],
+           secrets: [SendGridToken]}
+environments:
+  local: {type: local, basePort: BASE_PORT}
+"""
+
+WRITE = """
+import json, os, sys
+import boto3, redis
+outputs = json.load(open(os.environ["DEPLOYER_OUTPUTS"]))["services"]["email"]
+s3 = boto3.client("s3")
+s3.put_object(Bucket=outputs["buckets"]["avatars"]["name"], Key="users/ada.png", Body=b"png bytes")
+cache = outputs["caches"]["sessions"]
+redis.Redis(cache["host"], cache["port"]).set("session/ada", "signed-in")
+sns, sqs = boto3.client("sns"), boto3.client("sqs")
+sns.publish(TopicArn=outputs["topics"]["signups"]["id"], Message='{"user": "ada"}')
+queue = outputs["subscriptions"]["crm-sync"]["queueUrl"]
+messages = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=5).get("Messages", [])
+secret = boto3.client("secretsmanager").get_secret_value(SecretId=outputs["secrets"]["SendGridToken"])
+json.dump({"pulled": [m["Body"] for m in messages], "secret": secret["SecretString"],
+           "env_secret": os.environ["SendGridToken"],
+           "policy": redis.Redis(cache["host"], cache["port"]).config_get("maxmemory-policy")["maxmemory-policy"]},
+          open(sys.argv[1], "w"))
+"""
+
+READ = """
+import json, os, sys
+import boto3, redis
+outputs = json.load(open(os.environ["DEPLOYER_OUTPUTS"]))["services"]["email"]
+body = boto3.client("s3").get_object(Bucket=outputs["buckets"]["avatars"]["name"], Key="users/ada.png")["Body"]
+cache = outputs["caches"]["sessions"]
+json.dump({"object": body.read().decode(), "session": redis.Redis(cache["host"], cache["port"]).get("session/ada").decode()},
+          open(sys.argv[1], "w"))
+"""
+
+
+@pytest.fixture
+def project(tmp_path, service):
+    spec = tmp_path / "infra.yaml"
+    spec.write_text(SPEC.replace("SERVICE_URL", service.url).replace("BASE_PORT", str(BASE_PORT)))
+    (tmp_path / ".secrets.local.yaml").write_text('SendGridToken: "local-token"\n')
+    return spec
+
+
+@pytest.mark.slow
+def test_unchanged_sdk_code_runs_against_the_local_servers_and_finds_its_data_again(project, service):
+    folder = project.parent
+    write = write_client(folder, "write.py", WRITE)
+    first = run_deployer(project, "dev", "--env", "local", "--", sys.executable, str(write), str(folder / "first.json"))
+    assert first.returncode == 0, first.stderr
+    result = read_json(folder / "first.json")
+    assert result["pulled"] == ['{"user": "ada"}']
+    assert result["secret"] == result["env_secret"] == "local-token"
+    assert result["policy"] == "volatile-lru"
+    path, headers, body = service.wait_for(1)[0]
+    assert path == "/pubsub/welcome"
+    assert headers["x-amz-sns-message-type"] == "Notification"
+    assert json.loads(body)["Message"] == '{"user": "ada"}'
+
+    read = write_client(folder, "read.py", READ)
+    second = run_deployer(project, "dev", "--", sys.executable, str(read), str(folder / "second.json"))
+    assert second.returncode == 0, second.stderr
+    assert read_json(folder / "second.json") == {"object": "png bytes", "session": "signed-in"}
+    assert processes_mentioning(str(BASE_PORT)) == []
+
+
+@pytest.mark.slow
+def test_the_command_exit_code_is_deployer_dev_s_and_reset_wipes_the_data(project):
+    failing = run_deployer(project, "dev", "--", sys.executable, "-c", "import sys; sys.exit(7)")
+    assert failing.returncode == 7, failing.stderr
+    write = write_client(project.parent, "write.py", "import redis, json, os\n"
+                         "c = json.load(open(os.environ['DEPLOYER_OUTPUTS']))['services']['email']['caches']['sessions']\n"
+                         "redis.Redis(c['host'], c['port']).set('k', 'v')\n")
+    assert run_deployer(project, "dev", "--", sys.executable, str(write)).returncode == 0
+    count = f"import redis; print(redis.Redis('127.0.0.1', {BASE_PORT + 10}).dbsize())"
+    reset = run_deployer(project, "dev", "--reset", "--", sys.executable, "-c", count)
+    assert reset.stdout.strip() == "0", reset.stderr
+    assert processes_mentioning(str(BASE_PORT)) == []
+
+
+def test_cron_run_calls_the_job_s_endpoint_once(project, service):
+    result = run_deployer(project, "cron", "run", "digest", "--env", "local")
+    assert result.returncode == 0, result.stderr
+    (path, headers, body), = service.wait_for(1)
+    assert (path, headers["x-deployer-cron"], body) == ("/cron/digest", "digest", b"{}")
