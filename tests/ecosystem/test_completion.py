@@ -4,7 +4,7 @@ of the spec after `--env`, and nothing (never an error) where there is no usable
 import subprocess
 from pathlib import Path
 
-from ecosystem_support import CONSOLE_SCRIPT, CUE_EXAMPLE, ROOT, YAML_EXAMPLE, clean_env
+from support.ecosystem import CONSOLE_SCRIPT, CUE_EXAMPLE, ROOT, YAML_EXAMPLE, clean_env
 
 
 def complete(shell: str, words: str, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProcess:

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from ecosystem_support import CUE_EXAMPLE, ROOT, YAML_EXAMPLE
+from support.ecosystem import CUE_EXAMPLE, ROOT, YAML_EXAMPLE
 
 from deployer.schema.generate import render
 from deployer.speclang.cue import RUNNER, cue_command

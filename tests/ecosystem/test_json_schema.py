@@ -5,9 +5,9 @@ import json
 
 import pytest
 import yaml
-from ecosystem_support import CUE_EXAMPLE, ROOT, YAML_EXAMPLE
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
+from support.ecosystem import CUE_EXAMPLE, ROOT, YAML_EXAMPLE
 
 from deployer.schema.generate import JSON_SCHEMA_FILE, render
 from deployer.speclang.environments import EnvInfo

@@ -3,8 +3,8 @@
 import subprocess
 import sys
 
-from ecosystem_support import ROOT
 from pydantic import BaseModel
+from support.ecosystem import ROOT
 
 from deployer.schema.reference import BEGIN, END, README, readme_with_reference, reference_markdown
 from deployer.speclang.model import Infra

@@ -3,7 +3,7 @@ the Secret Manager API (secret_manager_test_double.py), not Google's service."""
 
 import pytest
 from deployer.providers.gcp.secret_store import GcpStore
-from secret_manager_test_double import SecretManagerTestDouble
+from support.secret_manager_test_double import SecretManagerTestDouble
 
 from deployer.errors import EXIT_DEPLOY_FAILED, EXIT_PRECONDITION, DeployerError
 from deployer.secrets.scopes import Scope

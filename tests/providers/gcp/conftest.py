@@ -1,7 +1,7 @@
 """Fixtures: GCP plans of focused specs, built by the real loader, the GCP program and Pulumi's mock runtime."""
 
 import pytest
-from gcp_planning import write_spec
+from support.gcp_planning import write_spec
 from support.plans import PlanView
 
 from deployer.plan.document import build_plan

@@ -1,6 +1,6 @@
 """Production against development and preview: sizes, protection and retention, cron."""
 
-from gcp_planning import planned_resources
+from support.gcp_planning import planned_resources
 
 SPEC = """
 caches: {sessions: {evictionPolicy: allkeys-lfu}}

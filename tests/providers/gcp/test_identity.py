@@ -1,7 +1,7 @@
 """Least privilege on GCP: a service account per service, roles on each resource, never on the project."""
 
 import pytest
-from gcp_planning import write_spec
+from support.gcp_planning import write_spec
 from support.plans import PlanView
 
 from deployer.plan.document import build_plan
