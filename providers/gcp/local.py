@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from deployer.providers.gcp.naming import gcp_name
 from deployer.providers.shared import Created, service_outputs
 
 from deployer.errors import PreconditionMissing
@@ -88,9 +89,7 @@ class GcpLocalStack(LocalStack):
         return variables
 
     def name(self, kind: str, name: str, suffix: str = "") -> str:
-        from deployer.providers.gcp.cloud import CLOUD
-
-        return CLOUD.physical_name(kind, self.env.app, self.env.name, name, suffix)
+        return gcp_name(kind, self.env.app, self.env.name, name, suffix)
 
     def provision(self, secrets) -> None:
         os.environ.update(self.sdk_environment())  # the SDKs read the emulators' addresses from here only
