@@ -13,10 +13,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 import boto3
+from deployer.providers.aws.naming import NAME_LIMITS
 from deployer.providers.shared import Created, service_outputs
 
 from deployer.local.stack import Delivery, LocalStack, PushQueue, Server
 from deployer.speclang.durations import seconds
+from deployer.speclang.naming import physical_name
 from deployer.speclang.model import Subscription, Topic
 
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
@@ -62,9 +64,7 @@ class AwsLocalStack(LocalStack):
                             aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
 
     def name(self, kind: str, name: str, suffix: str = "") -> str:
-        from deployer.providers.aws.cloud import CLOUD
-
-        return CLOUD.physical_name(kind, self.env.app, self.env.name, name, suffix)
+        return physical_name(self.env.app, self.env.name, name, NAME_LIMITS[kind], suffix)
 
     # --- creating the resources ------------------------------------------------------------------
 
