@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from deployer.completion import complete_environments
-from deployer.console import Output
-from deployer.errors import EXIT_DEPLOY_FAILED, DeployerError, SpecInvalid
+from deployer.console import Console
+from deployer.errors import EXIT_DEPLOY_FAILED, DeployerError, SpecInvalid, UsageError
 from deployer.speclang.load import Spec, load_spec
 from deployer.speclang.load import validate as validate_spec
 
@@ -18,7 +18,7 @@ from deployer.speclang.load import validate as validate_spec
 @dataclass
 class Context:
     spec_option: str | None
-    output: Output
+    console: Console
 
     @cached_property
     def spec(self) -> Spec:
@@ -52,7 +52,7 @@ def cli(ctx: click.Context, spec_option: str | None, quiet: bool, no_color: bool
     """
     if no_color:
         os.environ["NO_COLOR"] = "1"  # errors, printed after the command, honour it too
-    ctx.obj = Context(spec_option, Output(quiet=quiet))
+    ctx.obj = Context(spec_option, Console(quiet=quiet))
 
 
 @cli.command()
@@ -67,7 +67,7 @@ def init(ctx: Context, as_yaml: bool, force: bool) -> None:
     from deployer.speclang.starter import write_starter
 
     written = write_starter(Path(ctx.spec_option or "."), as_yaml=as_yaml, force=force)
-    ctx.output.info(f"wrote {written}; check it with `deployer validate`")
+    ctx.console.info(f"wrote {written}; check it with `deployer validate`")
 
 
 @cli.command()
@@ -79,17 +79,15 @@ def validate(ctx: Context, env: str | None, fmt: str) -> None:
 
     Example: deployer validate --env prod
     """
-    with ctx.output.progress("validating"):
+    from deployer.render import validation as render
+
+    with ctx.console.progress("validating"):
         problems = validate_spec(ctx.spec, env)
-    if fmt == "json":
-        ctx.output.json({"valid": not problems, "problems": [p.as_dict() for p in problems]})
-        if problems:
-            sys.exit(1)
-        return
-    if problems:
+    if problems and fmt == "table":
         raise SpecInvalid(problems)
-    scope = f"environment {env}" if env else f"{len(ctx.spec.environments())} environments"
-    ctx.output.info(f"{ctx.spec.file.name} is valid ({scope})")
+    ctx.console.show(fmt, problems, json=render.document, table=lambda _: render.valid_line(ctx.spec, env))
+    if problems:
+        sys.exit(1)  # after the JSON document that lists them
 
 
 @cli.command()
@@ -100,18 +98,10 @@ def envs(ctx: Context, fmt: str) -> None:
 
     Example: deployer envs --format json
     """
-    app = resolve_app(ctx.spec)
-    rows = [
-        {"name": e.name, "type": e.type, "provider": e.provider, "stack": f"{app}-{e.name}",
-         "deployable": e.deployable}
-        for e in ctx.spec.environments().values()
-    ]
-    if fmt == "json":
-        ctx.output.json(rows)
-        return
-    ctx.output.table(["name", "type", "provider", "stack"],
-                     [[r["name"], r["type"], r["provider"], r["stack"]] for r in rows])
-    ctx.output.info("pr-<number> environments are previews of pull requests")
+    from deployer.render import envs as render
+
+    ctx.console.show(fmt, resolve_app(ctx.spec), ctx.spec.environments().values(), json=render.document,
+                     table=render.table)
 
 
 @cli.group()
@@ -139,7 +129,18 @@ def secret_set(ctx: Context, types: str | None, env: str | None, name: str) -> N
     """
     from deployer.secrets.commands import set_value
 
-    set_value(ctx.spec, name, types, env, ctx.output)
+    set_value(ctx.spec, name, types, env, read_secret, ctx.console)
+
+
+def read_secret(name: str) -> str:
+    """From standard input when it is not a terminal, else a hidden prompt asked twice; never argv."""
+    if sys.stdin.isatty():
+        value = click.prompt(f"value of {name}", hide_input=True, confirmation_prompt=True, err=True)
+    else:
+        value = sys.stdin.read().removesuffix("\n").removesuffix("\r")
+    if not value:
+        raise UsageError(f"no value given for {name} (pipe it in, or type it at the prompt)")
+    return value
 
 
 @secret.command("list")
@@ -151,9 +152,10 @@ def secret_list(ctx: Context, env: str | None, fmt: str) -> None:
 
     Example: deployer secret list --env prod
     """
+    from deployer.render import secrets as render
     from deployer.secrets.commands import list_values
 
-    list_values(ctx.spec, env, fmt, ctx.output)
+    ctx.console.show(fmt, list_values(ctx.spec, env), json=render.document, table=render.table)
 
 
 @secret.command("unset")
@@ -167,7 +169,7 @@ def secret_unset(ctx: Context, types: str | None, env: str | None, name: str) ->
     """
     from deployer.secrets.commands import unset_value
 
-    unset_value(ctx.spec, name, types, env, ctx.output)
+    unset_value(ctx.spec, name, types, env, ctx.console)
 
 
 @secret.group("recipients")
@@ -188,7 +190,7 @@ def secret_recipients_add(ctx: Context, key: str) -> None:
     """
     from deployer.secrets.commands import add_recipient
 
-    add_recipient(ctx.spec, key, ctx.output)
+    add_recipient(ctx.spec, key, ctx.console)
 
 
 # --- reviewing and deploying (the engine path: deployer/engine, deployer/plan/diff.py) ------------
@@ -204,20 +206,14 @@ def plan(ctx: Context, env: str, fmt: str) -> None:
     Example: deployer plan --env prod --format json
     """
     from deployer.engine.preflight import deployable_env
-    from deployer.plan import render
     from deployer.plan.document import build_plan
+    from deployer.render import plan as render
     from deployer.speclang.load import resolve
 
     deployable_env(ctx.spec, env)
-    with ctx.output.progress(f"planning {env}"):
+    with ctx.console.progress(f"planning {env}"):
         document = build_plan(resolve(ctx.spec, env))
-    if fmt == "json":
-        ctx.output.json(document)
-    elif fmt == "markdown":
-        ctx.output.text(render.markdown(document))
-    else:
-        ctx.output.table(render.COLUMNS, render.rows(document))
-        ctx.output.info(render.summary_line(document))
+    ctx.console.show(fmt, document, json=lambda document: document, markdown=render.markdown, table=render.table)
 
 
 @cli.command()
@@ -232,19 +228,13 @@ def diff(ctx: Context, env: str, base_ref: str, fmt: str) -> None:
     Example: deployer diff --env prod --base origin/main --format markdown
     """
     from deployer.engine.preflight import deployable_env
-    from deployer.plan.diff import diff_environment, markdown, rows, summary_line
+    from deployer.plan.diff import diff_environment
+    from deployer.render import diff as render
 
     deployable_env(ctx.spec, env)
-    with ctx.output.progress(f"planning {env} at {base_ref} and in the working tree"):
+    with ctx.console.progress(f"planning {env} at {base_ref} and in the working tree"):
         changes = diff_environment(ctx.spec, env, base_ref)
-    if fmt == "json":
-        ctx.output.json(changes.as_dict())
-    elif fmt == "markdown":
-        ctx.output.text(markdown(changes))
-    else:
-        if not changes.empty:
-            ctx.output.table(["", "resource", "field", "old", "new"], rows(changes))
-        ctx.output.info(summary_line(changes))
+    ctx.console.show(fmt, changes, json=render.document, markdown=render.markdown, table=render.table)
 
 
 def wait_option(command):
@@ -257,26 +247,25 @@ def open_engine(ctx: Context, env: str, wait_for_lock: str | None = None, runs_p
     """The preflight (exit 4 with the fix on failure), then the environment's engine."""
     from deployer.engine.operations import Engine
     from deployer.engine.preflight import preflight
-    from deployer.errors import UsageError
     from deployer.speclang.durations import parse_duration
 
     try:
         wait = parse_duration(wait_for_lock) if wait_for_lock else None
     except ValueError as err:
         raise UsageError(f"--wait-for-lock: {err}") from None
-    return Engine(preflight(ctx.spec, env, runs_program), ctx.output, wait)
+    return Engine(preflight(ctx.spec, env, runs_program), ctx.console, wait)
 
 
 def confirmation(ctx: Context, yes: bool, question: str):
     """Ask on a terminal before changing anything, unless --yes; never where no one can answer."""
-    from deployer.engine.progress import step_rows
+    from deployer.render import steps as render
 
     if yes or not sys.stdin.isatty():
         return None
 
     def ask(steps) -> bool:
         if steps:
-            ctx.output.table(["op", "resource", "type", "changed inputs"], step_rows(steps))
+            ctx.console.table(render.COLUMNS, render.rows(steps))
         return click.confirm(question, default=False, err=True)
 
     return ask
@@ -292,16 +281,11 @@ def preview(ctx: Context, env: str, wait_for_lock: str | None, fmt: str) -> None
 
     Example: deployer preview --env prod
     """
-    from deployer.engine.progress import step_rows, steps_markdown, steps_summary
+    from deployer.render import steps as render
 
     steps = open_engine(ctx, env, wait_for_lock).preview()
-    if fmt == "json":
-        ctx.output.json({"env": env, "steps": [s.as_dict() for s in steps]})
-    elif fmt == "markdown":
-        ctx.output.text(steps_markdown(env, steps))
-    else:
-        ctx.output.table(["op", "resource", "type", "changed inputs"], step_rows(steps))
-        ctx.output.info(f"{env}: {steps_summary(steps)}")
+    ctx.console.show(fmt, env, steps, json=render.preview_document, markdown=render.preview_markdown,
+                     table=render.preview_table)
 
 
 @cli.command()
@@ -320,10 +304,9 @@ def up(ctx: Context, env: str, yes: bool, only: str | None, wait_for_lock: str |
     outputs = engine.up(confirmation(ctx, yes, f"deploy these changes to {env}?"), only_secrets=only == "secrets")
     if outputs is None:
         raise click.Abort()
-    if fmt == "json":
-        ctx.output.json(outputs)
-    else:
-        ctx.output.info(f"deployed {env} (stack {engine.env.stack}); `deployer outputs --env {env}` shows its outputs")
+    ctx.console.show(fmt, outputs, json=lambda outputs: outputs,
+                     table=lambda _: f"deployed {env} (stack {engine.env.stack}); "
+                                     f"`deployer outputs --env {env}` shows its outputs")
 
 
 @cli.command()
@@ -341,7 +324,7 @@ def destroy(ctx: Context, env: str, yes: bool, force_protected: bool, wait_for_l
     engine = open_engine(ctx, env, wait_for_lock, runs_program=False)
     if not engine.destroy(confirmation(ctx, yes, f"destroy every resource of {env}?"), force_protected):
         raise click.Abort()
-    ctx.output.info(f"destroyed {env}")
+    ctx.console.info(f"destroyed {env}")
 
 
 @cli.command()
@@ -354,14 +337,10 @@ def refresh(ctx: Context, env: str, wait_for_lock: str | None, fmt: str) -> None
 
     Example: deployer refresh --env prod
     """
-    from deployer.engine.progress import step_rows
+    from deployer.render import steps as render
 
     steps = open_engine(ctx, env, wait_for_lock, runs_program=False).refresh()
-    if fmt == "json":
-        ctx.output.json({"env": env, "drifted": [s.as_dict() for s in steps]})
-    else:
-        ctx.output.table(["op", "resource", "type", "drifted inputs"], step_rows(steps))
-        ctx.output.info(f"{env}: {len(steps)} resources drifted")
+    ctx.console.show(fmt, env, steps, json=render.drift_document, table=render.drift_table)
 
 
 @cli.command()
@@ -383,14 +362,14 @@ def outputs(ctx: Context, env: str, fmt: str, out_file: str | None) -> None:
     from deployer.engine.preflight import state_preflight
 
     resolved = state_preflight(ctx.spec, env)
-    document = Engine(resolved, ctx.output).outputs()
+    document = Engine(resolved, ctx.console).outputs()
     if fmt == "encore":
         document = encore_config(resolved, document)
     if out_file:
         Path(out_file).write_text(json.dumps(document, indent=2) + "\n")
-        ctx.output.info(f"wrote {out_file}")
+        ctx.console.info(f"wrote {out_file}")
     else:
-        ctx.output.json(document)
+        ctx.console.json(document)
 
 
 @cli.command()
@@ -409,8 +388,8 @@ def eject(ctx: Context, env: str, out_dir: str) -> None:
 
     deployable_env(ctx.spec, env)
     written = eject_environment(resolve(ctx.spec, env), Path(out_dir))
-    ctx.output.info(f"wrote the Pulumi project {written}; run it with `pulumi up` there "
-                    "(see its README.md)")
+    ctx.console.info(f"wrote the Pulumi project {written}; run it with `pulumi up` there "
+                     "(see its README.md)")
 
 
 @cli.command()
@@ -424,7 +403,7 @@ def schema(ctx: Context, fmt: str, package: str | None) -> None:
     """
     from deployer.schema.generate import render
 
-    ctx.output.write(render(fmt, package))
+    ctx.console.write(render(fmt, package))
 
 
 def resolve_app(spec: Spec) -> str:
@@ -442,12 +421,12 @@ def main() -> None:
         err.show()
         sys.exit(err.exit_code)
     except DeployerError as err:
-        Output().error(str(err))
+        Console().error(str(err))
         sys.exit(err.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as err:  # a bug of ours, never the user's input: say so, without a traceback
         if os.environ.get("DEPLOYER_DEBUG"):
             raise
-        Output().error(f"internal error: {type(err).__name__} (run with DEPLOYER_DEBUG=1 for details)")
+        Console().error(f"internal error: {type(err).__name__} (run with DEPLOYER_DEBUG=1 for details)")
         sys.exit(EXIT_DEPLOY_FAILED)

@@ -7,11 +7,14 @@ tables and no escape codes. `--no-color` or NO_COLOR (https://no-color.org): no 
 import json
 import os
 import sys
+from collections.abc import Callable
 from contextlib import contextmanager
 
-from rich.console import Console
-from rich.table import Table
+import rich.console
+import rich.table
 from rich.text import Text
+
+from deployer.render import Table
 
 # A change in a table cell (Pulumi's operation, or the diff's symbol), coloured the way Pulumi colours it.
 CHANGE_STYLES = {
@@ -22,7 +25,7 @@ CHANGE_STYLES = {
 }
 
 
-class Output:
+class Console:
     """The console pair a command writes to, honouring --quiet, --no-color and NO_COLOR."""
 
     def __init__(self, quiet: bool = False):
@@ -31,11 +34,11 @@ class Output:
         self.out = self._console(sys.stdout)
         self.err = self._console(sys.stderr)
 
-    def _console(self, file) -> Console:
+    def _console(self, file) -> rich.console.Console:
         # Without colour, no styles either: rich's own no_color keeps bold and underline. No emoji codes:
         # `infra.yaml:100:` is a file and a line, not :100:.
-        return Console(file=file, color_system="auto" if self.color else None, highlight=False, soft_wrap=True,
-                       emoji=False)
+        return rich.console.Console(file=file, color_system="auto" if self.color else None, highlight=False,
+                                    soft_wrap=True, emoji=False)
 
     def json(self, document: object) -> None:
         sys.stdout.write(json.dumps(document, indent=2, sort_keys=False) + "\n")
@@ -54,12 +57,26 @@ class Output:
     def error(self, message: str) -> None:
         self.err.print(message, markup=False, style="red")
 
-    def table(self, columns: list[str], rows: list[list[str]], title: str | None = None) -> None:
+    def show(self, fmt: str, *result: object, **renderers: Callable[..., object]) -> None:
+        """A command's result in the format asked for, as `renderers[fmt](*result)` renders it: `json` a
+        document and `markdown` a text for stdout, `table` a Table, or only its note where it has no rows."""
+        shown = renderers[fmt](*result)
+        if fmt == "json":
+            self.json(shown)
+        elif fmt == "markdown":
+            self.text(shown)
+        elif isinstance(shown, Table):
+            self.table(shown.columns, shown.rows)
+            self.info(shown.note)
+        else:
+            self.info(shown)
+
+    def table(self, columns: list[str], rows: list[list[str]]) -> None:
         if not self.out.is_terminal:  # tab-separated, for cut, awk and spreadsheets (rich would expand tabs)
             for line in ([c.upper() for c in columns], *rows):
                 self.out.file.write("\t".join(line) + "\n")
             return
-        table = Table(*columns, title=title, title_justify="left", header_style="bold")
+        table = rich.table.Table(*columns, header_style="bold")
         for row in rows:
             table.add_row(*(_styled(cell) for cell in row))
         self.out.print(table)

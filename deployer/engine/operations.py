@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from deployer.console import Output
+from deployer.console import Console
 from deployer.engine.progress import EventDisplay, Step
 from deployer.engine.stack import (
     engine_errors,
@@ -25,17 +25,17 @@ Confirm = Callable[[list[Step]], bool]
 @dataclass
 class Engine:
     env: ResolvedEnv
-    output: Output
+    console: Console
     wait_for_lock: timedelta | None = None
 
     def _run(self, verb: str, operation: Callable[[], object]) -> object:
-        with engine_errors(self.env), self.output.progress(f"{verb} {self.env.stack}"):
+        with engine_errors(self.env), self.console.progress(f"{verb} {self.env.stack}"):
             return with_lock_wait(operation, self.wait_for_lock)
 
     def preview(self, targets: list[str] | None = None) -> list[Step]:
         """Every change `up` would make, with the inputs that differ."""
         stack = open_stack(self.env, secret_values(self.env))
-        display = EventDisplay(self.output)
+        display = EventDisplay(self.console)
         self._run("previewing", lambda: stack.preview(diff=True, target=targets, on_event=display, color="never"))
         return display.steps
 
@@ -45,12 +45,12 @@ class Engine:
         if confirm is not None:
             steps = self.preview(targets)
             if not steps:
-                self.output.info(f"{self.env.stack} is up to date")
+                self.console.info(f"{self.env.stack} is up to date")
                 return masked_outputs(open_stack(self.env, create=False).outputs())
             if not confirm(steps):
                 return None
         stack = open_stack(self.env, secret_values(self.env))
-        display = EventDisplay(self.output)
+        display = EventDisplay(self.console)
         result = self._run("deploying", lambda: stack.up(target=targets, on_event=display, color="never"))
         return masked_outputs(result.outputs)
 
@@ -74,7 +74,7 @@ class Engine:
                              "the cloud even then)")
         if confirm is not None and not confirm([]):
             return False
-        display = EventDisplay(self.output)
+        display = EventDisplay(self.console)
 
         def destroy() -> None:
             if protected:
@@ -89,7 +89,7 @@ class Engine:
     def refresh(self) -> list[Step]:
         """Read the real state back; the resources whose state drifted."""
         stack = open_stack(self.env, create=False)
-        display = EventDisplay(self.output)
+        display = EventDisplay(self.console)
         self._run("refreshing", lambda: stack.refresh(on_event=display, color="never"))
         return display.steps
 

@@ -22,7 +22,6 @@ from deployer.speclang.load import Spec, resolve
 # What a plan document of an environment holds when the spec (or the environment) does not exist.
 EMPTY_PLAN: dict = {"resources": [], "outputs": {}}
 COMPARED = ("inputs", "protect")  # dependencies and parents follow from these; a new parent is a new URN
-CELL_WIDTH = 100
 
 
 @dataclass
@@ -41,10 +40,6 @@ class PlanDiff:
     def counts(self) -> dict[str, int]:
         return {"added": len(self.added), "changed": len(self.changed),
                 "replaced": len(self.replaced), "removed": len(self.removed)}
-
-    def as_dict(self) -> dict:
-        return {"env": self.env, "base": self.base, "added": self.added, "removed": self.removed,
-                "changed": self.changed, "replaced": self.replaced}
 
 
 def diff_plans(env: str, base_ref: str, base: dict, head: dict,
@@ -168,62 +163,3 @@ def _base_plan(spec_file: Path, env_name: str, ref: str, scratch: Path, build_pl
         return build_plan(resolve(base_spec, env_name))
     except DeployerError as err:
         raise DeployerError(f"the spec at {ref} does not plan for {env_name}:\n{err}", err.exit_code) from err
-
-
-# --- rendering -----------------------------------------------------------------------------------
-
-SYMBOLS = {"added": "+", "changed": "~", "replaced": "+-", "removed": "-"}
-VERBS = {"added": "to add", "changed": "to change", "replaced": "to replace", "removed": "to remove"}
-
-
-def summary_line(diff: PlanDiff) -> str:
-    if diff.empty:
-        return f"{diff.env} against {diff.base}: no changes"
-    counts = ", ".join(f"{n} {VERBS[kind]}" for kind, n in diff.counts().items() if n)
-    return f"{diff.env} against {diff.base}: {counts}"
-
-
-def rows(diff: PlanDiff) -> list[list[str]]:
-    """One row per resource, then one per changed field: [op, resource, field, old, new]."""
-    table = []
-    for kind in ("added", "replaced", "changed", "removed"):
-        for entry in getattr(diff, kind):
-            table.append([SYMBOLS[kind], f"{entry['name']} ({entry['type']})", "", "", ""])
-            for path, (old, new) in entry.get("fields", {}).items():
-                table.append(["", "", path, *_shown_change(old, new)])
-    return table
-
-
-def markdown(diff: PlanDiff) -> str:
-    """A pull-request comment: the counts first, the details folded."""
-    lines = [f"**deployer diff** {summary_line(diff)}."]
-    if diff.empty:
-        return lines[0]
-    lines += ["", "<details><summary>Details</summary>", "",
-              "| | resource | field | old | new |", "|---|---|---|---|---|"]
-    for row in rows(diff):
-        lines.append("| " + " | ".join(_cell(c, code=i >= 2) for i, c in enumerate(row)) + " |")
-    lines += ["", "</details>"]
-    return "\n".join(lines)
-
-
-def _shown_change(old: Any, new: Any) -> tuple[str, str]:
-    """Old and new as a reader compares them: of two lists, only the elements that differ."""
-    if isinstance(old, list) and isinstance(new, list):
-        old, new = [x for x in old if x not in new], [x for x in new if x not in old]
-        return _show(old, "-"), _show(new, "+")
-    return _show(old), _show(new)
-
-
-def _show(value: Any, sign: str = "") -> str:
-    if value is None:
-        return "-"
-    text = sign + json.dumps(value, sort_keys=True)
-    return text if len(text) <= CELL_WIDTH else text[:CELL_WIDTH - 1] + "…"
-
-
-def _cell(text: str, code: bool) -> str:
-    if not text:
-        return ""
-    text = text.replace("|", "\\|")
-    return f"`{text}`" if code else text

@@ -1,6 +1,9 @@
-"""How `deployer plan` shows a plan document: table rows, a summary line, a pull-request comment."""
+"""How `deployer plan` shows a plan document (its JSON is the document itself): table rows, a summary line,
+a pull-request comment."""
 
 from collections import Counter
+
+from deployer.render import Table
 
 COLUMNS = ["type", "name", "protected"]
 
@@ -14,6 +17,10 @@ def short_type(token: str) -> str:
 
 def rows(plan: dict) -> list[list[str]]:
     return [[short_type(r["type"]), r["name"], "yes" if r["protect"] else ""] for r in plan["resources"]]
+
+
+def table(plan: dict) -> Table:
+    return Table(COLUMNS, rows(plan), summary_line(plan))
 
 
 def summary_line(plan: dict) -> str:

@@ -1,10 +1,9 @@
 """What the `deployer secret` commands do; deployer/cli.py only parses their options."""
 
-import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 
-import click
-
-from deployer.console import Output
+from deployer.console import Console
 from deployer.errors import DeployerError, SpecInvalid, UsageError, quoted
 from deployer.secrets.file_store import FileStore
 from deployer.secrets.local_override import local_overrides
@@ -16,17 +15,27 @@ from deployer.speclang.model import Infra
 from deployer.speclang.validation import model_findings
 
 
-def set_value(spec: Spec, name: str, types: str | None, env: str | None, out: Output) -> None:
+@dataclass
+class SecretList:
+    """What `deployer secret list` found: per secret, where it has values (never the values)."""
+
+    store: str             # the store's label
+    env: str | None
+    secrets: list[dict]    # {name, declared, description, types, envs, usedBy[, resolvedFrom with an env]}
+
+
+def set_value(spec: Spec, name: str, types: str | None, env: str | None, read_value: Callable[[str], str],
+              console: Console) -> None:
     settings = _settings(spec)
     _require_declared(settings, spec, name)
     scopes = _scopes(spec, types, env)
-    value = _read_value(name)
-    store = open_store(spec.file, settings, out.info)
+    value = read_value(name)
+    store = open_store(spec.file, settings, console.info)
     store.write(name, scopes, value)
-    out.info(f"set {name} for {_joined(scopes)} in {store.label}")
+    console.info(f"set {name} for {_joined(scopes)} in {store.label}")
 
 
-def unset_value(spec: Spec, name: str, types: str | None, env: str | None, out: Output) -> None:
+def unset_value(spec: Spec, name: str, types: str | None, env: str | None, console: Console) -> None:
     settings = _settings(spec)
     store = open_store(spec.file, settings)
     if name not in settings.secrets and name not in store.locations():
@@ -35,12 +44,12 @@ def unset_value(spec: Spec, name: str, types: str | None, env: str | None, out: 
     removed = store.remove(name, scopes)
     kept = [s for s in scopes if s not in removed]
     if removed:
-        out.info(f"removed {name} for {_joined(removed)} from {store.label}")
+        console.info(f"removed {name} for {_joined(removed)} from {store.label}")
     if kept:
-        out.info(f"{name} had no value for {_joined(kept)}")
+        console.info(f"{name} had no value for {_joined(kept)}")
 
 
-def list_values(spec: Spec, env: str | None, fmt: str, out: Output) -> None:
+def list_values(spec: Spec, env: str | None) -> SecretList:
     settings = _settings(spec)
     store = open_store(spec.file, settings)
     locations = store.locations()
@@ -63,22 +72,16 @@ def list_values(spec: Spec, env: str | None, fmt: str, out: Output) -> None:
         if env:
             row["resolvedFrom"] = str(sources[name]) if sources[name] else None
         rows.append(row)
-    if fmt == "json":
-        out.json({"store": store.label, "env": env, "secrets": rows})
-        return
-    columns = ["name", "types", "envs", "used by"] + ([f"{env} from"] if env else [])
-    out.table(columns, [[_name_cell(r), ", ".join(r["types"]) or "-", ", ".join(r["envs"]) or "-",
-                         ", ".join(r["usedBy"]) or "-"] + ([_source_cell(r)] if env else []) for r in rows])
-    out.info(f"values are kept in {store.label}; they are never shown")
+    return SecretList(store.label, env, rows)
 
 
-def add_recipient(spec: Spec, key: str, out: Output) -> None:
+def add_recipient(spec: Spec, key: str, console: Console) -> None:
     store = open_store(spec.file, _settings(spec))
     if not isinstance(store, FileStore):
         raise UsageError(f"recipients belong to the file store; this spec keeps its secrets in {store.label}, "
                          "where access is granted with the cloud's IAM")
     count = store.add_recipient(key)
-    out.info(f"re-encrypted {count} value(s) of {store.label} for {len(store.recipients())} recipient(s)")
+    console.info(f"re-encrypted {count} value(s) of {store.label} for {len(store.recipients())} recipient(s)")
 
 
 def _settings(spec: Spec) -> Infra:
@@ -105,26 +108,5 @@ def _scopes(spec: Spec, types: str | None, env: str | None) -> list[Scope]:
     return [Scope("env", spec.environment(env).name)]
 
 
-def _read_value(name: str) -> str:
-    """From standard input when it is not a terminal, else a hidden prompt asked twice; never argv."""
-    if sys.stdin.isatty():
-        value = click.prompt(f"value of {name}", hide_input=True, confirmation_prompt=True, err=True)
-    else:
-        value = sys.stdin.read().removesuffix("\n").removesuffix("\r")
-    if not value:
-        raise UsageError(f"no value given for {name} (pipe it in, or type it at the prompt)")
-    return value
-
-
 def _joined(scopes: list[Scope]) -> str:
     return ", ".join(map(str, scopes))
-
-
-def _name_cell(row: dict) -> str:
-    return row["name"] if row["declared"] else f"{row['name']} (not declared)"
-
-
-def _source_cell(row: dict) -> str:
-    if row["resolvedFrom"]:
-        return row["resolvedFrom"]
-    return "MISSING" if row["usedBy"] else "-"

@@ -5,9 +5,9 @@ import io
 import subprocess
 import sys
 
-from ecosystem_support import CONSOLE_SCRIPT, YAML_EXAMPLE, clean_env, run_on_terminal
+from support.ecosystem import CONSOLE_SCRIPT, YAML_EXAMPLE, clean_env, run_on_terminal
 
-from deployer.console import Output
+from deployer.console import Console
 
 ESCAPE = "\x1b"
 ENVS = ["--spec", str(YAML_EXAMPLE), "envs"]
@@ -68,7 +68,7 @@ def test_changes_in_a_table_are_coloured_as_pulumi_colours_them(monkeypatch):
     monkeypatch.setattr(sys, "stdout", screen)
     monkeypatch.setenv("FORCE_COLOR", "1")  # rich: treat the stream as a terminal
     monkeypatch.delenv("NO_COLOR", raising=False)
-    Output().table(["op", "resource"], [["create", "avatars"], ["-", "old-queue"], ["+-", "sessions"]])
+    Console().table(["op", "resource"], [["create", "avatars"], ["-", "old-queue"], ["+-", "sessions"]])
     shown = screen.getvalue()
     green, red, magenta = "\x1b[32m", "\x1b[31m", "\x1b[35m"
     assert f"{green}create" in shown and f"{red}-  " in shown and f"{magenta}+-" in shown

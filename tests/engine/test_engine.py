@@ -11,11 +11,12 @@ import pytest
 from pulumi import automation as auto
 from pulumi.automation._cmd import CommandResult
 
-from deployer.console import Output
+from deployer.console import Console
 from deployer.engine import stack as engine_stack
-from deployer.engine.progress import EventDisplay, steps_markdown
+from deployer.engine.progress import EventDisplay
 from deployer.engine.stack import secret_version_urns, with_lock_wait
 from deployer.plan.document import build_plan
+from deployer.render.steps import preview_markdown
 from deployer.speclang.load import load_spec, resolve
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples/shop-yaml/infra.yaml"
@@ -33,7 +34,7 @@ def event(kind: str, op: str, urn: str, **extra) -> auto.EngineEvent:
 
 
 def test_events_are_shown_live_and_kept_with_their_changed_inputs(capsys):
-    display = EventDisplay(Output())
+    display = EventDisplay(Console())
     bucket = "urn:pulumi:shop-dev::shop::aws:s3/bucket:Bucket::avatars"
     queue = "urn:pulumi:shop-dev::shop::aws:sqs/queue:Queue::signups.crm"
     display(event("resourcePreEvent", "update", bucket, diffs=["tags"],
@@ -51,7 +52,7 @@ def test_events_are_shown_live_and_kept_with_their_changed_inputs(capsys):
     assert [(s.op, s.name, s.fields) for s in display.steps] == [("update", "avatars", ["tags.env"]),
                                                                  ("create", "signups.crm", [])]
     assert display.failed == [queue]
-    comment = steps_markdown("dev", display.steps)
+    comment = preview_markdown("dev", display.steps)
     assert comment.splitlines()[0] == "**dev** (Pulumi preview): 1 to create, 1 to update."
     assert "| `update` | `avatars` | `aws:s3/bucket:Bucket` | `tags.env` |" in comment
 

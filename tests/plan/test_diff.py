@@ -61,7 +61,7 @@ def change(repo: Path, *edits: tuple[str, str]) -> None:
 
 
 def diff_json(deployer, repo: Path, env: str = "dev", base: str = "main") -> dict:
-    # click's own runner: it flushes the stdout that Output.json writes to (tests.conftest's does not)
+    # click's own runner: it flushes the stdout that Console.json writes to (tests.conftest's does not)
     result = CliRunner().invoke(cli, ["--spec", str(repo), "diff", "--env", env, "--base", base,
                                       "--format", "json"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
