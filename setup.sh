@@ -8,7 +8,15 @@ python=${PYTHON:-python3}
   || { echo "deployer needs Python 3.11 or newer ($python is older); set PYTHON=python3.11" >&2; exit 1; }
 
 [ -x .venv/bin/python ] || "$python" -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+# uv installs the cloud SDKs (hundreds of MB) many times faster than pip: the one on PATH, else one
+# pip installs into .venv (a small wheel); pip itself where uv cannot be had.
+uv=$(command -v uv || echo .venv/bin/uv)
+[ -x "$uv" ] || .venv/bin/python -m pip install --quiet --disable-pip-version-check uv || true
+if [ -x "$uv" ]; then
+  "$uv" pip install --quiet --python .venv/bin/python -e '.[test]'
+else
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+fi
 
 # CUE: a native `cue` (PATH or DEPLOYER_CUE) wins; otherwise the real evaluator as WebAssembly.
 if [ -z "${DEPLOYER_CUE:-}" ] && ! command -v cue >/dev/null; then

@@ -7,10 +7,11 @@ replaced; any other change of its inputs or protection is an in-place change.
 
 import io
 import json
+import multiprocessing
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from deployer.clouds import cloud
 from deployer.errors import DeployerError, UsageError, quoted
 from deployer.speclang.load import Spec, resolve
+from deployer.speclang.resolved import ResolvedEnv
 
 # What a plan document of an environment holds when the spec (or the environment) does not exist.
 EMPTY_PLAN: dict = {"resources": [], "outputs": {}}
@@ -140,26 +142,68 @@ def _git(cwd: Path, *args: str, failure: str | None = None) -> str:
 
 
 def diff_environment(spec: Spec, env_name: str, base_ref: str) -> PlanDiff:
-    """The plan of ENV at `base_ref` against its plan from the working tree."""
+    """The plan of ENV at `base_ref` against its plan from the working tree: both specs are read
+    here, and the two plans computed at once, the base's in a forked copy of this process."""
     from deployer.plan.document import build_plan
 
     head_env = resolve(spec, env_name)
-    head = build_plan(head_env)
     with tempfile.TemporaryDirectory(prefix="deployer-base-") as scratch:
-        base = _base_plan(spec.file, env_name, base_ref, Path(scratch), build_plan)
+        base_env = _base_env(spec.file, env_name, base_ref, Path(scratch))
+        base = _forked(lambda: build_plan(base_env) if base_env else EMPTY_PLAN)
+        head = build_plan(head_env)
+        try:
+            base = base()
+        except DeployerError as err:
+            raise _not_planned(base_ref, env_name, err) from err
     return diff_plans(env_name, base_ref, base, head, cloud(head_env.provider).replaced_on)
 
 
-def _base_plan(spec_file: Path, env_name: str, ref: str, scratch: Path, build_plan) -> dict:
+def _base_env(spec_file: Path, env_name: str, ref: str, scratch: Path) -> ResolvedEnv | None:
+    """ENV as the spec at `ref` resolves it, or None where the spec or ENV did not exist there."""
     base_file = spec_at_ref(spec_file, ref, scratch)
     if base_file is None:
-        return EMPTY_PLAN
+        return None
     base_spec = Spec(base_file)
     try:
         base_spec.environment(env_name)
     except UsageError:
-        return EMPTY_PLAN  # the environment is new in this change
+        return None  # the environment is new in this change
     try:
-        return build_plan(resolve(base_spec, env_name))
+        return resolve(base_spec, env_name)
     except DeployerError as err:
-        raise DeployerError(f"the spec at {ref} does not plan for {env_name}:\n{err}", err.exit_code) from err
+        raise _not_planned(ref, env_name, err) from err
+
+
+def _not_planned(ref: str, env_name: str, err: DeployerError) -> DeployerError:
+    return DeployerError(f"the spec at {ref} does not plan for {env_name}:\n{err}", err.exit_code)
+
+
+def _forked(work: Callable[[], dict]) -> Callable[[], dict]:
+    """Start `work` in a forked copy of this process (modules imported, data read) and return what
+    waits for its result; where processes cannot fork, `work` itself, run when waited for."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return work
+    receiving, sending = multiprocessing.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            sending.send((work(), None))
+        except DeployerError as err:  # sent as its parts: an exception's pickle keeps only its message
+            sending.send((None, (str(err), err.exit_code)))
+
+    process = multiprocessing.get_context("fork").Process(target=child, daemon=True)
+    process.start()
+    sending.close()
+
+    def result() -> dict:
+        try:
+            document, failure = receiving.recv()
+        except EOFError:
+            raise DeployerError("planning the base failed (its process ended without a plan)") from None
+        finally:
+            process.join()
+        if failure:
+            raise DeployerError(*failure)
+        return document
+
+    return result
