@@ -55,7 +55,8 @@ def test_the_reference_gives_the_defaults_of_each_environment_type():
     reference = reference_markdown()
     assert ("| `production` | `prod` | `nodeType: cache.r7g.large`, `replicas: 1`, `snapshotRetentionDays: 7` "
             "| `memorySizeGb: 5`, `tier: STANDARD_HA` | yes | yes | yes |") in reference
-    assert "| `local` |  | `nodeType: cache.t4g.micro`" in reference and reference.rstrip().endswith("| no | no | no |")
+    # local: not protected, its cron jobs run under `deployer dev`, never deployed
+    assert "| `local` |  | `nodeType: cache.t4g.micro`" in reference and reference.rstrip().endswith("| no | yes | no |")
 
 
 def test_a_stale_reference_is_replaced_and_the_rest_of_the_readme_kept():
