@@ -5,14 +5,16 @@ import sys
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from deployer.completion import complete_environments
 from deployer.console import Console
 from deployer.errors import EXIT_DEPLOY_FAILED, DeployerError, SpecInvalid, UsageError
-from deployer.speclang.load import Spec, load_spec
-from deployer.speclang.load import validate as validate_spec
+
+if TYPE_CHECKING:  # the model, CUE and the clouds load with the first command that reads a spec
+    from deployer.speclang.load import Spec
 
 
 @dataclass
@@ -21,7 +23,9 @@ class Context:
     console: Console
 
     @cached_property
-    def spec(self) -> Spec:
+    def spec(self) -> "Spec":
+        from deployer.speclang.load import load_spec
+
         return load_spec(self.spec_option)
 
 
@@ -80,6 +84,7 @@ def validate(ctx: Context, env: str | None, fmt: str) -> None:
     Example: deployer validate --env prod
     """
     from deployer.render import validation as render
+    from deployer.speclang.load import validate as validate_spec
 
     with ctx.console.progress("validating"):
         problems = validate_spec(ctx.spec, env)
@@ -406,7 +411,7 @@ def schema(ctx: Context, fmt: str, package: str | None) -> None:
     ctx.console.write(render(fmt, package))
 
 
-def resolve_app(spec: Spec) -> str:
+def resolve_app(spec: "Spec") -> str:
     data = spec.data()
     return str(data.get("app", "?")) if isinstance(data, dict) else "?"
 

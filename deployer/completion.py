@@ -3,11 +3,11 @@
 import click
 from click.shell_completion import CompletionItem
 
-from deployer.speclang.load import load_spec
-
 
 def complete_environments(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """The spec's environments starting with `incomplete`, each with its type and provider as help."""
+    from deployer.speclang.load import load_spec  # not for the help of every command
+
     try:
         spec = load_spec(ctx.find_root().params.get("spec_option"))
         environments = spec.environments()
