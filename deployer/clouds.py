@@ -15,7 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from deployer.errors import Finding, PreconditionMissing, UsageError, quoted
-from deployer.speclang.naming import physical_name
+from deployer.speclang.naming import ResourceName, physical_name
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from deployer.local.stack import LocalStack
     from deployer.secrets.store import SecretStore
+    from deployer.speclang.environments import EnvInfo
     from deployer.speclang.model import Infra
     from deployer.speclang.resolved import ResolvedEnv
 
@@ -53,9 +54,21 @@ class Cloud(ABC):
         """`APP-ENV-NAME` plus `suffix`, within this cloud's limit for `kind`."""
         return physical_name(app, env, name, self.name_limits[kind], suffix)
 
-    def rules(self, spec: Infra) -> Iterable[Finding]:
-        """What this cloud cannot honour in SPEC, each located at its spec path."""
+    def rules(self, spec: Infra, env: EnvInfo) -> Iterable[Finding]:
+        """What this cloud cannot honour in SPEC as environment ENV deploys it, each located at its
+        spec path."""
         return ()
+
+    def resource_names(self, spec: Infra, env_name: str) -> Iterable[ResourceName]:
+        """The names environment ENV_NAME's program gives: each resource's physical name (with the
+        problem this cloud's rules find in it) and its URN, from the one source the program names
+        them with (the cloud's naming.py); `validate` refuses what two resources would share."""
+        return ()
+
+    def failure_hint(self, env: ResolvedEnv, message: str) -> str | None:
+        """The fix for an engine failure whose MESSAGE shows a cause this cloud knows (a switched-off
+        API, say), for ENV."""
+        return None
 
     def type_defaults(self, env_type: str) -> Mapping[str, dict]:
         """Per top-level section, what every entry of it gets under an environment type (the

@@ -1,10 +1,12 @@
 """Cron: `every` intervals and 5-field expressions (minute hour day-of-month month day-of-week, UTC)."""
 
+import math
 import re
 from datetime import datetime, timedelta
 
 from deployer.errors import quoted
 from deployer.speclang.durations import format_duration
+from deployer.speclang.model import CronJob
 
 DAY = timedelta(days=1)
 FIELDS = (("minute", 0, 59), ("hour", 0, 23), ("day-of-month", 1, 31), ("month", 1, 12),
@@ -63,6 +65,11 @@ def _number(value: str, field_index: int) -> int | None:
     return names.index(value) + offset if value in names else None
 
 
+def weekdays(field: str) -> list[int]:
+    """The days of the week (0 = Sunday … 6) a valid day-of-week field names."""
+    return [day for day in range(7) if _matches(field, 4, day)]
+
+
 def restricts_both_days(expression: str) -> bool:
     """Whether a valid 5-field expression restricts day-of-month and day-of-week at once."""
     day_of_month, _, day_of_week = expression.split()[2:5]
@@ -92,3 +99,33 @@ def _matches(text: str, field_index: int, value: int) -> bool:
         if any(first <= v <= last and (v - first) % step == 0 for v in (value, *sunday_too)):
             return True
     return False
+
+
+def cron_expressions(job: CronJob) -> list[str]:
+    """A job's schedule as 5-field cron expressions in UTC (one, except for the intervals below)."""
+    return [job.schedule] if job.schedule is not None else every_expressions(job.every)
+
+
+def every_expressions(every: timedelta) -> list[str]:
+    """`every` as cron, counted from midnight UTC: `2h` -> `0 */2 * * *`. An interval that is not a
+    divisor of an hour nor a whole number of hours (45m: 00:00, 00:45, 01:30, 02:15, 03:00 ...)
+    repeats over a cycle of hours; it takes one expression per hour of that cycle that fires."""
+    minutes = int(every.total_seconds()) // 60
+    if minutes == 1:
+        return ["* * * * *"]
+    if minutes == 60:
+        return ["0 * * * *"]
+    if 60 % minutes == 0:
+        return [f"*/{minutes} * * * *"]
+    cycle_hours = math.lcm(minutes, 60) // 60
+    minutes_by_hour: dict[int, list[int]] = {}
+    for start in range(0, cycle_hours * 60, minutes):
+        minutes_by_hour.setdefault(start // 60, []).append(start % 60)
+    return [f"{','.join(map(str, at))} {_hour_field(hour, cycle_hours)} * * *"
+            for hour, at in minutes_by_hour.items()]
+
+
+def _hour_field(offset: int, step: int) -> str:
+    if step == 24:
+        return str(offset)
+    return f"*/{step}" if offset == 0 else f"{offset}-23/{step}"

@@ -62,7 +62,8 @@ class AwsNetwork(Model):
 
     vpc_id: str | None = Field(None, description="VPC of the caches' subnet group")
     subnet_ids: list[str] = Field([], description="subnets of the caches' subnet group")
-    security_group_ids: list[str] = Field([], description="security groups attached to the caches")
+    security_group_ids: list[str] = Field([], description="security groups of the caches' clients: port 6379 is "
+                                          "open to them only (default: to the VPC's address range)")
 
 
 class AwsSettings(Model):
@@ -120,6 +121,11 @@ class AwsCache(Model):
                                 "and multi-AZ")
     engine_version: str = Field("7.1", description="Redis engine version")
     snapshot_retention_days: int | None = Field(None, ge=0, le=35, description="days of daily snapshots kept")
+    auth_token_generation: int = Field(1, ge=1, description="raise it to generate a new AUTH token (a rotation: "
+                                       "see authTokenUpdate)")
+    auth_token_update: Literal["rotate", "set"] = Field(
+        "rotate", description="how ElastiCache applies a new AUTH token: `rotate` keeps the old one valid beside "
+        "it; `set`, once the services use the new one, leaves only the new one valid")
 
 
 class GcpCache(Model):
@@ -162,13 +168,32 @@ class LifecycleRule(Model):
                                                      "(versioned buckets only)")
 
 
+DOMAIN_NAME = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$"  # lowercase, no wildcard
+
+
+class GcpBucket(Model):
+    """How GCP serves a public bucket."""
+
+    domain: Annotated[str, Field(pattern=DOMAIN_NAME)] | None = Field(
+        None, description="serve the public objects at https://DOMAIN through a load balancer with Cloud CDN and a "
+                          "Google-managed certificate (point the domain's A record at the address the outputs "
+                          "give); default: https://storage.googleapis.com/BUCKET, no load balancer")
+
+
 class Bucket(Model):
     """Object storage: private and encrypted at rest unless `public`."""
 
+    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*[a-z0-9]$")] | None = Field(
+        None, description="the exact bucket name, as the cloud's bucket naming rules allow (default: APP-ENV-NAME "
+                          "and a hash of the AWS account or GCP project: bucket names are global); pin one per "
+                          "environment, in its overrides")
     versioned: bool = Field(False, description="keep every version of an object")
     public: bool = Field(False, description="serve the objects publicly through the provider's CDN")
     cors: list[Cors] = Field([], description="CORS rules")
+    index_document: str | None = Field(None, description="a public bucket's object served at the root of "
+                                       "`publicUrl`, e.g. index.html")
     lifecycle: list[LifecycleRule] = Field([], description="lifecycle rules")
+    gcp: GcpBucket = Field(GcpBucket(), description="settings on GCP")
 
 
 # --- topics --------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from deployer.speclang import cronexpr, keyspaces
 from deployer.speclang.durations import format_duration
 from deployer.speclang.environments import EnvInfo
 from deployer.speclang.model import FILE_STORE, Infra, Subscription
+from deployer.speclang.unique_names import name_findings
 
 STATE_BACKENDS = ("file://", "s3://", "gs://", "azblob://", "https://")  # https: Pulumi Cloud
 
@@ -59,7 +60,8 @@ def check(spec: Infra, env: EnvInfo, invalid: Collection[str] = ()) -> list[Find
     ]
     findings = [finding for reads, rule in rules if not reads & set(invalid) for finding in rule()]
     if target is not None:
-        findings += [(path, message) for path, message in target.rules(spec) if path[:1] not in invalid]
+        findings += [(path, message) for path, message in target.rules(spec, env) if path[:1] not in invalid]
+        findings += name_findings(target, spec, env.name)
     return findings
 
 
@@ -111,6 +113,8 @@ def _buckets(spec: Infra) -> Iterable[Finding]:
                 yield at, "transitionAfterDays and storageClass go together"
             if rule.noncurrent_expire_after_days is not None and not bucket.versioned:
                 yield (*at, "noncurrentExpireAfterDays"), "applies to versioned buckets only (set versioned: true)"
+        if bucket.index_document is not None and not bucket.public:
+            yield ("buckets", name, "indexDocument"), "applies to public buckets only (set public: true)"
 
 
 def _topics(spec: Infra) -> Iterable[Finding]:

@@ -7,6 +7,7 @@ import pulumi_aws as aws
 import pulumi_random as random
 from deployer.providers.aws.context import Context
 from deployer.providers.aws.secrets import stored_secret
+from deployer.providers.aws.versions import family_suffix, parameter_family
 
 from deployer.speclang.model import Cache
 
@@ -41,12 +42,8 @@ def create_caches(ctx: Context) -> dict[str, CreatedCache]:
 def cache_network(ctx: Context) -> CacheNetwork:
     """The configured network (`aws.network`), else the region's default VPC and its subnets."""
     network = ctx.env.spec.aws.network
-    if network and network.vpc_id:
-        vpc_id: pulumi.Input[str] = network.vpc_id
-        cidr = aws.ec2.get_vpc_output(id=network.vpc_id, opts=ctx.invoke()).cidr_block
-    else:
-        vpc = aws.ec2.get_vpc_output(default=True, opts=ctx.invoke())
-        vpc_id, cidr = vpc.id, vpc.cidr_block
+    vpc_id: pulumi.Input[str] = network.vpc_id if network and network.vpc_id else default_vpc(ctx)
+    cidr = aws.ec2.get_vpc_output(id=vpc_id, opts=ctx.invoke()).cidr_block
     if network and network.subnet_ids:
         subnet_ids: pulumi.Input[list[str]] = network.subnet_ids
     else:
@@ -59,26 +56,43 @@ def cache_network(ctx: Context) -> CacheNetwork:
     return CacheNetwork(vpc_id, subnet_ids, ingress)
 
 
-def parameter_family(engine_version: str) -> str:
-    major = int(engine_version.split(".")[0])
-    return f"redis{major}" if major >= 7 else f"redis{major}.x"
+def default_vpc(ctx: Context) -> pulumi.Output[str]:
+    """The region's default VPC, or an error that says what to do in an account without one (looked
+    up as a list: a lookup of the default VPC itself fails with no word of `aws.network`)."""
+    region = ctx.env.spec.aws.region
+
+    def only(ids: list[str]) -> str:
+        if not ids:
+            raise NoDefaultVpc(f"the AWS account has no default VPC in {region}: the caches need a network; "
+                               "give aws.network.vpcId and aws.network.subnetIds in the spec")
+        return ids[0]
+
+    return aws.ec2.get_vpcs_output(filters=[{"name": "is-default", "values": ["true"]}],
+                                   opts=ctx.invoke()).ids.apply(only)
+
+
+class NoDefaultVpc(Exception):
+    """The account has no default VPC and the spec names no network."""
 
 
 def _cache(ctx: Context, name: str, spec: Cache, network: CacheNetwork) -> CreatedCache:
     settings = spec.aws
     replicas = settings.replicas or 0
+    family = parameter_family(settings.engine_version)
+    # The family is in the name: a major upgrade creates the new group before the group in use is
+    # deleted (Pulumi's create-before-delete; one name for both would collide).
     parameters = aws.elasticache.ParameterGroup(
         name,
-        name=ctx.name("cache-parameter-group", name),
-        family=parameter_family(settings.engine_version),
+        name=ctx.name("cache-parameter-group", name, family_suffix(family)),
+        family=family,
         description=f"{name}: eviction policy {spec.eviction_policy}",
         parameters=[{"name": "maxmemory-policy", "value": spec.eviction_policy}],
         tags=ctx.labels(name),
-        opts=ctx.opts(),
+        opts=ctx.part(),
     )
     subnets = aws.elasticache.SubnetGroup(
         name, name=ctx.name("cache-subnet-group", name), description=f"subnets of cache {name}",
-        subnet_ids=network.subnet_ids, tags=ctx.labels(name), opts=ctx.opts())
+        subnet_ids=network.subnet_ids, tags=ctx.labels(name), opts=ctx.part())
     firewall = aws.ec2.SecurityGroup(
         name,
         name=ctx.name("security-group", f"{name}-cache"),
@@ -86,10 +100,12 @@ def _cache(ctx: Context, name: str, spec: Cache, network: CacheNetwork) -> Creat
         vpc_id=network.vpc_id,
         ingress=[{"protocol": "tcp", "from_port": REDIS_PORT, "to_port": REDIS_PORT, **network.ingress}],
         tags=ctx.labels(name),
-        opts=ctx.opts(),
+        opts=ctx.part(),
     )
     # Generated once and kept (encrypted) in the stack state; services read it from Secrets Manager.
-    token = random.RandomPassword(name, length=64, special=False, opts=ctx.opts())
+    # A new authTokenGeneration generates a new one.
+    token = random.RandomPassword(name, length=64, special=False,
+                                  keepers={"generation": str(settings.auth_token_generation)}, opts=ctx.part())
     auth_secret = stored_secret(ctx, f"{name}.auth-token", f"{name}-auth-token", token.result,
                                 f"AUTH token of cache {name}")
     cluster_name = ctx.name("cache", name)
@@ -110,6 +126,11 @@ def _cache(ctx: Context, name: str, spec: Cache, network: CacheNetwork) -> Creat
         at_rest_encryption_enabled=True,
         transit_encryption_enabled=True,
         auth_token=token.result,
+        # ROTATE keeps the old token valid beside the new one; SET (after a ROTATE) ends the rotation
+        # (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html#auth-modifyng-token).
+        auth_token_update_strategy=settings.auth_token_update.upper(),
+        # outside production a change applies at once; production waits for the maintenance window
+        apply_immediately=not ctx.env.protect,
         snapshot_retention_limit=settings.snapshot_retention_days or 0,
         final_snapshot_identifier=f"{cluster_name}-final" if ctx.env.protect else None,
         tags=ctx.labels(name),

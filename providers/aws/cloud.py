@@ -4,11 +4,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
 
-from deployer.providers.aws.naming import NAME_LIMITS
+from deployer.providers.aws.naming import NAME_LIMITS, resource_names
 from deployer.providers.aws.replacements import REPLACED_ON
 from deployer.providers.aws.rules import aws_rules
 
 from deployer.clouds import Cloud, MockCall, MockState, Program
+from deployer.speclang.environments import EnvInfo
 from deployer.speclang.model import Infra
 from deployer.speclang.resolved import ResolvedEnv
 
@@ -29,8 +30,11 @@ class Aws(Cloud):
                         "or run `aws configure` / `aws sso login` (in GitHub Actions: "
                         "aws-actions/configure-aws-credentials)")
 
-    def rules(self, spec: Infra):
-        return aws_rules(spec)
+    def rules(self, spec: Infra, env: EnvInfo):
+        return aws_rules(spec, env)
+
+    def resource_names(self, spec: Infra, env_name: str):
+        return resource_names(spec, env_name)
 
     def type_defaults(self, env_type: str) -> dict:
         return {"caches": {"aws": PRODUCTION_CACHE if env_type == "production" else SMALL_CACHE}}

@@ -2,6 +2,7 @@
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pulumi
@@ -26,6 +27,11 @@ class Context:
     def name(self, kind: str, name: str, suffix: str = "") -> str:
         return physical_name(self.env.app, self.env.name, name, NAME_LIMITS[kind], suffix)
 
+    @cached_property
+    def account(self) -> pulumi.Output[str]:
+        """The id of the account the program deploys to (the caller's)."""
+        return aws.get_caller_identity_output(opts=self.invoke()).account_id
+
     def labels(self, name: str) -> dict[str, str]:
         """The tags of resource NAME: `aws.tags`, then app, env, managed-by, and `deployer-name`: its
         full name, unshortened."""
@@ -33,6 +39,11 @@ class Context:
 
     def opts(self, **options: Any) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(provider=self.provider, **options)
+
+    def part(self, **options: Any) -> pulumi.ResourceOptions:
+        """A part a stateful resource needs (its network, policy, configuration): retained on destroy
+        where the resource is, so that `destroy --force-protected` leaves it as it was."""
+        return self.opts(retain_on_delete=self.env.protect, **options)
 
     def stateful(self) -> pulumi.ResourceOptions:
         return stateful_options(self.env, provider=self.provider)

@@ -4,9 +4,12 @@ import re
 
 import pulumi_aws as aws
 from deployer.providers.aws.context import Context, policy_document, service_principal_trust
+from deployer.providers.aws.naming import JOIN, cron_role
 from deployer.providers.shared import cron_expressions, cron_url
 
+from deployer.speclang import cronexpr
 from deployer.speclang.model import CronJob
+from deployer.speclang.naming import schedule_names
 
 
 def schedule_expression(schedule: str) -> str:
@@ -18,7 +21,10 @@ def schedule_expression(schedule: str) -> str:
         day_of_week = "?"
     elif day_of_month == "*":
         day_of_month = "?"
-        day_of_week = ",".join(_aws_weekdays(item) for item in day_of_week.split(","))
+        if "/" in day_of_week:  # EventBridge has no steps in day-of-week: `1-5/2` (Mon, Wed, Fri) is 2,4,6
+            day_of_week = ",".join(str(day + 1) for day in cronexpr.weekdays(day_of_week.lower()))
+        else:
+            day_of_week = ",".join(_aws_weekdays(item) for item in day_of_week.split(","))
     else:
         raise ValueError(f"schedule {schedule!r}: EventBridge cannot restrict both day-of-month "
                          "and day-of-week; use * for one of them")
@@ -39,18 +45,15 @@ def _numbered_step(field: str, first: int, last: int) -> str:
 
 def _aws_weekdays(item: str) -> str:
     """cron's 0-7 (0 and 7 are Sunday) as EventBridge's 1-7 (1 is Sunday); names stay as they are."""
-    days, _, step = item.partition("/")
-    if not days[0].isdigit():
+    if not item[0].isdigit():
         return item
-    first, _, last = days.partition("-")
+    first, _, last = item.partition("-")
     first_day = int(first) % 7 + 1
     if not last:
-        converted = str(first_day)
-    elif int(last) == 7:  # up to Sunday: the week wraps in EventBridge's numbering
-        converted = "1-7" if int(first) == 0 else f"{first_day}-7,1"
-    else:
-        converted = f"{first_day}-{int(last) % 7 + 1}"
-    return f"{converted}/{step}" if step else converted
+        return str(first_day)
+    if int(last) == 7:  # up to Sunday: the week wraps in EventBridge's numbering
+        return "1-7" if int(first) == 0 else f"{first_day}-7,1"
+    return f"{first_day}-{int(last) % 7 + 1}"
 
 
 def schedule_expressions(job: CronJob) -> list[str]:
@@ -83,24 +86,23 @@ def _job(ctx: Context, job_id: str, job: CronJob) -> None:
     )
     role = aws.iam.Role(
         logical,
-        name=ctx.name("role", f"{job_id}-cron"),
+        name=ctx.name("role", cron_role(job_id)),
         assume_role_policy=service_principal_trust("events.amazonaws.com"),
-        tags=ctx.labels(f"{job_id}-cron"),
+        tags=ctx.labels(cron_role(job_id)),
         opts=ctx.opts(),
     )
-    aws.iam.RolePolicy(logical, name=ctx.name("policy", f"{job_id}-cron"), role=role.id, policy=policy_document({
+    aws.iam.RolePolicy(logical, name=ctx.name("policy", cron_role(job_id)), role=role.id, policy=policy_document({
         "Effect": "Allow", "Action": "events:InvokeApiDestination", "Resource": destination.arn}),
         opts=ctx.opts())
-    expressions = schedule_expressions(job)
-    for index, expression in enumerate(expressions):
-        rule_name = job_id if len(expressions) == 1 else f"{job_id}-{index + 1}"
+    for expression, (rule_logical, rule_name) in zip(schedule_expressions(job), schedule_names(job_id, job, JOIN),
+                                                         strict=True):
         rule = aws.cloudwatch.EventRule(
-            rule_name,
+            rule_logical,
             name=ctx.name("schedule-rule", rule_name),
             description=job.title or job_id,
             schedule_expression=expression,
             tags=ctx.labels(rule_name),
             opts=ctx.opts(),
         )
-        aws.cloudwatch.EventTarget(rule_name, rule=rule.name, arn=destination.arn, role_arn=role.arn,
+        aws.cloudwatch.EventTarget(rule_logical, rule=rule.name, arn=destination.arn, role_arn=role.arn,
                                    input="{}", opts=ctx.opts())

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 ACCOUNT = "000000000000"
 DEFAULT_VPC = {"id": "vpc-0d0e0f0a0b0c0d0e0", "cidrBlock": "172.31.0.0/16", "default": True}
+ACCOUNT_HAS_DEFAULT_VPC = True  # a test sets it False: an account whose default VPC was deleted
 
 
 def _digest(text: str, length: int) -> str:
@@ -34,8 +35,10 @@ class AwsPlaceholders:
             "aws:ec2/securityGroup:SecurityGroup": self._security_group,
             "aws:secretsmanager/secret:Secret": self._secret,
             "aws:iam/role:Role": self._role,
+            "aws:iam/policy:Policy": self._policy,
             "aws:cloudfront/originAccessControl:OriginAccessControl": self._origin_access_control,
             "aws:cloudfront/distribution:Distribution": self._distribution,
+            "aws:cloudfront/cachePolicy:CachePolicy": lambda name, inputs: (_uuid("cache-policy" + name), {}),
             "aws:cloudwatch/eventConnection:EventConnection": self._events("connection", with_uuid=True),
             "aws:cloudwatch/eventApiDestination:EventApiDestination": self._events("api-destination",
                                                                                    with_uuid=True),
@@ -54,6 +57,11 @@ class AwsPlaceholders:
         return answer(name, inputs)
 
     def call(self, token: str, args: dict) -> dict:
+        if token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {"id": ACCOUNT, "accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/deployer",
+                    "userId": "AIDA0000000000DEPLOYER"}
+        if token == "aws:ec2/getVpcs:getVpcs":
+            return {"id": self.region, "ids": [DEFAULT_VPC["id"]] if ACCOUNT_HAS_DEFAULT_VPC else []}
         if token == "aws:ec2/getVpc:getVpc":
             return {**DEFAULT_VPC, "id": args.get("id") or DEFAULT_VPC["id"]}
         if token == "aws:ec2/getSubnets:getSubnets":
@@ -106,6 +114,10 @@ class AwsPlaceholders:
     def _role(self, name: str, inputs: dict) -> tuple[str, dict]:
         role = inputs.get("name", name)
         return role, {"arn": f"arn:aws:iam::{ACCOUNT}:role/{role}", "uniqueId": f"AROA{_digest(role, 17).upper()}"}
+
+    def _policy(self, name: str, inputs: dict) -> tuple[str, dict]:
+        arn = f"arn:aws:iam::{ACCOUNT}:policy/{inputs.get('name', name)}"
+        return arn, {"arn": arn}
 
     def _origin_access_control(self, name: str, inputs: dict) -> tuple[str, dict]:
         return f"E{_digest(name, 13).upper()}", {"etag": _digest(name, 12).upper()}

@@ -1,4 +1,10 @@
-"""AWS's naming rules for the physical names deployer gives its resources."""
+"""AWS's names: how deployer names each resource it creates from the spec (the physical name and the
+Pulumi logical name), for the program's modules and for `validate` alike, and AWS's rules for them."""
+
+from collections.abc import Iterator
+
+from deployer.speclang.model import Bucket, Infra, Topic
+from deployer.speclang.naming import NameRule, ResourceName, owner_suffix, physical_name, schedule_names
 
 # The longest name AWS accepts for each kind of resource (each service's documented limit).
 NAME_LIMITS = {
@@ -16,4 +22,150 @@ NAME_LIMITS = {
     "api-destination": 64,
     "connection": 64,
     "origin-access-control": 64,
+    "cache-policy": 128,
 }
+
+# Derived names join spec names with `_`: no spec name holds one (spec names are kebab-case), and SQS,
+# SNS, IAM, EventBridge and Secrets Manager names accept it. Topic `user-events` with subscription
+# `audit` is `user-events_audit`, never `user_events-audit` (topic `user`, subscription `events-audit`).
+JOIN = "_"
+# `validate` knows no account: a bucket's suffix has the same length and characters for every account.
+ACCOUNT_STAND_IN = "000000000000"
+
+_ELASTICACHE_ID = r"[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,%d}(?<!-)"
+_EVENTBRIDGE_NAME = NameRule("EventBridge names", r"[.\-_A-Za-z0-9]{1,64}",
+                             "are 1 to 64 letters, digits, `.`, `-` and `_`",
+                             "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html")
+_IAM_NAME = r"[\w+=,.@-]{1,%d}"
+NAME_RULES = {
+    "bucket": NameRule(
+        "S3 bucket names", r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
+        "are 3 to 63 lowercase letters, digits, `.` and `-`, beginning and ending with a letter or digit",
+        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",
+        refused=(
+            (r"\.\.", "may not contain two adjacent periods"),
+            (r"^\d+\.\d+\.\d+\.\d+$", "may not be formatted as an IP address"),
+            *((f"^{prefix}", f"may not start with `{prefix}`") for prefix in ("xn--", "sthree-", "amzn-s3-demo-")),
+            *((f"{suffix.replace('.', '[.]')}$", f"may not end with `{suffix}`")
+              for suffix in ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3", "-an")),
+        )),
+    "queue": NameRule("SQS queue names", r"[A-Za-z0-9_-]{1,75}(\.fifo)?|[A-Za-z0-9_-]{76,80}",
+                      "are up to 80 letters, digits, `-` and `_` (a FIFO queue's ending in `.fifo`)",
+                      "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html"),
+    "topic": NameRule("SNS topic names", r"[A-Za-z0-9_-]{1,251}(\.fifo)?|[A-Za-z0-9_-]{252,256}",
+                      "are up to 256 letters, digits, `-` and `_` (a FIFO topic's ending in `.fifo`)",
+                      "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html"),
+    "cache": NameRule("ElastiCache replication group ids", _ELASTICACHE_ID % 39,
+                      "are 1 to 40 letters, digits and hyphens, beginning with a letter, with no two "
+                      "consecutive hyphens and none at the end",
+                      "https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/"
+                      "API_CreateReplicationGroup.html"),
+    "cache-parameter-group": NameRule(
+        "ElastiCache parameter group names", _ELASTICACHE_ID % 254,
+        "are 1 to 255 letters, digits and hyphens, beginning with a letter, with no two consecutive hyphens "
+        "and none at the end",
+        "https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateCacheParameterGroup.html"),
+    "cache-subnet-group": NameRule(
+        "ElastiCache subnet group names", r"[A-Za-z0-9-]{1,255}", "are up to 255 letters, digits and hyphens",
+        "https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateCacheSubnetGroup.html"),
+    "security-group": NameRule(
+        "EC2 security group names", r"[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{1,255}",
+        "are up to 255 letters, digits, spaces and `._-:/()#,@[]+=&;{}!$*`",
+        "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html",
+        refused=((r"^sg-", "may not start with `sg-`"),)),
+    "role": NameRule("IAM role names", _IAM_NAME % 64, "are 1 to 64 letters, digits and `+=,.@_-`",
+                     "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html"),
+    "policy": NameRule("IAM policy names", _IAM_NAME % 128, "are 1 to 128 letters, digits and `+=,.@_-`",
+                       "https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html"),
+    "secret": NameRule("Secrets Manager secret names", r"[A-Za-z0-9/_+=.@-]{1,512}",
+                       "are 1 to 512 letters, digits and `/_+=.@-`",
+                       "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html"),
+    "schedule-rule": _EVENTBRIDGE_NAME,
+    "api-destination": _EVENTBRIDGE_NAME,
+    "connection": _EVENTBRIDGE_NAME,
+    "cache-policy": NameRule(
+        "CloudFront cache policy names", r"[A-Za-z0-9_-]{1,128}", "are 1 to 128 letters, digits, `-` and `_`",
+        "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CachePolicyConfig.html"),
+    "origin-access-control": NameRule(
+        "CloudFront origin access control names", r".{1,64}", "are 1 to 64 characters",
+        "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_OriginAccessControlConfig.html"),
+}
+
+
+def fifo_suffix(topic: Topic) -> str:
+    """exactly-once and ordered delivery are SNS/SQS FIFO (ordering attribute = message group), whose
+    topics and queues end in `.fifo`."""
+    return ".fifo" if topic.delivery_guarantee == "exactly-once" or topic.ordering_attribute is not None else ""
+
+
+def bucket_name(app: str, env: str, name: str, bucket: Bucket, account: str) -> str:
+    """The bucket's pinned `name`, else `APP-ENV-NAME-` and a hash of the account: S3 names are global,
+    and the account makes them unique beyond every other customer's `shop-prod-avatars`."""
+    return bucket.name or physical_name(app, env, name, NAME_LIMITS["bucket"], owner_suffix(account))
+
+
+def subscription_queue(topic: str, sub: str) -> str:
+    return f"{topic}{JOIN}{sub}"
+
+
+def dead_letter_queue(topic: str, sub: str) -> str:
+    return f"{topic}{JOIN}{sub}{JOIN}dlq"
+
+
+def cron_role(job_id: str) -> str:
+    return f"{job_id}{JOIN}cron"
+
+
+def resource_names(spec: Infra, env: str) -> Iterator[ResourceName]:
+    """Every resource of ENV with a physical name, and every one whose logical name joins spec names
+    (their sibling resources, policies and targets, take the same logical name)."""
+    region = spec.aws.region or ""
+
+    def named(what: str, kind: str, name: str, type_: str, logical: str, at: tuple, suffix: str = "",
+              scope: str = region, physical: str = "") -> ResourceName:
+        physical = physical or physical_name(spec.app, env, name, NAME_LIMITS[kind], suffix)
+        return ResourceName(what, kind, physical, scope, f"{type_}::{logical}", at,
+                            NAME_RULES[kind].problem(physical))
+
+    for name, bucket in spec.buckets.items():
+        at = ("buckets", name, "name") if bucket.name else ("buckets", name)
+        physical = bucket_name(spec.app, env, name, bucket, ACCOUNT_STAND_IN)
+        yield named("bucket", "bucket", name, "aws:s3/bucket:Bucket", name, at, scope="", physical=physical)
+        if bucket.public:
+            yield named("origin access control", "origin-access-control", name,
+                        "aws:cloudfront/originAccessControl:OriginAccessControl", name, ("buckets", name), scope="")
+    for name in spec.caches:
+        at = ("caches", name)
+        yield named("cache", "cache", name, "aws:elasticache/replicationGroup:ReplicationGroup", name, at)
+        yield named("cache parameter group", "cache-parameter-group", name,
+                    "aws:elasticache/parameterGroup:ParameterGroup", name, at)
+        yield named("cache subnet group", "cache-subnet-group", name, "aws:elasticache/subnetGroup:SubnetGroup",
+                    name, at)
+        yield named("cache security group", "security-group", f"{name}-cache", "aws:ec2/securityGroup:SecurityGroup",
+                    name, at)
+        yield named("AUTH token secret", "secret", f"{name}-auth-token", "aws:secretsmanager/secret:Secret",
+                    f"{name}.auth-token", at)
+    for topic_name, topic in spec.topics.items():
+        fifo = fifo_suffix(topic)
+        yield named("topic", "topic", topic_name, "aws:sns/topic:Topic", topic_name, ("topics", topic_name), fifo)
+        for sub_name, sub in topic.subscriptions.items():
+            at = ("topics", topic_name, "subscriptions", sub_name)
+            logical = f"{topic_name}.{sub_name}"
+            yield named("dead-letter queue", "queue", dead_letter_queue(topic_name, sub_name), "aws:sqs/queue:Queue",
+                        f"{logical}.dead-letter", at, fifo)
+            if not sub.endpoint:
+                yield named("queue", "queue", subscription_queue(topic_name, sub_name), "aws:sqs/queue:Queue",
+                            logical, at, fifo)
+    for job_id, job in spec.cron.items():
+        at = ("cron", job_id)
+        yield named("EventBridge connection", "connection", job_id, "aws:cloudwatch/eventConnection:EventConnection",
+                    job_id, at)
+        yield named("EventBridge API destination", "api-destination", job_id,
+                    "aws:cloudwatch/eventApiDestination:EventApiDestination", job_id, at)
+        yield named("cron role", "role", cron_role(job_id), "aws:iam/role:Role", f"cron.{job_id}", at, scope="")
+        for logical, rule in schedule_names(job_id, job, JOIN):
+            yield named("EventBridge rule", "schedule-rule", rule, "aws:cloudwatch/eventRule:EventRule", logical, at)
+    for name in spec.used_secrets():
+        yield named("secret", "secret", name, "aws:secretsmanager/secret:Secret", name, ("secrets", name))
+    for name in spec.services:
+        yield named("role", "role", name, "aws:iam/role:Role", name, ("services", name), scope="")

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 from deployer.providers.aws.context import Context, policy_document
+from deployer.providers.aws.delivery import retry_phases, sns_retries
+from deployer.providers.aws.naming import dead_letter_queue, fifo_suffix, subscription_queue
 
 from deployer.speclang.durations import seconds
 from deployer.speclang.model import Subscription, Topic
@@ -38,37 +40,34 @@ class CreatedTopic:
         return outputs
 
 
-def is_fifo(topic: Topic) -> bool:
-    """exactly-once and ordered delivery are SNS/SQS FIFO (ordering attribute = message group)."""
-    return topic.delivery_guarantee == "exactly-once" or topic.ordering_attribute is not None
-
-
 def create_topics(ctx: Context) -> dict[str, CreatedTopic]:
     """Every topic with its subscriptions."""
     return {name: _topic(ctx, name, topic) for name, topic in ctx.env.spec.topics.items()}
 
 
 def _topic(ctx: Context, name: str, spec: Topic) -> CreatedTopic:
-    fifo = is_fifo(spec)
+    fifo = bool(fifo_suffix(spec))
     topic = aws.sns.Topic(
         name,
         name=ctx.name("topic", name, ".fifo" if fifo else ""),
         fifo_topic=fifo or None,
         content_based_deduplication=fifo or None,
         kms_master_key_id=SNS_MANAGED_KEY,
+        # HTTPS pushes are signed with SHA256, which the receiving service checks (README, AWS)
+        signature_version=2,
         tags=ctx.labels(name),
         opts=ctx.stateful(),
     )
     subscriptions = {}
     for sub_name, sub in spec.subscriptions.items():
         logical = f"{name}.{sub_name}"
-        dead_letters = _queue(ctx, f"{logical}.dead-letter", f"{name}-{sub_name}-dlq", fifo,
+        dead_letters = _queue(ctx, f"{logical}.dead-letter", dead_letter_queue(name, sub_name), fifo,
                               retention=MAX_RETENTION_SECONDS)
         if sub.endpoint:
             _admit_topic(ctx, f"{logical}.dead-letter", dead_letters, topic)
             subscriptions[sub_name] = CreatedSubscription(None, _push(ctx, logical, topic, sub, dead_letters))
         else:
-            queue = _pull(ctx, logical, topic, f"{name}-{sub_name}", sub, fifo, dead_letters)
+            queue = _pull(ctx, logical, topic, subscription_queue(name, sub_name), sub, fifo, dead_letters)
             subscriptions[sub_name] = CreatedSubscription(queue, None)
     return CreatedTopic(topic, spec.ordering_attribute, subscriptions)
 
@@ -94,7 +93,7 @@ def _admit_topic(ctx: Context, logical: str, queue: aws.sqs.Queue, topic: aws.sn
         "Sid": "AllowTopic", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
         "Action": "sqs:SendMessage", "Resource": queue.arn,
         "Condition": {"ArnEquals": {"aws:SourceArn": topic.arn}},
-    }), opts=ctx.opts())
+    }), opts=ctx.part())
 
 
 def _pull(ctx: Context, logical: str, topic: aws.sns.Topic, name: str, sub: Subscription, fifo: bool,
@@ -106,7 +105,7 @@ def _pull(ctx: Context, logical: str, topic: aws.sns.Topic, name: str, sub: Subs
     admitted = _admit_topic(ctx, logical, queue, topic)
     aws.sns.TopicSubscription(
         logical, topic=topic.arn, protocol="sqs", endpoint=queue.arn, raw_message_delivery=True,
-        opts=ctx.opts(depends_on=[admitted]))
+        opts=ctx.part(depends_on=[admitted]))
     return queue
 
 
@@ -121,20 +120,21 @@ def _push(ctx: Context, logical: str, topic: aws.sns.Topic, sub: Subscription,
         endpoint_auto_confirms=False,
         delivery_policy=delivery_policy(sub),
         redrive_policy=dead_letters.arn.apply(lambda arn: json.dumps({"deadLetterTargetArn": arn})),
-        opts=ctx.opts(),
+        opts=ctx.part(),
     )
 
 
 def delivery_policy(sub: Subscription) -> str:
-    """SNS's HTTPS retry policy from `retryPolicy`: exponential backoff between the two bounds."""
-    retry = sub.retry_policy
+    """SNS's HTTPS retry policy from `retryPolicy`: exponential backoff between the two bounds, then
+    retries every maxBackoff (delivery.py)."""
+    phases = retry_phases(sub, sns_retries(sub))
     policy: dict = {"healthyRetryPolicy": {
-        "minDelayTarget": max(1, seconds(retry.min_backoff)),
-        "maxDelayTarget": seconds(retry.max_backoff),
-        "numRetries": retry.max_retries,
+        "minDelayTarget": phases.min_delay,
+        "maxDelayTarget": phases.max_delay,
+        "numRetries": phases.retries,
         "numNoDelayRetries": 0,
         "numMinDelayRetries": 0,
-        "numMaxDelayRetries": 0,
+        "numMaxDelayRetries": phases.max_delay_retries,
         "backoffFunction": "exponential",
     }}
     if sub.max_concurrency:

@@ -3,17 +3,49 @@
 from collections.abc import Iterable
 from datetime import timedelta
 
+from deployer.providers.aws.delivery import (
+    SNS_HTTPS_MAX_RETRIES,
+    SNS_HTTPS_RETRY_SECONDS,
+    RetryPhases,
+    most_retries,
+    retry_phases,
+    sns_retries,
+)
+from deployer.providers.aws.permissions import (
+    INLINE_LIMIT,
+    MANAGED_LIMIT,
+    MANAGED_PER_ROLE,
+    longest_arn,
+    service_grants,
+    split,
+)
+from deployer.providers.aws.versions import SUPPORTED, parameter_family
+
 from deployer.errors import Finding, quoted
 from deployer.speclang import cronexpr
+from deployer.speclang.durations import format_duration
+from deployer.speclang.environments import EnvInfo
 from deployer.speclang.model import Infra
 from deployer.speclang.rules import subscription_ranges, subscriptions
 
-SNS_HTTPS_MAX_RETRIES = 100
 SNS_HTTPS_MAX_BACKOFF = timedelta(hours=1)
+SNS_RETRIES_DOC = "https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html"
+# Objects must stay 30 days in S3 before moving to STANDARD_IA
+# (https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html).
+INFREQUENT_ACCESS_MIN_DAYS = 30
+# https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions
+MAX_TAGS, MAX_TAG_KEY, MAX_TAG_VALUE = 50, 128, 256
+DEPLOYER_TAGS = ("app", "env", "managed-by", "deployer-name")  # context.Context.labels
 
 
-def aws_rules(spec: Infra) -> Iterable[Finding]:
+def aws_rules(spec: Infra, env: EnvInfo) -> Iterable[Finding]:
     yield from _caches(spec)
+    yield from _network(spec)
+    yield from _tags(spec)
+    yield from _lifecycle(spec)
+    yield from _role_policies(spec, env.name)
+    if env.deployable:
+        yield from _https_only(spec)
     yield from subscription_ranges(spec, "AWS (SQS)", ack_deadline=(timedelta(0), timedelta(hours=12)),
                                    retention=(timedelta(minutes=1), timedelta(days=14)), retries=(1, 1000))
     yield from _push_subscriptions(spec)
@@ -21,10 +53,90 @@ def aws_rules(spec: Infra) -> Iterable[Finding]:
 
 
 def _caches(spec: Infra) -> Iterable[Finding]:
-    for cache_name in spec.caches:
+    for cache_name, cache in spec.caches.items():
         if "--" in (name := f"{spec.app}-ENV-{cache_name}"):
             yield ("caches", cache_name), ("ElastiCache refuses names with two hyphens in a row, as in "
                                            f"{quoted(name)}: rename the cache or the app")
+        if parameter_family(version := cache.aws.engine_version) is None:
+            yield ("caches", cache_name, "aws", "engineVersion"), (
+                f"ElastiCache Redis {quoted(version)} is not supported: use {SUPPORTED} (its parameter group "
+                "family; https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/supported-engine-versions.html)")
+
+
+def _network(spec: Infra) -> Iterable[Finding]:
+    network = spec.aws.network
+    if spec.caches and network and network.subnet_ids and not network.vpc_id:
+        yield ("aws", "network", "subnetIds"), ("subnets without their vpcId: the caches' security group would "
+                                                "be created in the default VPC, which these subnets are not "
+                                                "in; give aws.network.vpcId")
+
+
+def _tags(spec: Infra) -> Iterable[Finding]:
+    tags = spec.aws.tags
+    if (count := len({*tags, *DEPLOYER_TAGS})) > MAX_TAGS:
+        yield ("aws", "tags"), (f"AWS allows {MAX_TAGS} tags per resource; these and deployer's own "
+                                f"({', '.join(DEPLOYER_TAGS)}) make {count}")
+    for key, value in tags.items():
+        if key.lower().startswith("aws:"):
+            yield ("aws", "tags", key), "tag keys starting `aws:` are reserved for AWS"
+        if len(key) > MAX_TAG_KEY:
+            yield ("aws", "tags", key), f"AWS tag keys are at most {MAX_TAG_KEY} characters"
+        if len(value) > MAX_TAG_VALUE:
+            yield ("aws", "tags", key), f"AWS tag values are at most {MAX_TAG_VALUE} characters"
+
+
+def _lifecycle(spec: Infra) -> Iterable[Finding]:
+    for name, bucket in spec.buckets.items():
+        for index, rule in enumerate(bucket.lifecycle):
+            at = ("buckets", name, "lifecycle", index)
+            transition = rule.transition_after_days
+            if transition is None:
+                continue
+            if rule.storage_class == "infrequent" and transition < INFREQUENT_ACCESS_MIN_DAYS:
+                yield (*at, "transitionAfterDays"), (
+                    f"S3 moves objects to STANDARD_IA (infrequent) {INFREQUENT_ACCESS_MIN_DAYS} days after "
+                    "creation at the earliest")
+            if rule.expire_after_days is not None and rule.expire_after_days <= transition:
+                yield (*at, "expireAfterDays"), ("S3 refuses an expiration that is not later than the same "
+                                                 f"rule's transition (day {transition})")
+
+
+def _role_policies(spec: Infra, env: str) -> Iterable[Finding]:
+    """Whether each role's grants fit its policies, measured with the longest ARNs (permissions.py)."""
+    longest = longest_arn(spec, env)
+    for service, declared in spec.services.items():
+        uses = declared.uses
+        if not (set(uses.buckets) <= set(spec.buckets) and set(uses.topics) <= set(spec.topics)
+                and set(uses.caches) <= set(spec.caches)):
+            continue  # an unknown resource, which the spec's rules report
+        own = [(at[1], at[3]) for at, sub in subscriptions(spec) if sub.service == service]
+        grants = service_grants(spec, service, own)
+        if not (policies := split(grants, longest)).fits:
+            resources = sum(len(g.targets) for g in grants)
+            yield ("services", service, "uses"), (
+                f"the role's permissions ({resources} resources) take up to {policies.characters:,} characters of "
+                f"IAM policy (measured with the longest ARNs these resources can have), in {len(policies.managed)} "
+                f"managed policies of at most {MANAGED_LIMIT:,}: a role takes {INLINE_LIMIT:,} characters of inline "
+                f"policies or {MANAGED_PER_ROLE} managed policies (https://docs.aws.amazon.com/IAM/latest/"
+                "UserGuide/reference_iam-quotas.html); split the service")
+
+
+def _https_only(spec: Infra) -> Iterable[Finding]:
+    """SNS pushes and EventBridge API destinations call HTTPS endpoints only
+    (https://docs.aws.amazon.com/sns/latest/dg/sns-http-https-endpoint-as-subscriber.html,
+    https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-api-destinations.html)."""
+    callers: dict[str, list[str]] = {}
+    for at, sub in subscriptions(spec):
+        if sub.endpoint and sub.service in spec.services:
+            callers.setdefault(sub.service, []).append(f"push subscription {at[1]}.{at[3]} (SNS)")
+    for job_id, job in spec.cron.items():
+        if not isinstance(job.endpoint, str) and job.endpoint.service in spec.services:
+            callers.setdefault(job.endpoint.service, []).append(f"cron job {job_id} (EventBridge)")
+    for service, what in callers.items():
+        url = spec.services[service].url
+        if url and not url.startswith("https://"):
+            yield ("services", service, "url"), (f"AWS calls {', '.join(what)} over HTTPS only: give an "
+                                                 "https:// url (http:// is for local environments)")
 
 
 def _push_subscriptions(spec: Infra) -> Iterable[Finding]:
@@ -38,8 +150,19 @@ def _push_subscriptions(spec: Infra) -> Iterable[Finding]:
                                       "(no endpoint) or the topic at-least-once and unordered")
         if sub.retry_policy.max_retries > SNS_HTTPS_MAX_RETRIES:
             yield (*at, "retryPolicy", "maxRetries"), f"AWS (SNS HTTPS) retries at most {SNS_HTTPS_MAX_RETRIES} times"
-        if sub.retry_policy.max_backoff > SNS_HTTPS_MAX_BACKOFF:
+        elif sub.retry_policy.max_backoff > SNS_HTTPS_MAX_BACKOFF:
             yield (*at, "retryPolicy", "maxBackoff"), "AWS (SNS HTTPS) allows a backoff of at most 1h"
+        elif (phases := retry_phases(sub, sns_retries(sub))).seconds > SNS_HTTPS_RETRY_SECONDS:
+            yield (*at, "retryPolicy"), _too_long(phases, most_retries(sub))
+
+
+def _too_long(phases: RetryPhases, fitting: int) -> str:
+    wait = format_duration(timedelta(seconds=round(phases.seconds)))
+    asked = (f"{phases.backoff_retries} backing off from {phases.min_delay}s to {phases.max_delay}s, then "
+             f"{phases.max_delay_retries} every {phases.max_delay}s")
+    return (f"SNS retries an HTTPS delivery for at most {SNS_HTTPS_RETRY_SECONDS:,} s in all (a hard limit, "
+            f"{SNS_RETRIES_DOC}); this retryPolicy asks for about {wait} ({phases.retries} retries: {asked}): "
+            f"with these backoffs at most {fitting} retries fit: lower maxRetries or the backoffs")
 
 
 def _cron(spec: Infra) -> Iterable[Finding]:

@@ -36,5 +36,5 @@ def stored_secret(ctx: Context, logical: str, name: str, value: pulumi.Input[str
     )
     # The value itself is not kept: it is provisioned again from the secret store on every deploy.
     aws.secretsmanager.SecretVersion(
-        logical, secret_id=secret.id, secret_string=pulumi.Output.secret(value), opts=ctx.opts())
+        logical, secret_id=secret.id, secret_string=pulumi.Output.secret(value), opts=ctx.part())
     return secret

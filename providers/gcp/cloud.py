@@ -1,19 +1,30 @@
 """GCP as deployer knows it, without its SDK: limits, rules, defaults, configuration, credentials."""
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
 
-from deployer.providers.gcp.naming import NAME_LIMITS, gcp_name
+from deployer.providers.gcp.naming import NAME_LIMITS, gcp_name, resource_names
 from deployer.providers.gcp.replacements import REPLACED_ON
 from deployer.providers.gcp.rules import gcp_rules
 
 from deployer.clouds import Cloud, MockCall, MockState, Program
+from deployer.speclang.environments import EnvInfo
 from deployer.speclang.model import Infra
 from deployer.speclang.resolved import ResolvedEnv
 
 PRODUCTION_CACHE = {"memorySizeGb": 5, "tier": "STANDARD_HA"}
 SMALL_CACHE = {"memorySizeGb": 1, "tier": "BASIC"}
+# The APIs the program calls; deployer does not switch a project's APIs on or off. Cloud Resource
+# Manager answers `organizations.getProject` (the project number in the Pub/Sub service agent's address).
+REQUIRED_APIS = ("cloudresourcemanager.googleapis.com", "iam.googleapis.com", "storage.googleapis.com",
+                 "pubsub.googleapis.com", "redis.googleapis.com", "secretmanager.googleapis.com",
+                 "cloudscheduler.googleapis.com", "compute.googleapis.com")
+# Google's answer to a call to a switched-off API: "… API has not been used in project N before or it is
+# disabled. Enable it by visiting https://console.developers.google.com/apis/api/NAME/overview?project=N …"
+DISABLED_API = re.compile(r"has not been used in project \S+ before or it is disabled|SERVICE_DISABLED")
+API_NAME = re.compile(r"/apis/api/([a-z0-9.-]+\.googleapis\.com)/")
 
 
 class Gcp(Cloud):
@@ -30,8 +41,21 @@ class Gcp(Cloud):
     def physical_name(self, kind: str, app: str, env: str, name: str, suffix: str = "") -> str:
         return gcp_name(kind, app, env, name, suffix)
 
-    def rules(self, spec: Infra):
+    def rules(self, spec: Infra, env: EnvInfo):
         return gcp_rules(spec)
+
+    def resource_names(self, spec: Infra, env_name: str):
+        return resource_names(spec, env_name)
+
+    def failure_hint(self, env: ResolvedEnv, message: str) -> str | None:
+        if not DISABLED_API.search(message):
+            return None
+        project = env.spec.gcp.project
+        named = API_NAME.search(message)
+        which = f"the API {named[1]} is" if named else "an API deployer needs is"
+        return (f"{which} switched off in project {project}: enable every API deployer calls with "
+                f"`gcloud services enable {' '.join(REQUIRED_APIS)} --project {project}`, wait a few minutes, "
+                "and run again")
 
     def type_defaults(self, env_type: str) -> dict:
         return {"caches": {"gcp": PRODUCTION_CACHE if env_type == "production" else SMALL_CACHE}}

@@ -55,7 +55,7 @@ def checked(tmp_path_factory, definitions) -> tuple[Path, dict[str, tuple[int, s
     (work / "broken.yaml").write_text(YAML_EXAMPLE.read_text().replace("aws: {replicas: 2}", "aws: {replica: 2}"))
     example = cue_package(work / "shop", definitions, CUE_EXAMPLE.read_text())
     broken = cue_package(work / "broken-shop", definitions, CUE_EXAMPLE.read_text()
-                         .replace('"volatile-lru"', '"most-recent"').replace("maxRetries: 50", "maxRetries: 0"))
+                         .replace('"volatile-lru"', '"most-recent"').replace("maxRetries: 12", "maxRetries: 0"))
     shutil.copytree(CUE_EXAMPLE.parent, work / "plain")
     return work, run_cue({
         "yaml example": ["vet", "-d", "#Infra", "infra_schema.cue", "infra.yaml"],

@@ -7,6 +7,7 @@ import pulumi
 
 from deployer.clouds import Cloud
 from deployer.errors import Finding
+from deployer.speclang.environments import EnvInfo
 from deployer.speclang.model import Infra
 from deployer.speclang.naming import physical_name
 from deployer.speclang.resolved import ResolvedEnv
@@ -48,7 +49,7 @@ class Toy(Cloud):
     title = "Toy Cloud"
     name_limits = NAME_LIMITS
 
-    def rules(self, spec: Infra) -> Iterable[Finding]:
+    def rules(self, spec: Infra, env: EnvInfo) -> Iterable[Finding]:
         for cache in spec.caches:
             yield ("caches", cache), "Toy Cloud has no caches"
 

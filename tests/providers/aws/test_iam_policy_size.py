@@ -1,0 +1,82 @@
+"""IAM's policy size quotas: a role's inline policies hold 10,240 characters in all, a customer managed
+policy 6,144, and a role takes 10 managed policies by default; IAM counts no white space.
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"""
+
+import json
+
+from deployer.providers.aws.permissions import INLINE_LIMIT, MANAGED_LIMIT
+
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+MANAGED_POLICY = "aws:iam/policy:Policy"
+ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+
+
+def many(buckets: int = 0, topics: int = 0, subscriptions: int = 0, secrets: int = 0) -> str:
+    """A spec body: service `api` uses that many buckets, topics, pull subscriptions and secrets."""
+    names = [f"{n:03d}" for n in range(max(buckets, topics, subscriptions, secrets))]
+    sections = {
+        "buckets": [f"  files-{n}: {{}}" for n in names[:buckets]] or ["  {}"],
+        "topics": [*(f"  events-{n}: {{}}" for n in names[:topics]),
+                   *(f"  feed-{n}: {{subscriptions: {{copy: {{service: api}}}}}}" for n in names[:subscriptions])]
+                  or ["  {}"],
+        "secrets": [f"  - Key{n}" for n in names[:secrets]] or ["  []"],
+    }
+    return "\n".join([
+        *(line for section, lines in sections.items() for line in [f"{section}:", *lines]),
+        "services:", "  api:", "    uses:",
+        "      buckets: {" + ", ".join(f"files-{n}: [download, upload, list]" for n in names[:buckets]) + "}",
+        "      topics: {" + ", ".join(f"events-{n}: [publish]" for n in names[:topics]) + "}",
+        "      secrets: [" + ", ".join(f"Key{n}" for n in names[:secrets]) + "]"]) + "\n"
+
+
+def characters(document: str) -> int:
+    """The size IAM counts: the document without white space."""
+    return len(json.dumps(json.loads(document), separators=(",", ":")))
+
+
+def granted(documents: list[str]) -> list[str]:
+    return [resource for document in documents for statement in json.loads(document)["Statement"]
+            for resource in statement["Resource"]]
+
+
+def test_a_role_of_25_buckets_topics_subscriptions_and_secrets_fits_one_inline_policy(aws_plan):
+    plan = aws_plan(many(buckets=25, topics=25, subscriptions=25, secrets=25))
+    [policy] = plan.all(ROLE_POLICY)
+    document = policy["inputs"]["policy"]
+    # granted per resource: each bucket's ARN once for its objects and once for itself, not once per action
+    # (grouped by action, the same role took 13,720 characters)
+    resources = granted([document])
+    assert len(resources) == len(set(resources)) == 25 * 2 + 25 + 25 + 25
+    assert characters(document) <= INLINE_LIMIT
+    assert plan.all(MANAGED_POLICY) == []
+
+
+def test_beyond_the_inline_limit_the_role_takes_managed_policies_of_at_most_6144_characters(aws_plan):
+    plan = aws_plan(many(secrets=120))
+    assert plan.all(ROLE_POLICY) == []
+    policies = plan.all(MANAGED_POLICY)
+    assert [p["name"] for p in policies] == ["api.1", "api.2"]
+    assert all(characters(p["inputs"]["policy"]) <= MANAGED_LIMIT for p in policies)
+    resources = granted([p["inputs"]["policy"] for p in policies])
+    assert len(resources) == len(set(resources)) == 120  # every secret once, none lost at the split
+    attachments = {a["name"]: a for a in plan.all(ATTACHMENT)}
+    assert sorted(attachments) == ["api.1", "api.2"]
+    role = plan.one("aws:iam/role:Role", "api")
+    for name in attachments:
+        assert attachments[name]["inputs"] == {"role": role["inputs"]["name"], "policyArn":
+                                               f"arn:aws:iam::000000000000:policy/shop-prod-api_{name[-1]}"}
+
+
+def test_a_role_beyond_ten_managed_policies_is_refused_with_its_counts(deployer, spec_file):
+    path = spec_file("app: shop\nprovider: aws\naws: {region: eu-west-1}\nenvironments: {prod: {type: prod}}\n"
+                     + many(secrets=800))
+    run = deployer("--spec", str(path), "validate")
+    assert run.exit_code == 1
+    [problem] = [line for line in run.stderr.splitlines() if line.startswith(str(path))]
+    line = 4 + 4 + 800 + 3 + 1  # `uses:` of the service, after the buckets, topics and secrets sections
+    assert problem.startswith(f"{path}:{line}: services.api.uses: the role's permissions (800 resources) take up "
+                              "to 68,913 ")
+    assert ("characters of IAM policy (measured with the longest ARNs these resources can have), in 12 managed "
+            "policies of at most 6,144: a role takes 10,240 characters of inline policies or 10 managed policies "
+            "(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html); split the service"
+            ) in problem
