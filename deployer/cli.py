@@ -350,31 +350,78 @@ def refresh(ctx: Context, env: str, wait_for_lock: str | None, fmt: str) -> None
 
 @cli.command()
 @env_option()
-@format_option("json", "encore")
+@format_option("json", "env", "encore")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="write the document to FILE instead of standard output")
 @pass_context
 def outputs(ctx: Context, env: str, fmt: str, out_file: str | None) -> None:
-    """What the services of ENV need to connect, from its stack's state; `--format encore` is
-    Encore's self-hosting infra.config.json (secrets as {"$env": NAME} references).
+    """What the services of ENV need to connect, from its stack's state (a local environment's: from
+    the `deployer dev` running it); `--format env` is KEY=value lines for a shell or docker's
+    --env-file; `--format encore` is Encore's self-hosting infra.config.json (secrets as {"$env": NAME}).
 
     Example: deployer outputs --env prod --format encore --out infra.config.json
     """
-    import json
-
     from deployer.encore import encore_config
-    from deployer.engine.operations import Engine
-    from deployer.engine.preflight import state_preflight
+    from deployer.render import outputs as render
 
-    resolved = state_preflight(ctx.spec, env)
-    document = Engine(resolved, ctx.console).outputs()
+    if ctx.spec.environment(env).deployable:
+        from deployer.engine.operations import Engine
+        from deployer.engine.preflight import state_preflight
+
+        resolved = state_preflight(ctx.spec, env)
+        document = Engine(resolved, ctx.console).outputs()
+    else:
+        from deployer.local.commands import running_outputs
+
+        resolved, document = running_outputs(ctx.spec, env)
     if fmt == "encore":
         document = encore_config(resolved, document)
+    text = render.env_file(document) if fmt == "env" else render.document_text(document)
     if out_file:
-        Path(out_file).write_text(json.dumps(document, indent=2) + "\n")
+        Path(out_file).write_text(text)
         ctx.console.info(f"wrote {out_file}")
     else:
-        ctx.console.json(document)
+        ctx.console.write(text)
+
+
+@cli.command(context_settings={"allow_interspersed_args": False})
+@env_option(required=False)
+@click.option("--reset", is_flag=True, help="wipe the environment's local data (objects, cache data) first")
+@click.option("--no-cron", is_flag=True, help="do not call the cron jobs on their schedule")
+@click.argument("command", nargs=-1, type=click.UNPROCESSED, metavar="[-- COMMAND ARGS…]")
+@pass_context
+def dev(ctx: Context, env: str | None, reset: bool, no_cron: bool, command: tuple[str, ...]) -> None:
+    """Run a local environment's infrastructure on this machine (ENV: the spec's local one by
+    default) until Ctrl-C, or while COMMAND runs against it; then exit with COMMAND's exit code.
+
+    Example: deployer dev --env local -- python client.py
+    """
+    from deployer.local.commands import default_env
+    from deployer.local.commands import dev as run_dev
+
+    sys.exit(run_dev(ctx.spec, env or default_env(ctx.spec), list(command), reset, not no_cron, ctx.console))
+
+
+@cli.group()
+def cron() -> None:
+    """A local environment's cron jobs (while `deployer dev` runs them on their schedule).
+
+    Example: deployer cron run digest --env local
+    """
+
+
+@cron.command("run")
+@env_option()
+@click.argument("name")
+@pass_context
+def cron_run(ctx: Context, env: str, name: str) -> None:
+    """Call cron job NAME's endpoint once, now, as its schedule would.
+
+    Example: deployer cron run digest --env local
+    """
+    from deployer.local.commands import cron_run as run_job
+
+    run_job(ctx.spec, env, name, ctx.console)
 
 
 @cli.command()

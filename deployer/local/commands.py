@@ -1,6 +1,7 @@
 """The `dev`, `cron run` and local `outputs` commands, for the CLI to call."""
 
 from deployer.console import Console
+from deployer.errors import UsageError
 from deployer.local.cron import run_job
 from deployer.local.folder import LocalFolder
 from deployer.local.session import (
@@ -12,6 +13,18 @@ from deployer.local.session import (
     wait_for_interrupt,
 )
 from deployer.speclang.load import Spec
+from deployer.speclang.resolved import ResolvedEnv
+
+
+def default_env(spec: Spec) -> str:
+    """The spec's one local environment (`deployer dev` without --env)."""
+    local = [name for name, info in spec.environments().items() if info.type == "local"]
+    if len(local) == 1:
+        return local[0]
+    if local:
+        raise UsageError(f"the spec declares several local environments ({', '.join(local)}): choose one with --env")
+    raise UsageError("the spec declares no local environment: add one (e.g. `local: {type: local}` under "
+                     "`environments`), or name one with --env")
 
 
 def dev(spec: Spec, env_name: str, command: list[str], reset: bool, with_cron: bool, console: Console) -> int:
@@ -37,5 +50,7 @@ def cron_run(spec: Spec, env_name: str, job: str, console: Console) -> None:
     console.info(run_job(local_env(spec, env_name), job))
 
 
-def running_outputs(spec: Spec, env_name: str) -> dict:
-    return LocalFolder(local_env(spec, env_name)).running_outputs()
+def running_outputs(spec: Spec, env_name: str) -> tuple[ResolvedEnv, dict]:
+    """ENV and the outputs of the `deployer dev` running it (exit 4 when none is)."""
+    env = local_env(spec, env_name)
+    return env, LocalFolder(env).running_outputs()

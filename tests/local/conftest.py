@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from support.local_dev import Service
+from support.local_dev import Service, free_base_port
 
 
 @pytest.fixture
@@ -14,3 +14,8 @@ def service():
     yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def base_port() -> int:
+    return free_base_port()

@@ -4,10 +4,7 @@ import json
 import sys
 
 import pytest
-from support.local_dev import needs_dev_command, processes_mentioning, read_json, run_deployer, write_client
-
-BASE_PORT = 5100
-pytestmark = needs_dev_command
+from support.local_dev import leftovers, read_json, run_deployer, write_client
 
 SPEC = """
 app: shop
@@ -65,15 +62,15 @@ json.dump({"object": body.read().decode(), "session": redis.Redis(cache["host"],
 
 
 @pytest.fixture
-def project(tmp_path, service):
+def project(tmp_path, service, base_port):
     spec = tmp_path / "infra.yaml"
-    spec.write_text(SPEC.replace("SERVICE_URL", service.url).replace("BASE_PORT", str(BASE_PORT)))
+    spec.write_text(SPEC.replace("SERVICE_URL", service.url).replace("BASE_PORT", str(base_port)))
     (tmp_path / ".secrets.local.yaml").write_text('SendGridToken: "local-token"\n')
     return spec
 
 
 @pytest.mark.slow
-def test_unchanged_sdk_code_runs_against_the_local_servers_and_finds_its_data_again(project, service):
+def test_unchanged_sdk_code_runs_against_the_local_servers_and_finds_its_data_again(project, service, base_port):
     folder = project.parent
     write = write_client(folder, "write.py", WRITE)
     first = run_deployer(project, "dev", "--env", "local", "--", sys.executable, str(write), str(folder / "first.json"))
@@ -91,21 +88,21 @@ def test_unchanged_sdk_code_runs_against_the_local_servers_and_finds_its_data_ag
     second = run_deployer(project, "dev", "--", sys.executable, str(read), str(folder / "second.json"))
     assert second.returncode == 0, second.stderr
     assert read_json(folder / "second.json") == {"object": "png bytes", "session": "signed-in"}
-    assert processes_mentioning(str(BASE_PORT)) == []
+    assert leftovers(base_port) == []
 
 
 @pytest.mark.slow
-def test_the_command_exit_code_is_deployer_dev_s_and_reset_wipes_the_data(project):
+def test_the_command_exit_code_is_deployer_dev_s_and_reset_wipes_the_data(project, base_port):
     failing = run_deployer(project, "dev", "--", sys.executable, "-c", "import sys; sys.exit(7)")
     assert failing.returncode == 7, failing.stderr
     write = write_client(project.parent, "write.py", "import redis, json, os\n"
                          "c = json.load(open(os.environ['DEPLOYER_OUTPUTS']))['services']['email']['caches']['sessions']\n"
                          "redis.Redis(c['host'], c['port']).set('k', 'v')\n")
     assert run_deployer(project, "dev", "--", sys.executable, str(write)).returncode == 0
-    count = f"import redis; print(redis.Redis('127.0.0.1', {BASE_PORT + 10}).dbsize())"
+    count = f"import redis; print(redis.Redis('127.0.0.1', {base_port + 10}).dbsize())"
     reset = run_deployer(project, "dev", "--reset", "--", sys.executable, "-c", count)
     assert reset.stdout.strip() == "0", reset.stderr
-    assert processes_mentioning(str(BASE_PORT)) == []
+    assert leftovers(base_port) == []
 
 
 def test_cron_run_calls_the_job_s_endpoint_once(project, service):

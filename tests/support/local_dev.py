@@ -2,6 +2,9 @@
 this machine to receive pushes and cron calls, and a check that no process outlives it."""
 
 import json
+import random
+import re
+import socket
 import subprocess
 import sys
 import textwrap
@@ -9,12 +12,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import pytest
-
 DEPLOYER = str(Path(sys.executable).parent / "deployer")
-HAS_DEV_COMMAND = subprocess.run([DEPLOYER, "dev", "--help"], capture_output=True, check=False).returncode == 0
-# The CLI's `dev` and `cron run` are wired into deployer/cli.py after its rendering change lands.
-needs_dev_command = pytest.mark.skipif(not HAS_DEV_COMMAND, reason="the CLI has no `dev` command yet")
 
 
 def run_deployer(spec: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
@@ -28,17 +26,44 @@ def write_client(folder: Path, name: str, code: str) -> Path:
     return path
 
 
+PORTS_PER_ENV = 20  # the cloud's servers from the base port, the caches from base + 10
+
+
+def free_base_port() -> int:
+    """A base port whose environment's ports are all free now (test runs on this machine may overlap)."""
+    while True:
+        base = random.randrange(20000, 60000, PORTS_PER_ENV)
+        if all(_free(port) for port in range(base, base + PORTS_PER_ENV)):
+            return base
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def processes_mentioning(text: str) -> list[str]:
-    """Command lines of the live processes that mention TEXT (a port, a folder)."""
+    """Command lines of the live processes that mention TEXT (a port, a folder) as a word."""
     found = []
+    word = re.compile(rf"(?<![\w.]){re.escape(text)}(?![\w.])")
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
             line = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        if text in line and "pytest" not in line:
+        if word.search(line) and "pytest" not in line:
             found.append(line)
     return found
+
+
+def leftovers(base_port: int) -> list[str]:
+    """The processes still serving an environment's ports (its servers name their port on their
+    command line): none once `deployer dev` has ended."""
+    return [line for port in range(base_port, base_port + PORTS_PER_ENV) for line in processes_mentioning(str(port))]
 
 
 class Service(ThreadingHTTPServer):

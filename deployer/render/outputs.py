@@ -1,0 +1,43 @@
+"""How `deployer outputs` shows an environment's outputs: the JSON document, or `--format env`'s
+KEY=value lines that a shell (`set -a; . ./FILE`) and `docker run --env-file FILE` read."""
+
+import json
+import re
+import shlex
+from collections.abc import Iterator
+
+from deployer.encore import env_var
+
+# What a shell assignment takes unquoted (and docker's --env-file as it is): no blanks, quotes, `$`, `;`…
+PLAIN = re.compile(r"[A-Za-z0-9_@%+=:,./\[\]-]*")
+
+
+def document_text(document: dict) -> str:
+    return json.dumps(document, indent=2) + "\n"
+
+
+def env_file(document: dict) -> str:
+    """Each value under its path: a service's from the service's name (`EMAIL_BUCKETS_AVATARS_NAME`),
+    the document's own fields as `DEPLOYER_APP`, `DEPLOYER_ENV`, `DEPLOYER_PROVIDER`."""
+    lines = []
+    for key, value in document.items():
+        prefix = () if key == "services" else ("deployer", key)
+        lines += [f"{env_var(*path)}={_word(leaf)}" for path, leaf in _leaves(value, prefix)]
+    return "".join(line + "\n" for line in lines)
+
+
+def _leaves(value: object, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], object]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _leaves(item, (*path, str(index)))
+    else:
+        yield path, value
+
+
+def _word(value: object) -> str:
+    """The value as a shell word: plain where it can be (docker's --env-file keeps quotes literally)."""
+    text = "" if value is None else json.dumps(value) if isinstance(value, bool) else str(value)
+    return text if PLAIN.fullmatch(text) else shlex.quote(text)
