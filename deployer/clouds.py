@@ -91,6 +91,11 @@ class Cloud(ABC):
     def mocks(self) -> tuple[MockState, MockCall]:
         """Fresh mock answers for one offline run of the program."""
 
+    def known_before_deploy(self, planned: str) -> bool:
+        """Whether a value of a plan's outputs is the one a deploy gives, not one the mocks made up
+        for what only the cloud knows (an account, an address it assigns)."""
+        return True
+
     def secret_store(self, spec: Infra) -> SecretStore | None:
         """The cloud's secret manager as deployer's secret store (`secretStore: NAME`), if it has one."""
         return None
@@ -109,7 +114,9 @@ class Cloud(ABC):
     def encore_topic(self, outputs: dict) -> dict:
         return {}
 
-    def encore_subscription(self, outputs: dict) -> dict:
+    def encore_subscription(self, outputs: dict, service: dict) -> dict:
+        """A subscription from its OUTPUTS and those of the SERVICE subscribing; raises
+        `encore.NotInEncore` for one Encore cannot express."""
         return {}
 
     def encore_storage(self, env: ResolvedEnv) -> dict:

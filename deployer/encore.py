@@ -4,6 +4,10 @@ The fields are those Encore's runtime reads (runtimes/core/src/infracfg.rs): `me
 `service_discovery`, `redis`, `pubsub`, `object_storage` and `secrets`. Secret values are never
 written: each secret, and each cache's AUTH token, is an `{"$env": NAME}` reference that the
 container's environment fills (from the cloud secret manager the outputs name).
+
+Encore reads this file with two decoders, which must both accept it: the Go runtime's
+(runtimes/go/appruntime/exported/config/infra/config.go, with its `Validate`) and the Rust runtime's
+(runtimes/core/src/infracfg.rs). What neither can express is left out, and said (`gaps`).
 """
 
 import re
@@ -20,8 +24,13 @@ def env_var(*parts: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", "_".join(parts)).upper()
 
 
-def encore_config(env: ResolvedEnv, outputs: dict) -> dict:
-    """The infra config of ENV from its outputs (the stack's, or a plan's: they have one shape)."""
+class NotInEncore(Exception):
+    """Raised by a cloud's `encore_*` method for what Encore's config cannot express, with the reason."""
+
+
+def encore_config(env: ResolvedEnv, outputs: dict, gaps: list[str] | None = None) -> dict:
+    """The infra config of ENV from its outputs (the stack's, or a plan's: they have one shape).
+    GAPS, when given, receives a line for each resource left out because Encore cannot express it."""
     services = outputs.get("services", {})
     config: dict = {
         "$schema": "https://encore.dev/schemas/infra.schema.json",
@@ -30,7 +39,7 @@ def encore_config(env: ResolvedEnv, outputs: dict) -> dict:
         "service_discovery": {name: {"base_url": service.url}
                               for name, service in env.spec.services.items() if service.url},
         "redis": _redis(services),
-        "pubsub": [pubsub] if (pubsub := _pubsub(env, services))["topics"] else [],
+        "pubsub": [pubsub] if (pubsub := _pubsub(env, services, [] if gaps is None else gaps))["topics"] else [],
         "object_storage": [storage] if (storage := _object_storage(env, services))["buckets"] else [],
         "secrets": {name: {"$env": name}
                     for service in services.values() for name in service.get("secrets", {})},
@@ -46,23 +55,39 @@ def _redis(services: dict) -> dict:
                 "host": f"{cache['host']}:{cache['port']}",
                 "database_index": 0,
                 "auth": {"type": "auth_string", "auth_string": {"$env": env_var("cache", name, "auth")}},
-                "tls_config": {"disable_tls_hostname_verification": True} if cache.get("tls") else {"disabled": True},
+                "tls_config": _tls_config(cache),
             }
     return clusters
 
 
-def _pubsub(env: ResolvedEnv, services: dict) -> dict:
+def _tls_config(cache: dict) -> dict:
+    """TLS as Encore's `TLSConfig`: the CA the cache's certificate comes from (`ca`, PEM) where the
+    outputs give one (a cloud whose caches have their own CA), else the system's trusted roots."""
+    if not cache.get("tls"):
+        return {"disabled": True}
+    config = {"disable_tls_hostname_verification": True}
+    if cache.get("caCert"):
+        config["ca"] = cache["caCert"]
+    return config
+
+
+def _pubsub(env: ResolvedEnv, services: dict, gaps: list[str]) -> dict:
     cloud = clouds.cloud(env.provider)
     topics: dict[str, dict] = {}
 
-    def topic_entry(name: str) -> dict:
-        return topics.setdefault(name, {"subscriptions": {}})
+    def topic_entry(name: str, topic_id: str) -> dict:
+        return topics.setdefault(name, {**cloud.encore_topic({"id": topic_id}), "subscriptions": {}})
 
     for service in services.values():
         for name, topic in service.get("topics", {}).items():
-            topic_entry(name).update(cloud.encore_topic(topic))
+            topic_entry(name, topic["id"])
         for name, subscription in service.get("subscriptions", {}).items():
-            topic_entry(subscription["topic"])["subscriptions"][name] = cloud.encore_subscription(subscription)
+            entry = topic_entry(subscription["topic"], subscription["topicId"])
+            try:
+                entry["subscriptions"][name] = cloud.encore_subscription(subscription, service)
+            except NotInEncore as reason:
+                gaps.append(f"topics.{subscription['topic']}.subscriptions.{name}: left out of Encore's config: "
+                            f"{reason}")
     return {**cloud.encore_pubsub(env), "topics": topics}
 
 

@@ -1,13 +1,12 @@
 """What every provider does alike: labels, protection, which service uses what, output shapes."""
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any, Protocol
 
 import pulumi
 
+from deployer.speclang.cronexpr import cron_expressions, every_expressions  # noqa: F401 (the programs' import)
 from deployer.speclang.durations import format_duration
 from deployer.speclang.model import CronJob, DailyAt, Keyspace
 from deployer.speclang.resolved import ResolvedEnv
@@ -31,36 +30,6 @@ def service_url(env: ResolvedEnv, service: str, path: str) -> str:
 def cron_url(env: ResolvedEnv, job: CronJob) -> str:
     endpoint = job.endpoint
     return endpoint if isinstance(endpoint, str) else service_url(env, endpoint.service, endpoint.path)
-
-
-def cron_expressions(job: CronJob) -> list[str]:
-    """A job's schedule as 5-field cron expressions in UTC (one, except for the intervals below)."""
-    return [job.schedule] if job.schedule is not None else every_expressions(job.every)
-
-
-def every_expressions(every: timedelta) -> list[str]:
-    """`every` as cron, counted from midnight UTC: `2h` -> `0 */2 * * *`. An interval that is not a
-    divisor of an hour nor a whole number of hours (45m: 00:00, 00:45, 01:30, 02:15, 03:00 ...)
-    repeats over a cycle of hours; it takes one expression per hour of that cycle that fires."""
-    minutes = int(every.total_seconds()) // 60
-    if minutes == 1:
-        return ["* * * * *"]
-    if minutes == 60:
-        return ["0 * * * *"]
-    if 60 % minutes == 0:
-        return [f"*/{minutes} * * * *"]
-    cycle_hours = math.lcm(minutes, 60) // 60
-    minutes_by_hour: dict[int, list[int]] = {}
-    for start in range(0, cycle_hours * 60, minutes):
-        minutes_by_hour.setdefault(start // 60, []).append(start % 60)
-    return [f"{','.join(map(str, at))} {_hour_field(hour, cycle_hours)} * * *"
-            for hour, at in minutes_by_hour.items()]
-
-
-def _hour_field(offset: int, step: int) -> str:
-    if step == 24:
-        return str(offset)
-    return f"*/{step}" if offset == 0 else f"{offset}-23/{step}"
 
 
 def keyspace_output(keyspace: Keyspace) -> dict:
@@ -107,9 +76,10 @@ def subscriptions_by_service(env: ResolvedEnv) -> dict[str, list[tuple[str, str]
 
 
 def service_outputs(env: ResolvedEnv, identities: Mapping[str, pulumi.Input[str]],
-                    created: Created) -> dict[str, dict]:
+                    created: Created, callers: Mapping[str, dict] = {}) -> dict[str, dict]:
     """Per service, what it uses: identity (role ARN / service account e-mail), buckets, topics,
-    subscriptions, caches and secrets, each with its outputs."""
+    subscriptions, caches and secrets, each with its outputs; and, for a service that push
+    subscriptions or cron jobs call, `callers`: what it checks to know a call is theirs (CALLERS)."""
     subscriptions = subscriptions_by_service(env)
     result = {}
     for name, service in env.spec.services.items():
@@ -118,7 +88,9 @@ def service_outputs(env: ResolvedEnv, identities: Mapping[str, pulumi.Input[str]
             "identity": identities[name],
             "buckets": {b: {**created.buckets[b].outputs(), "permissions": perms} for b, perms in uses.buckets.items()},
             "topics": {t: {**created.topics[t].outputs(), "permissions": perms} for t, perms in uses.topics.items()},
-            "subscriptions": {sub: {"topic": topic, **created.topics[topic].subscriptions[sub].outputs()}
+            # the topic's id too: a subscriber need not use (publish to) its topic
+            "subscriptions": {sub: {"topic": topic, "topicId": created.topics[topic].outputs()["id"],
+                                    **created.topics[topic].subscriptions[sub].outputs()}
                               for topic, sub in subscriptions.get(name, [])},
             "caches": {
                 c: {**created.caches[c].outputs(), "keyspaces": {k: keyspace_output(ks) for k, ks in
@@ -127,13 +99,16 @@ def service_outputs(env: ResolvedEnv, identities: Mapping[str, pulumi.Input[str]
             },
             "secrets": {s: created.secrets[s].outputs() for s in uses.secrets},
         }
+        if name in callers:
+            result[name]["callers"] = callers[name]
     return result
 
 
-def export_outputs(env: ResolvedEnv, identities: Mapping[str, pulumi.Input[str]], created: Created) -> None:
+def export_outputs(env: ResolvedEnv, identities: Mapping[str, pulumi.Input[str]], created: Created,
+                   callers: Mapping[str, dict] = {}) -> None:
     """Publish the outputs in the one shape both clouds share (`deployer outputs` and the Encore
     config read it)."""
     pulumi.export("app", env.app)
     pulumi.export("env", env.name)
     pulumi.export("provider", env.provider)
-    pulumi.export("services", service_outputs(env, identities, created))
+    pulumi.export("services", service_outputs(env, identities, created, callers))

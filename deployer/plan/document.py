@@ -10,6 +10,10 @@ from deployer.plan.offline import SECRET, PlaceholderMocks, run_offline
 from deployer.speclang.resolved import ResolvedEnv
 
 
+# Where a planned output holds a value only a deploy can tell (as Terraform's "(known after apply)").
+UNKNOWN = "(known after deploy)"
+
+
 def build_plan(env: ResolvedEnv, secrets: Mapping[str, str] | None = None) -> dict:
     """The `plan --format json` document of ENV. Without `secrets`, every used secret is a
     placeholder Pulumi secret (the plan shows "[secret]" either way)."""
@@ -38,4 +42,19 @@ def build_plan(env: ResolvedEnv, secrets: Mapping[str, str] | None = None) -> di
                       for r in resources],
         "outputs": run.outputs,
     }
+
+
+def planned_outputs(env: ResolvedEnv) -> dict:
+    """ENV's outputs as its plan computes them, offline (`outputs --planned`): each value that only a
+    deploy can tell is UNKNOWN."""
+    known = cloud(env.provider).known_before_deploy
+
+    def marked(value):
+        if isinstance(value, dict):
+            return {key: marked(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [marked(item) for item in value]
+        return value if not isinstance(value, str) or known(value) else UNKNOWN
+
+    return marked(build_plan(env)["outputs"])
 

@@ -9,6 +9,7 @@ from deployer.providers.aws.replacements import REPLACED_ON
 from deployer.providers.aws.rules import aws_rules
 
 from deployer.clouds import Cloud, MockCall, MockState, Program
+from deployer.encore import NotInEncore
 from deployer.speclang.environments import EnvInfo
 from deployer.speclang.model import Infra
 from deployer.speclang.resolved import ResolvedEnv
@@ -62,6 +63,11 @@ class Aws(Cloud):
 
         return mock_answers()
 
+    def known_before_deploy(self, planned: str) -> bool:
+        from deployer.providers.aws.mocks import made_up
+
+        return not made_up(planned)
+
     def secret_store(self, spec: Infra):
         from deployer.providers.aws.secret_store import AwsStore
 
@@ -78,8 +84,13 @@ class Aws(Cloud):
     def encore_topic(self, outputs: dict) -> dict:
         return {"arn": outputs["id"]}
 
-    def encore_subscription(self, outputs: dict) -> dict:
-        return {"arn": outputs["id"]}
+    def encore_subscription(self, outputs: dict, service: dict) -> dict:
+        if "queueUrl" not in outputs:
+            raise NotInEncore(f"it is an SNS HTTPS push to {outputs['endpoint']}, and Encore's AWS "
+                              "subscriptions are SQS queues its runtime receives from")
+        # The queue URL twice: Go's decoder validates `url`; Rust's (infracfg.rs) reads `arn` and
+        # receives from it as the queue URL.
+        return {"url": outputs["queueUrl"], "arn": outputs["queueUrl"]}
 
     def encore_storage(self, env: ResolvedEnv) -> dict:
         return {"type": "s3", "region": env.spec.aws.region}

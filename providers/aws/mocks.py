@@ -139,6 +139,11 @@ class AwsPlaceholders:
         return name, {"result": "0" * int(inputs.get("length", 32))}
 
 
+def made_up(value: str) -> bool:
+    """Whether VALUE holds a part these answers invent: the account, or a host AWS names."""
+    return ACCOUNT in value or value.endswith((".cache.amazonaws.com", ".cloudfront.net"))
+
+
 def mock_answers() -> tuple:
     """(state, call) for one offline run (the region is learnt from the run's explicit provider)."""
     placeholders = AwsPlaceholders()

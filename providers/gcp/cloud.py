@@ -42,7 +42,7 @@ class Gcp(Cloud):
         return gcp_name(kind, app, env, name, suffix)
 
     def rules(self, spec: Infra, env: EnvInfo):
-        return gcp_rules(spec)
+        return gcp_rules(spec, env)
 
     def resource_names(self, spec: Infra, env_name: str):
         return resource_names(spec, env_name)
@@ -82,6 +82,11 @@ class Gcp(Cloud):
 
         return mock_answers()
 
+    def known_before_deploy(self, planned: str) -> bool:
+        from deployer.providers.gcp.mocks import made_up
+
+        return not made_up(planned)
+
     def secret_store(self, spec: Infra):
         from deployer.providers.gcp.secret_store import GcpStore
 
@@ -98,15 +103,23 @@ class Gcp(Cloud):
     def encore_topic(self, outputs: dict) -> dict:
         return {"name": _resource_name(outputs["id"])}
 
-    def encore_subscription(self, outputs: dict) -> dict:
-        return {"name": _resource_name(outputs["id"])}
+    def encore_subscription(self, outputs: dict, service: dict) -> dict:
+        subscription = {"name": _resource_name(outputs["id"])}
+        if "endpoint" in outputs:
+            # Encore's runtime takes a push at /__encore/pubsub/push/ID by the ID of its push_config, and
+            # checks the OIDC token's e-mail and audience: those the service's callers have.
+            callers = service["callers"]
+            subscription["push_config"] = {"id": _resource_name(outputs["endpoint"].rstrip("/")),
+                                           "service_account": callers["email"],
+                                           "jwt_audience": callers["audience"]}
+        return subscription
 
     def encore_storage(self, env: ResolvedEnv) -> dict:
         return {"type": "gcs"}
 
 
 def _resource_name(gcp_id: str) -> str:
-    """`projects/P/subscriptions/NAME` -> `NAME`."""
+    """`projects/P/subscriptions/NAME` -> `NAME` (the last segment of a path or URL)."""
     return gcp_id.rsplit("/", 1)[-1]
 
 

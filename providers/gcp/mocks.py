@@ -1,16 +1,24 @@
 """Offline answers in GCP's own formats, for `plan`: resource names, self links, e-mails, hosts."""
 
+import hashlib
+import json
+
 PROJECT_NUMBER = "000000000000"  # unknown until deployed; the Pub/Sub service agent's address uses it
 REDIS_HOST = "10.0.0.3"
 REDIS_TLS_PORT = 6378
 CDN_ADDRESS = "203.0.113.10"  # TEST-NET-3: a placeholder that can never be a real address
+# Memorystore's per-instance CA, known once the instance exists: a placeholder no client can trust.
+REDIS_CA_CERT = ("-----BEGIN CERTIFICATE-----\n"
+                 "(the instance's CA certificate, known once it is created)\n"
+                 "-----END CERTIFICATE-----")
 
 COMPUTE = "https://www.googleapis.com/compute/v1"
 # Global compute resources by their collection in self links.
 GLOBAL_COMPUTE = {
     "gcp:compute/backendBucket:BackendBucket": "backendBuckets",
     "gcp:compute/uRLMap:URLMap": "urlMaps",
-    "gcp:compute/targetHttpProxy:TargetHttpProxy": "targetHttpProxies",
+    "gcp:compute/managedSslCertificate:ManagedSslCertificate": "sslCertificates",
+    "gcp:compute/targetHttpsProxy:TargetHttpsProxy": "targetHttpsProxies",
     "gcp:compute/globalAddress:GlobalAddress": "addresses",
     "gcp:compute/globalForwardingRule:GlobalForwardingRule": "forwardingRules",
 }
@@ -41,7 +49,8 @@ def mock_state(type_: str, name: str, inputs: dict) -> tuple[str, dict]:
                       "uniqueId": "100000000000000000000"}
     if type_ == "gcp:redis/instance:Instance":
         return (f"projects/{project}/locations/{region}/instances/{physical}",
-                {"host": REDIS_HOST, "port": REDIS_TLS_PORT, "authString": "redis-auth-string"})
+                {"host": REDIS_HOST, "port": REDIS_TLS_PORT, "authString": "redis-auth-string",
+                 "serverCaCerts": [{"cert": REDIS_CA_CERT}]})
     if type_ == "gcp:secretmanager/secret:Secret":
         path = f"projects/{project}/secrets/{inputs['secretId']}"
         return path, {"name": f"projects/{PROJECT_NUMBER}/secrets/{inputs['secretId']}"}
@@ -51,9 +60,20 @@ def mock_state(type_: str, name: str, inputs: dict) -> tuple[str, dict]:
     if type_ == "gcp:projects/iAMCustomRole:IAMCustomRole":
         path = f"projects/{project}/roles/{inputs['roleId']}"
         return path, {"name": path}
+    if type_ == "random:index/randomId:RandomId":
+        # A stable stand-in for the random bytes, renewed (as the real ones are) when the keepers change.
+        digest = hashlib.sha256(json.dumps([name, inputs.get("keepers")], sort_keys=True).encode())
+        hex_ = digest.hexdigest()[:2 * int(inputs["byteLength"])]
+        return hex_, {"hex": hex_, "dec": str(int(hex_, 16))}
     if type_ == "gcp:cloudscheduler/job:Job":
         return f"projects/{project}/locations/{region}/jobs/{physical}", {}
     return f"{name}-id", {}
+
+
+def made_up(value: str) -> bool:
+    """Whether VALUE is, or holds, what these answers invent: the project number, or an address or
+    certificate GCP assigns."""
+    return value in (REDIS_HOST, REDIS_CA_CERT, CDN_ADDRESS) or PROJECT_NUMBER in value
 
 
 def mock_call(token: str, args: dict) -> dict:
