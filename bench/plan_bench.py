@@ -1,14 +1,16 @@
 """Times `plan` (build_plan: the AWS program under the mock runtime) for generated specs of 10, 100 and
 1,000 services, against a hand-written pulumi-aws program declaring the same resources under the same
-mocks. Prints seconds, the plan / hand-written ratio (goal <= 1.0), the growth from 100 to 1,000 (goal <= x11)
+mocks. Prints CPU seconds, the plan / hand-written ratio (goal <= 1.0), the growth from 100 to 1,000 (goal <= x11)
 and the peak memory (goal: under 1.5 GB at 1,000 services).
 
     .venv/bin/python bench/plan_bench.py [SIZES...]
 """
 
+import contextvars
 import json
 import sys
 import tempfile
+import time
 import warnings
 from functools import partial
 from pathlib import Path
@@ -18,6 +20,7 @@ import pulumi_aws as aws
 from deployer.providers.aws.cloud import CLOUD
 from measure import best_of, print_peak_memory
 
+from deployer.plan import offline
 from deployer.plan.document import build_plan
 from deployer.plan.offline import PlaceholderMocks, run_offline
 from deployer.speclang.load import load_spec, resolve
@@ -127,19 +130,24 @@ def same_resources(document: dict, run) -> bool:
 
 
 def measure(services: int, mocks: PlaceholderMocks, spec=generated_spec, hand=None,
-            repeat: int = 1) -> tuple[int, float, float]:
-    """(resources, plan seconds, hand-written seconds) for a generated spec of `services`."""
+            repeat: int = 1) -> tuple[int, float, float, float]:
+    """(resources, plan, hand-written and stock CPU seconds) for a generated spec of `services`.
+    Stock: the hand-written program under the same mocks without run_offline's configuration (the
+    cycle collector left running)."""
     hand = hand or hand_written
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "infra.yaml"
         path.write_text(json.dumps(spec(services)))  # JSON is YAML
         env = resolve(load_spec(path), "prod")
     secrets = {f"Token{i}": f"value-{i}" for i in range(services)}
-    plan_time, document = best_of(build_plan, env, secrets, repeat=repeat)
-    hand_time, run = best_of(run_offline, partial(hand, services, secrets), mocks, "bench", "bench-prod",
-                           repeat=repeat)
+    program = partial(hand, services, secrets)
+    plan_time, document = best_of(build_plan, env, secrets, repeat=repeat, clock=time.process_time)
+    hand_time, run = best_of(run_offline, program, mocks, "bench", "bench-prod", repeat=repeat,
+                             clock=time.process_time)
+    stock_time, _ = best_of(lambda: contextvars.copy_context().run(offline._run, program, mocks, "bench", "bench-prod"),
+                            repeat=repeat, clock=time.process_time)
     assert same_resources(document, run), "the hand-written program must declare exactly the plan's resources"
-    return len(document["resources"]), plan_time, hand_time
+    return len(document["resources"]), plan_time, hand_time, stock_time
 
 
 def main(sizes: list[int], cloud=CLOUD, spec=generated_spec, hand=hand_written) -> None:
@@ -148,11 +156,15 @@ def main(sizes: list[int], cloud=CLOUD, spec=generated_spec, hand=hand_written) 
     mocks = PlaceholderMocks(*cloud.mocks())
     timings = {}
     measure(1, mocks, spec, hand)  # imports and first-use costs out of the way for both programs
-    print(f"{'services':>8} {'resources':>9} {'plan s':>8} {'hand s':>8} {'ratio':>6}")
+    print("CPU seconds; ratio: plan / hand-written (goal <= 1.0); configured: hand-written under run_offline /"
+          " under the stock configuration")
+    print(f"{'services':>8} {'resources':>9} {'plan s':>8} {'hand s':>8} {'ratio':>6} {'stock s':>8} {'configured':>10}")
     for services in sizes:
-        planned, plan_time, hand_time = measure(services, mocks, spec, hand, repeat=3 if services <= 100 else 1)
+        planned, plan_time, hand_time, stock_time = measure(services, mocks, spec, hand,
+                                                            repeat=3 if services <= 100 else 1)
         timings[services] = plan_time
-        print(f"{services:>8} {planned:>9} {plan_time:>8.2f} {hand_time:>8.2f} {plan_time / hand_time:>6.2f}")
+        print(f"{services:>8} {planned:>9} {plan_time:>8.2f} {hand_time:>8.2f} {plan_time / hand_time:>6.2f}"
+              f" {stock_time:>8.2f} {hand_time / stock_time:>10.2f}")
     if 100 in timings and 1000 in timings:
         print(f"growth 100 -> 1000 services: x{timings[1000] / timings[100]:.1f} (linear: x10; goal <= x11)")
     print_peak_memory()

@@ -11,6 +11,8 @@ from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc, settings
 from pulumi.runtime.stack import Stack, run_pulumi_func
 
+from deployer.cycles import without_cycle_collection
+
 SECRET = "[secret]"
 
 
@@ -93,8 +95,10 @@ def mask_secrets(value: Any) -> Any:
 
 def run_offline(program: Callable[[], None], mocks: pulumi_mocks.Mocks,
                 project: str, stack: str) -> OfflineRun:
-    """Run `program` as `pulumi up` would, against mocks instead of a cloud."""
-    return contextvars.copy_context().run(_run, program, mocks, project, stack)
+    """Run `program` as `pulumi up` would, against mocks instead of a cloud (the SDK keeps every
+    resource, output and task it makes until the end: the cycle collector waits until then too)."""
+    with without_cycle_collection():
+        return contextvars.copy_context().run(_run, program, mocks, project, stack)
 
 
 def _run(program: Callable[[], None], mocks: pulumi_mocks.Mocks, project: str, stack: str) -> OfflineRun:

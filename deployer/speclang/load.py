@@ -1,8 +1,6 @@
 """Finding, evaluating and resolving a spec: the entry points every command uses."""
 
-import gc
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from functools import cached_property
@@ -10,6 +8,7 @@ from itertools import count
 from pathlib import Path
 
 from deployer.clouds import type_defaults
+from deployer.cycles import without_cycle_collection
 from deployer.errors import Finding, Problem, SpecInvalid, SpecPath, UsageError, display_path, quoted
 from deployer.speclang import rules
 from deployer.speclang.cue import EvaluationCache, cue_sources, declared_tags, export_cue
@@ -137,22 +136,9 @@ def load_spec(option: str | Path | None) -> Spec:
     return Spec(find_spec(option))
 
 
-@contextmanager
-def _without_cycle_collection():
-    """Reading a large spec allocates many objects and no reference cycles: the cyclic garbage
-    collector would only rescan them, over and over (half the time of a 1,000-service spec)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def resolve(spec: Spec, env_name: str) -> ResolvedEnv:
     """The resolved model of one environment, or every problem that prevents it."""
-    with _without_cycle_collection():
+    with without_cycle_collection():
         info = spec.environment(env_name)
         resolved, problems = _resolve(spec, info)
     if problems:
@@ -164,7 +150,7 @@ def validate(spec: Spec, env_name: str | None = None) -> list[Problem]:
     """Every problem of the spec, for one environment or for all of them (the problems of reading
     it, where it cannot be read)."""
     try:
-        with _without_cycle_collection():
+        with without_cycle_collection():
             return _problems(spec, env_name)
     except SpecInvalid as err:
         return err.problems
