@@ -9,6 +9,7 @@ from deployer.providers.aws.context import Context
 from deployer.providers.aws.secrets import stored_secret
 from deployer.providers.aws.versions import family_suffix, parameter_family
 
+from deployer.errors import PreconditionMissing
 from deployer.speclang.model import Cache
 
 REDIS_PORT = 6379
@@ -63,16 +64,12 @@ def default_vpc(ctx: Context) -> pulumi.Output[str]:
 
     def only(ids: list[str]) -> str:
         if not ids:
-            raise NoDefaultVpc(f"the AWS account has no default VPC in {region}: the caches need a network; "
-                               "give aws.network.vpcId and aws.network.subnetIds in the spec")
+            raise PreconditionMissing(f"the AWS account has no default VPC in {region}, and the caches need a "
+                                      "network: give aws.network.vpcId and aws.network.subnetIds in the spec")
         return ids[0]
 
     return aws.ec2.get_vpcs_output(filters=[{"name": "is-default", "values": ["true"]}],
                                    opts=ctx.invoke()).ids.apply(only)
-
-
-class NoDefaultVpc(Exception):
-    """The account has no default VPC and the spec names no network."""
 
 
 def _cache(ctx: Context, name: str, spec: Cache, network: CacheNetwork) -> CreatedCache:

@@ -1,10 +1,14 @@
 """EventBridge: scheduled rules that POST to an API destination (the job's endpoint)."""
 
 import re
+from collections.abc import Mapping
 
+import pulumi
 import pulumi_aws as aws
+from deployer.providers.aws.callers import CALLER_KEY_HEADER, CallerKey
 from deployer.providers.aws.context import Context, policy_document, service_principal_trust
-from deployer.providers.aws.naming import JOIN, cron_role
+from deployer.providers.aws.naming import JOIN, cron_dead_letter_queue, cron_role
+from deployer.providers.aws.pubsub import MAX_RETENTION_SECONDS, encrypted_queue
 from deployer.providers.shared import cron_expressions, cron_url
 
 from deployer.speclang import cronexpr
@@ -60,19 +64,29 @@ def schedule_expressions(job: CronJob) -> list[str]:
     return [schedule_expression(expression) for expression in cron_expressions(job)]
 
 
-def create_cron(ctx: Context) -> None:
+# EventBridge retries a call that fails with 429, 5xx or its 5 s timeout for up to an hour, then sends
+# the event to the job's dead-letter queue (https://docs.aws.amazon.com/eventbridge/latest/userguide/
+# eb-rule-retry-policy.html, eb-rule-dlq.html); a later call would overlap the job's next runs.
+RETRY_POLICY = {"maximum_event_age_in_seconds": 3600, "maximum_retry_attempts": 185}
+
+
+def create_cron(ctx: Context, keys: Mapping[str, CallerKey]) -> None:
+    """The jobs; a job that calls a service sends that service's key (callers.py)."""
     for job_id, job in ctx.env.spec.cron.items():
-        _job(ctx, job_id, job)
+        key = keys[job.endpoint.service].value if not isinstance(job.endpoint, str) else None
+        _job(ctx, job_id, job, key)
 
 
-def _job(ctx: Context, job_id: str, job: CronJob) -> None:
+def _job(ctx: Context, job_id: str, job: CronJob, key: pulumi.Output[str] | None) -> None:
     logical = f"cron.{job_id}"
-    # EventBridge connections require an authorization; this header names the job, it is no credential.
+    # EventBridge connections require an authorization: the called service's key, else (a full URL of
+    # someone else's) a header naming the job, which is no credential.
     connection = aws.cloudwatch.EventConnection(
         job_id,
         name=ctx.name("connection", job_id),
         authorization_type="API_KEY",
-        auth_parameters={"api_key": {"key": "X-Deployer-Cron", "value": job_id}},
+        auth_parameters={"api_key": {"key": CALLER_KEY_HEADER, "value": key} if key is not None else
+                         {"key": "X-Deployer-Cron", "value": job_id}},
         opts=ctx.opts(),
     )
     destination = aws.cloudwatch.EventApiDestination(
@@ -94,6 +108,9 @@ def _job(ctx: Context, job_id: str, job: CronJob) -> None:
     aws.iam.RolePolicy(logical, name=ctx.name("policy", cron_role(job_id)), role=role.id, policy=policy_document({
         "Effect": "Allow", "Action": "events:InvokeApiDestination", "Resource": destination.arn}),
         opts=ctx.opts())
+    dead_letters = encrypted_queue(ctx, f"{logical}.dead-letter", cron_dead_letter_queue(job_id), fifo=False,
+                                   retention=MAX_RETENTION_SECONDS)
+    rules = []
     for expression, (rule_logical, rule_name) in zip(schedule_expressions(job), schedule_names(job_id, job, JOIN),
                                                          strict=True):
         rule = aws.cloudwatch.EventRule(
@@ -105,4 +122,11 @@ def _job(ctx: Context, job_id: str, job: CronJob) -> None:
             opts=ctx.opts(),
         )
         aws.cloudwatch.EventTarget(rule_logical, rule=rule.name, arn=destination.arn, role_arn=role.arn,
-                                   input="{}", opts=ctx.opts())
+                                   input="{}", retry_policy=RETRY_POLICY,
+                                   dead_letter_config={"arn": dead_letters.arn}, opts=ctx.opts())
+        rules.append(rule.arn)
+    aws.sqs.QueuePolicy(f"{logical}.dead-letter", queue_url=dead_letters.url, policy=policy_document({
+        "Sid": "AllowRules", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+        "Action": "sqs:SendMessage", "Resource": dead_letters.arn,
+        "Condition": {"ArnEquals": {"aws:SourceArn": rules}},
+    }), opts=ctx.part())

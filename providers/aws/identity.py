@@ -1,14 +1,17 @@
 """IAM: a role per service holding exactly the permissions its `uses` lists, on the exact ARNs."""
 
+from collections.abc import Mapping
+
 import pulumi
 import pulumi_aws as aws
+from deployer.providers.aws.callers import CallerKey
 from deployer.providers.aws.context import Context, policy_document, service_principal_trust
 from deployer.providers.aws.naming import JOIN
 from deployer.providers.aws.permissions import Grant, Target, longest_arn, service_grants, split, statement
 from deployer.providers.shared import Created, subscriptions_by_service
 
 
-def target_arn(created: Created, target: Target) -> pulumi.Output[str]:
+def target_arn(created: Created, keys: Mapping[str, CallerKey], target: Target) -> pulumi.Output[str]:
     """The ARN a grant applies to, from the created resources."""
     kind, name = target.kind, target.name
     if kind == "objects":
@@ -22,10 +25,13 @@ def target_arn(created: Created, target: Target) -> pulumi.Output[str]:
         return created.topics[topic].subscriptions[sub].queue.arn
     if kind == "secret":
         return created.secrets[name].secret.arn
+    if kind == "caller-key":
+        return keys[name].secret.arn
     return created.caches[name].auth_secret.arn
 
 
-def create_identities(ctx: Context, created: Created) -> dict[str, pulumi.Output[str]]:
+def create_identities(ctx: Context, created: Created,
+                      keys: Mapping[str, CallerKey]) -> dict[str, pulumi.Output[str]]:
     """A role per service with policies granting what its `uses` lists (permissions.py: inline when
     they fit, else managed policies); returns each role's ARN."""
     subscriptions = subscriptions_by_service(ctx.env)
@@ -42,7 +48,7 @@ def create_identities(ctx: Context, created: Created) -> dict[str, pulumi.Output
         policies = split(service_grants(ctx.env.spec, name, subscriptions.get(name, [])), longest)
 
         def document(grants: list[Grant]) -> pulumi.Output[str]:
-            return policy_document(*(statement(g, lambda t: target_arn(created, t)) for g in grants))
+            return policy_document(*(statement(g, lambda t: target_arn(created, keys, t)) for g in grants))
 
         if policies.inline:
             aws.iam.RolePolicy(name, name=ctx.name("policy", name), role=role.id,

@@ -3,6 +3,8 @@ Pulumi logical name), for the program's modules and for `validate` alike, and AW
 
 from collections.abc import Iterator
 
+from deployer.providers.aws.versions import family_suffix, parameter_family
+
 from deployer.speclang.model import Bucket, Infra, Topic
 from deployer.speclang.naming import NameRule, ResourceName, owner_suffix, physical_name, schedule_names
 
@@ -29,7 +31,8 @@ NAME_LIMITS = {
 # SNS, IAM, EventBridge and Secrets Manager names accept it. Topic `user-events` with subscription
 # `audit` is `user-events_audit`, never `user_events-audit` (topic `user`, subscription `events-audit`).
 JOIN = "_"
-# `validate` knows no account: a bucket's suffix has the same length and characters for every account.
+# `validate` knows no account: a bucket's suffix has the same length and characters for every account,
+# and messages show it as ACCOUNTHASH.
 ACCOUNT_STAND_IN = "000000000000"
 
 _ELASTICACHE_ID = r"[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,%d}(?<!-)"
@@ -116,6 +119,20 @@ def cron_role(job_id: str) -> str:
     return f"{job_id}{JOIN}cron"
 
 
+def cron_dead_letter_queue(job_id: str) -> str:
+    return f"{cron_role(job_id)}{JOIN}dlq"
+
+
+def caller_key(service: str) -> str:
+    """The secret of the key a service's cron calls carry."""
+    return f"{service}{JOIN}caller-key"
+
+
+def cron_called(spec: Infra) -> list[str]:
+    """The services some cron job calls (each has a caller key), in the spec's order."""
+    return list(dict.fromkeys(job.endpoint.service for job in spec.cron.values() if not isinstance(job.endpoint, str)))
+
+
 def resource_names(spec: Infra, env: str) -> Iterator[ResourceName]:
     """Every resource of ENV with a physical name, and every one whose logical name joins spec names
     (their sibling resources, policies and targets, take the same logical name)."""
@@ -130,15 +147,21 @@ def resource_names(spec: Infra, env: str) -> Iterator[ResourceName]:
     for name, bucket in spec.buckets.items():
         at = ("buckets", name, "name") if bucket.name else ("buckets", name)
         physical = bucket_name(spec.app, env, name, bucket, ACCOUNT_STAND_IN)
-        yield named("bucket", "bucket", name, "aws:s3/bucket:Bucket", name, at, scope="", physical=physical)
+        shown = physical.replace(owner_suffix(ACCOUNT_STAND_IN), "-ACCOUNTHASH") if not bucket.name else physical
+        yield ResourceName("bucket", "bucket", shown, "", f"aws:s3/bucket:Bucket::{name}", at,
+                           NAME_RULES["bucket"].problem(physical))
         if bucket.public:
             yield named("origin access control", "origin-access-control", name,
                         "aws:cloudfront/originAccessControl:OriginAccessControl", name, ("buckets", name), scope="")
-    for name in spec.caches:
+        if bucket.public and bucket.cors:
+            yield named("CloudFront cache policy", "cache-policy", name, "aws:cloudfront/cachePolicy:CachePolicy",
+                        name, ("buckets", name), scope="")
+    for name, cache in spec.caches.items():
         at = ("caches", name)
+        family = parameter_family(cache.aws.engine_version)
         yield named("cache", "cache", name, "aws:elasticache/replicationGroup:ReplicationGroup", name, at)
         yield named("cache parameter group", "cache-parameter-group", name,
-                    "aws:elasticache/parameterGroup:ParameterGroup", name, at)
+                    "aws:elasticache/parameterGroup:ParameterGroup", name, at, family_suffix(family) if family else "")
         yield named("cache subnet group", "cache-subnet-group", name, "aws:elasticache/subnetGroup:SubnetGroup",
                     name, at)
         yield named("cache security group", "security-group", f"{name}-cache", "aws:ec2/securityGroup:SecurityGroup",
@@ -163,9 +186,14 @@ def resource_names(spec: Infra, env: str) -> Iterator[ResourceName]:
         yield named("EventBridge API destination", "api-destination", job_id,
                     "aws:cloudwatch/eventApiDestination:EventApiDestination", job_id, at)
         yield named("cron role", "role", cron_role(job_id), "aws:iam/role:Role", f"cron.{job_id}", at, scope="")
+        yield named("cron dead-letter queue", "queue", cron_dead_letter_queue(job_id), "aws:sqs/queue:Queue",
+                    f"cron.{job_id}.dead-letter", at)
         for logical, rule in schedule_names(job_id, job, JOIN):
             yield named("EventBridge rule", "schedule-rule", rule, "aws:cloudwatch/eventRule:EventRule", logical, at)
     for name in spec.used_secrets():
         yield named("secret", "secret", name, "aws:secretsmanager/secret:Secret", name, ("secrets", name))
     for name in spec.services:
         yield named("role", "role", name, "aws:iam/role:Role", name, ("services", name), scope="")
+    for name in cron_called(spec):
+        yield named("caller key secret", "secret", caller_key(name), "aws:secretsmanager/secret:Secret",
+                    f"{name}.caller-key", ("services", name))

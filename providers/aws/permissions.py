@@ -12,7 +12,15 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from deployer.providers.aws.naming import ACCOUNT_STAND_IN, NAME_LIMITS, bucket_name, fifo_suffix, subscription_queue
+from deployer.providers.aws.naming import (
+    ACCOUNT_STAND_IN,
+    NAME_LIMITS,
+    bucket_name,
+    caller_key,
+    cron_called,
+    fifo_suffix,
+    subscription_queue,
+)
 
 from deployer.speclang.model import Infra
 from deployer.speclang.naming import physical_name
@@ -43,7 +51,7 @@ class Target:
     """A resource a service is granted actions on: its kind and spec name (a subscription's is
     (topic, subscription)), and for a bucket, whether the bucket itself or its objects."""
 
-    kind: str  # bucket | objects | topic | queue | secret | auth-secret
+    kind: str  # bucket | objects | topic | queue | secret | auth-secret | caller-key
     name: str | tuple[str, str]
 
 
@@ -79,6 +87,8 @@ def service_grants(spec: Infra, service: str, subscriptions: list[tuple[str, str
         grant(Target("secret", secret), READ_SECRET_ACTIONS)
     for cache in uses.caches:
         grant(Target("auth-secret", cache), READ_SECRET_ACTIONS)
+    if service in cron_called(spec):
+        grant(Target("caller-key", service), READ_SECRET_ACTIONS)
     by_actions: dict[tuple[str, ...], list[Target]] = {}
     for target, granted in actions.items():
         by_actions.setdefault(tuple(granted), []).append(target)
@@ -106,7 +116,7 @@ def longest_arn(spec: Infra, env: str) -> Callable[[Target], str]:
             queue = physical_name(spec.app, env, subscription_queue(topic, sub), NAME_LIMITS["queue"],
                                   fifo_suffix(spec.topics[topic]))
             return f"arn:{partition}:sqs:{region}:{account}:{queue}"
-        secret = name if kind == "secret" else f"{name}-auth-token"
+        secret = {"secret": name, "auth-secret": f"{name}-auth-token", "caller-key": caller_key(name)}[kind]
         physical = physical_name(spec.app, env, secret, NAME_LIMITS["secret"])
         return f"arn:{partition}:secretsmanager:{region}:{account}:secret:{physical}{SECRET_ARN_SUFFIX}"
 

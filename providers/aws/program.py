@@ -5,6 +5,7 @@ from collections.abc import Mapping
 import pulumi
 from deployer.providers.aws.bucket import create_buckets
 from deployer.providers.aws.cache import create_caches
+from deployer.providers.aws.callers import caller_outputs, create_caller_keys
 from deployer.providers.aws.context import Context
 from deployer.providers.aws.cron import create_cron
 from deployer.providers.aws.identity import create_identities
@@ -19,6 +20,7 @@ def program(env: ResolvedEnv, secrets: Mapping[str, pulumi.Input[str]]) -> None:
     ctx = Context.create(env)
     created = Created(secrets=create_secrets(ctx, secrets), caches=create_caches(ctx),
                       buckets=create_buckets(ctx), topics=create_topics(ctx))
-    create_cron(ctx)
-    identities = create_identities(ctx, created)
-    export_outputs(env, identities, created)
+    keys = create_caller_keys(ctx)
+    create_cron(ctx, keys)
+    identities = create_identities(ctx, created, keys)
+    export_outputs(env, identities, created, callers=caller_outputs(ctx, keys, created))

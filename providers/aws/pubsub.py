@@ -61,8 +61,8 @@ def _topic(ctx: Context, name: str, spec: Topic) -> CreatedTopic:
     subscriptions = {}
     for sub_name, sub in spec.subscriptions.items():
         logical = f"{name}.{sub_name}"
-        dead_letters = _queue(ctx, f"{logical}.dead-letter", dead_letter_queue(name, sub_name), fifo,
-                              retention=MAX_RETENTION_SECONDS)
+        dead_letters = encrypted_queue(ctx, f"{logical}.dead-letter", dead_letter_queue(name, sub_name), fifo,
+                                       retention=MAX_RETENTION_SECONDS)
         if sub.endpoint:
             _admit_topic(ctx, f"{logical}.dead-letter", dead_letters, topic)
             subscriptions[sub_name] = CreatedSubscription(None, _push(ctx, logical, topic, sub, dead_letters))
@@ -72,8 +72,9 @@ def _topic(ctx: Context, name: str, spec: Topic) -> CreatedTopic:
     return CreatedTopic(topic, spec.ordering_attribute, subscriptions)
 
 
-def _queue(ctx: Context, logical: str, name: str, fifo: bool, retention: int,
-           **arguments) -> aws.sqs.Queue:
+def encrypted_queue(ctx: Context, logical: str, name: str, fifo: bool, retention: int,
+                    **arguments) -> aws.sqs.Queue:
+    """An SQS queue (FIFO to match its topic), encrypted, kept like the topics in production."""
     return aws.sqs.Queue(
         logical,
         name=ctx.name("queue", name, ".fifo" if fifo else ""),
@@ -100,7 +101,7 @@ def _pull(ctx: Context, logical: str, topic: aws.sns.Topic, name: str, sub: Subs
           dead_letters: aws.sqs.Queue) -> aws.sqs.Queue:
     redrive = dead_letters.arn.apply(lambda arn: json.dumps(
         {"deadLetterTargetArn": arn, "maxReceiveCount": sub.retry_policy.max_retries}))
-    queue = _queue(ctx, logical, name, fifo, retention=seconds(sub.message_retention),
+    queue = encrypted_queue(ctx, logical, name, fifo, retention=seconds(sub.message_retention),
                    visibility_timeout_seconds=seconds(sub.ack_deadline), redrive_policy=redrive)
     admitted = _admit_topic(ctx, logical, queue, topic)
     aws.sns.TopicSubscription(

@@ -51,7 +51,8 @@ def test_every_used_secret_gets_a_version_without_values(prod_plan):
     versions = {r["name"]: r["inputs"]["secretString"] for r in prod_plan["resources"]
                 if r["type"] == "aws:secretsmanager/secretVersion:SecretVersion"}
     assert versions == {name: "[secret]" for name in
-                        ("CRMToken", "SendGridToken", "StripeAPIKey", "catalog.auth-token", "sessions.auth-token")}
+                        ("CRMToken", "SendGridToken", "StripeAPIKey", "catalog.auth-token", "sessions.auth-token",
+                         "billing.caller-key", "email.caller-key")}
 
 
 def test_local_environment_is_refused(shop):
