@@ -2,14 +2,15 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
-
-import pulumi
+from typing import TYPE_CHECKING, Any, Protocol
 
 from deployer.speclang.cronexpr import cron_expressions, every_expressions  # noqa: F401 (the programs' import)
 from deployer.speclang.durations import format_duration
 from deployer.speclang.model import CronJob, DailyAt, Keyspace
 from deployer.speclang.resolved import ResolvedEnv
+
+if TYPE_CHECKING:  # `deployer dev` gives the outputs' shape to local servers, without Pulumi's runtime
+    import pulumi
 
 
 def base_labels(env: ResolvedEnv) -> dict[str, str]:
@@ -17,8 +18,10 @@ def base_labels(env: ResolvedEnv) -> dict[str, str]:
     return {"app": env.app, "env": env.name, "managed-by": "deployer"}
 
 
-def stateful_options(env: ResolvedEnv, **options: Any) -> pulumi.ResourceOptions:
+def stateful_options(env: ResolvedEnv, **options: Any) -> "pulumi.ResourceOptions":
     """The one protection rule: production keeps stateful resources (protected, retained on delete)."""
+    import pulumi
+
     return pulumi.ResourceOptions(protect=env.protect, retain_on_delete=env.protect, **options)
 
 
@@ -75,7 +78,7 @@ def subscriptions_by_service(env: ResolvedEnv) -> dict[str, list[tuple[str, str]
     return by_service
 
 
-def service_outputs(env: ResolvedEnv, identities: Mapping[str, pulumi.Input[str]],
+def service_outputs(env: ResolvedEnv, identities: Mapping[str, "pulumi.Input[str]"],
                     created: Created, callers: Mapping[str, dict] = {}) -> dict[str, dict]:
     """Per service, what it uses: identity (role ARN / service account e-mail), buckets, topics,
     subscriptions, caches and secrets, each with its outputs; and, for a service that push
@@ -104,10 +107,12 @@ def service_outputs(env: ResolvedEnv, identities: Mapping[str, pulumi.Input[str]
     return result
 
 
-def export_outputs(env: ResolvedEnv, identities: Mapping[str, pulumi.Input[str]], created: Created,
+def export_outputs(env: ResolvedEnv, identities: Mapping[str, "pulumi.Input[str]"], created: Created,
                    callers: Mapping[str, dict] = {}) -> None:
     """Publish the outputs in the one shape both clouds share (`deployer outputs` and the Encore
     config read it)."""
+    import pulumi
+
     pulumi.export("app", env.app)
     pulumi.export("env", env.name)
     pulumi.export("provider", env.provider)

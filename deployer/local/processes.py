@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from deployer.errors import DeploymentFailed
@@ -30,8 +31,9 @@ class Supervisor:
         self.logs = logs
         self.running: list[tuple[Server, subprocess.Popen]] = []
 
-    def start(self, servers: list[Server]) -> None:
-        """Start SERVERS at once and wait for each to accept connections; on failure, stop all."""
+    def start(self, servers: list[Server], meanwhile: Callable[[], None] = lambda: None) -> None:
+        """Start SERVERS at once, run MEANWHILE while they boot, and wait for each to accept
+        connections; on failure, stop all."""
         self.logs.mkdir(parents=True, exist_ok=True)
         try:
             for server in servers:
@@ -40,6 +42,7 @@ class Supervisor:
                                                env={**os.environ, **server.environ}, start_new_session=True,
                                                preexec_fn=_die_with_parent)  # noqa: PLW1509 (no thread yet)
                 self.running.append((server, process))
+            meanwhile()
             for server, process in self.running:
                 self._wait_ready(server, process)
         except BaseException:

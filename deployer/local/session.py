@@ -67,7 +67,7 @@ class DevSession:
         try:
             servers = self._servers()
             check_free({server.port: server.name for server in servers})
-            self.supervisor.start(servers)
+            self.supervisor.start(servers, meanwhile=self.stack.prepare)
             self.stack.provision(secrets)
             outputs = {"app": self.env.app, "env": self.env.name, "provider": self.env.provider,
                        "services": self.stack.service_outputs(self._cache_outputs())}

@@ -67,6 +67,9 @@ class LocalStack(ABC):
     def servers(self) -> list[Server]:
         """The servers the environment's spec needs, and only those."""
 
+    def prepare(self) -> None:
+        """What `provision` needs that the servers do not (the SDK's clients): made while they boot."""
+
     @abstractmethod
     def provision(self, secrets: Mapping[str, str]) -> None:
         """Create the buckets, topics, queues, subscriptions (and secrets, where the cloud's server keeps
