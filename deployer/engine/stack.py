@@ -62,14 +62,16 @@ def open_stack(env: ResolvedEnv, secrets: Mapping[str, str] | None = None, creat
 
 @contextmanager
 def engine_errors(env: ResolvedEnv):
-    """Engine failures as exit 3, shown whole (Pulumi masks secret values in its messages)."""
+    """Engine failures as exit 3, shown whole (Pulumi masks secret values in its messages), with the
+    cloud's hint where it knows the cause."""
     try:
         yield
     except auto.ConcurrentUpdateError as err:
         raise DeploymentFailed(f"stack {env.stack} is locked by another update: {lock_holder(err)}\n"
                                "wait for it, or run again with --wait-for-lock[=DURATION]") from err
     except auto.CommandError as err:
-        raise DeploymentFailed(f"the deployment of {env.name} failed:\n{err}") from err
+        hint = cloud(env.provider).failure_hint(env, f"{err}")
+        raise DeploymentFailed(f"the deployment of {env.name} failed:\n{err}" + (f"\n{hint}" if hint else "")) from err
 
 
 def lock_holder(err: auto.CommandError) -> str:

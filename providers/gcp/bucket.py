@@ -1,4 +1,5 @@
-"""Cloud Storage: private buckets, and public ones served through Cloud CDN."""
+"""Cloud Storage: private buckets, and public ones served over HTTPS: by Cloud Storage itself, or at
+the spec's domain through a load balancer with Cloud CDN and a Google-managed certificate."""
 
 from dataclasses import dataclass
 
@@ -6,22 +7,28 @@ import pulumi
 import pulumi_gcp as gcp
 from deployer.providers.gcp.context import Context
 from deployer.providers.gcp.identity import PREDEFINED_BUCKET_ROLES, bucket_permissions
+from deployer.providers.gcp.naming import bucket_name, certificate_suffix
 
 from deployer.speclang.model import Bucket, Cors, LifecycleRule
 
 STORAGE_CLASSES = {"infrequent": "NEARLINE", "archive": "ARCHIVE"}
 PUBLIC_READER = PREDEFINED_BUCKET_ROLES[bucket_permissions(["download"])]  # objects.get, never list
+STORAGE_URL = "https://storage.googleapis.com/"  # public objects at STORAGE_URL + BUCKET/KEY
+HTTPS_PORT = "443"
 
 
 @dataclass(frozen=True)
 class CreatedBucket:
     bucket: gcp.storage.Bucket
-    public_url: pulumi.Output[str] | None
+    public_url: pulumi.Input[str] | None = None
+    public_address: pulumi.Output[str] | None = None  # where the domain's A record points
 
     def outputs(self) -> dict[str, pulumi.Input]:
         outputs = {"name": self.bucket.name}
         if self.public_url is not None:
             outputs["publicUrl"] = self.public_url
+        if self.public_address is not None:
+            outputs["publicAddress"] = self.public_address
         return outputs
 
 
@@ -32,7 +39,7 @@ def create_buckets(ctx: Context) -> dict[str, CreatedBucket]:
 def _bucket(ctx: Context, name: str, spec: Bucket) -> CreatedBucket:
     bucket = gcp.storage.Bucket(
         name,
-        name=ctx.name("bucket", name),
+        name=bucket_name(ctx.env.app, ctx.env.name, name, spec, ctx.project),
         location=ctx.region,
         uniform_bucket_level_access=True,
         # A public bucket grants read to allUsers, which enforced prevention would refuse.
@@ -45,7 +52,14 @@ def _bucket(ctx: Context, name: str, spec: Bucket) -> CreatedBucket:
         project=ctx.project,
         opts=ctx.stateful(),
     )
-    return CreatedBucket(bucket, _cdn(ctx, name, bucket) if spec.public else None)
+    if not spec.public:
+        return CreatedBucket(bucket)
+    gcp.storage.BucketIAMMember(f"{name}.allUsers", bucket=bucket.name, role=PUBLIC_READER, member="allUsers")
+    if spec.gcp.domain is None:
+        # Cloud Storage serves public objects over HTTPS with its own certificate (and caches them at
+        # Google's edge); a load balancer could only add a bare IP address, which no certificate names.
+        return CreatedBucket(bucket, pulumi.Output.concat(STORAGE_URL, bucket.name))
+    return CreatedBucket(bucket, f"https://{spec.gcp.domain}", _cdn(ctx, name, bucket, spec.gcp.domain))
 
 
 def cors_rule(rule: Cors) -> dict:
@@ -71,11 +85,10 @@ def lifecycle_rules(rule: LifecycleRule) -> list[dict]:
     return rules
 
 
-def _cdn(ctx: Context, name: str, bucket: gcp.storage.Bucket) -> pulumi.Output[str]:
-    """Public read on the objects, served by Cloud CDN: backend bucket, URL map, proxy, address and
-    global forwarding rule. Returns the URL objects are served at."""
-    gcp.storage.BucketIAMMember(f"{name}.allUsers", bucket=bucket.name, role=PUBLIC_READER,
-                                member="allUsers")
+def _cdn(ctx: Context, name: str, bucket: gcp.storage.Bucket, domain: str) -> pulumi.Output[str]:
+    """The public objects at https://DOMAIN through Cloud CDN: backend bucket, URL map, a
+    Google-managed certificate for DOMAIN, HTTPS proxy, address and global forwarding rule on port
+    443. Returns the address, which DOMAIN's A record must name before Google issues the certificate."""
     project = ctx.project
     backend = gcp.compute.BackendBucket(
         f"{name}.cdn", name=ctx.name("backend-bucket", name), bucket_name=bucket.name,
@@ -83,14 +96,18 @@ def _cdn(ctx: Context, name: str, bucket: gcp.storage.Bucket) -> pulumi.Output[s
     url_map = gcp.compute.URLMap(
         f"{name}.cdn", name=ctx.name("url-map", name), default_service=backend.self_link,
         project=project)
-    proxy = gcp.compute.TargetHttpProxy(
-        f"{name}.cdn", name=ctx.name("http-proxy", name), url_map=url_map.self_link,
-        project=project)
+    # Named after its domain too: a new domain's certificate is created before the old one goes.
+    certificate = gcp.compute.ManagedSslCertificate(
+        f"{name}.cdn", name=ctx.name("ssl-certificate", name, certificate_suffix(domain)),
+        managed={"domains": [domain]}, project=project)
+    proxy = gcp.compute.TargetHttpsProxy(
+        f"{name}.cdn", name=ctx.name("https-proxy", name), url_map=url_map.self_link,
+        ssl_certificates=[certificate.self_link], project=project)
     address = gcp.compute.GlobalAddress(
         f"{name}.cdn", name=ctx.name("global-address", name), labels=ctx.labels(name),
         project=project)
     gcp.compute.GlobalForwardingRule(
         f"{name}.cdn", name=ctx.name("forwarding-rule", name), target=proxy.self_link,
-        ip_address=address.address, port_range="80", load_balancing_scheme="EXTERNAL_MANAGED",
+        ip_address=address.address, port_range=HTTPS_PORT, load_balancing_scheme="EXTERNAL_MANAGED",
         labels=ctx.labels(name), project=project)
-    return pulumi.Output.concat("http://", address.address)
+    return address.address

@@ -21,7 +21,14 @@ class CreatedCache:
 
     def outputs(self) -> dict[str, pulumi.Input]:
         return {"host": self.instance.host, "port": self.instance.port, "tls": True,
-                "authSecret": self.auth_secret.id}
+                "authSecret": self.auth_secret.id, "caCert": ca_certificates(self.instance)}
+
+
+def ca_certificates(instance: gcp.redis.Instance) -> pulumi.Output[str]:
+    """The PEM certificates of the instance's own certificate authority, which signs its server
+    certificate: clients trust these to verify the TLS connection. During a CA rotation there are
+    two, and clients trust both."""
+    return instance.server_ca_certs.apply(lambda certs: "\n".join(cert.cert for cert in certs or []))
 
 
 def create_caches(ctx: Context) -> dict[str, CreatedCache]:

@@ -7,14 +7,14 @@ from functools import cached_property
 
 import pulumi
 import pulumi_gcp as gcp
-from deployer.providers.gcp.naming import gcp_name
+from deployer.providers.gcp.naming import INVOKER, INVOKER_LOGICAL_NAME, gcp_name
 from deployer.providers.shared import base_labels, stateful_options
 
 from deployer.speclang.resolved import ResolvedEnv
 
 LABEL_VALUE = re.compile(r"[a-z0-9_-]{1,63}")
-INVOKER = "deployer-invoker"
-INVOKER_LOGICAL_NAME = "deployer.invoker"  # no service can be named so: spec names have no dots
+# https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts#ServiceAccount.FIELDS.display_name
+DISPLAY_NAME_BYTES = 100
 
 
 @dataclass(frozen=True)
@@ -48,13 +48,26 @@ class Context:
     def stateful(self) -> pulumi.ResourceOptions:
         return stateful_options(self.env)
 
+    def service_account(self, logical_name: str, name: str, purpose: str) -> gcp.serviceaccount.Account:
+        return gcp.serviceaccount.Account(
+            logical_name,
+            account_id=self.name("service-account", name),
+            display_name=display_name(f"{self.env.app} {self.env.name}: {purpose}"),
+            project=self.project,
+        )
+
     @cached_property
     def invoker(self) -> gcp.serviceaccount.Account:
         """The identity whose OIDC token authenticates push deliveries and cron calls to the services;
         made when first asked for, so only an environment that pushes or calls has one."""
-        return gcp.serviceaccount.Account(
-            INVOKER_LOGICAL_NAME,
-            account_id=self.name("service-account", INVOKER),
-            display_name=f"{self.env.app} {self.env.name}: Pub/Sub push and Cloud Scheduler calls",
-            project=self.project,
-        )
+        return self.service_account(INVOKER_LOGICAL_NAME, INVOKER, "Pub/Sub push and Cloud Scheduler calls")
+
+
+def display_name(text: str) -> str:
+    """TEXT within the 100 bytes IAM allows a display name (cut at a whole character, ending in `…`):
+    it only describes the account, whose id is what grants and tokens name."""
+    if len(text.encode()) <= DISPLAY_NAME_BYTES:
+        return text
+    ellipsis = "…"
+    kept = text.encode()[:DISPLAY_NAME_BYTES - len(ellipsis.encode())].decode(errors="ignore")
+    return kept + ellipsis

@@ -2,29 +2,35 @@
 
 import pulumi
 import pulumi_gcp as gcp
+import pulumi_random as random
 from deployer.providers.gcp.context import Context
-from deployer.providers.shared import Created, subscriptions_by_service
+from deployer.providers.shared import Created, service_url, subscriptions_by_service
 
+# An upload through the XML API's multipart uploads also starts, aborts and lists the parts of one
+# (a resumable upload needs `storage.objects.create` alone).
+MULTIPART_UPLOAD = frozenset({"storage.multipartUploads.create", "storage.multipartUploads.abort",
+                              "storage.multipartUploads.listParts"})
 # What each bucket permission of the spec needs from Cloud Storage. `attrs` reads metadata, which
 # `storage.objects.get` covers; `public-url` needs nothing (the bucket is public).
 BUCKET_PERMISSIONS: dict[str, frozenset[str]] = {
     "download": frozenset({"storage.objects.get"}),
-    "upload": frozenset({"storage.objects.create"}),
+    "upload": frozenset({"storage.objects.create"}) | MULTIPART_UPLOAD,
     "list": frozenset({"storage.objects.list"}),
     "remove": frozenset({"storage.objects.delete"}),
     "attrs": frozenset({"storage.objects.get"}),
     "public-url": frozenset(),
 }
-# Predefined roles by the object permissions they grant; one is used only when it grants exactly
-# what the service lists, otherwise a custom role does.
+# Predefined roles by the object and multipart-upload permissions they grant; one is used only when
+# it grants exactly what the service lists, otherwise a custom role does.
 PREDEFINED_BUCKET_ROLES: dict[frozenset[str], str] = {
     frozenset({"storage.objects.get"}): "roles/storage.legacyObjectReader",
     frozenset({"storage.objects.get", "storage.objects.list"}): "roles/storage.objectViewer",
-    frozenset({"storage.objects.create"}): "roles/storage.objectCreator",
+    BUCKET_PERMISSIONS["upload"]: "roles/storage.objectCreator",
 }
 PUBLISHER = "roles/pubsub.publisher"
 SUBSCRIBER = "roles/pubsub.subscriber"
 SECRET_ACCESSOR = "roles/secretmanager.secretAccessor"
+ROLE_SUFFIX_BYTES = 4  # 8 hex digits
 
 
 def create_identities(ctx: Context, created: Created) -> dict[str, pulumi.Output[str]]:
@@ -33,12 +39,7 @@ def create_identities(ctx: Context, created: Created) -> dict[str, pulumi.Output
     custom_roles: dict[frozenset[str], gcp.projects.IAMCustomRole] = {}
     emails = {}
     for name in ctx.env.spec.services:
-        account = gcp.serviceaccount.Account(
-            name,
-            account_id=ctx.name("service-account", name),
-            display_name=f"{ctx.env.app} {ctx.env.name}: service {name}",
-            project=ctx.project,
-        )
+        account = ctx.service_account(name, name, f"service {name}")
         grant_uses(ctx, name, account.member, created, subscriptions.get(name, []), custom_roles)
         emails[name] = account.email
     return emails
@@ -92,14 +93,29 @@ def _bucket_role(ctx: Context, permissions: frozenset[str],
 
 
 def _custom_bucket_role(ctx: Context, permissions: frozenset[str]) -> gcp.projects.IAMCustomRole:
-    verbs = "-".join(sorted(p.rsplit(".", 1)[1] for p in permissions))
+    """A custom role named after the object verbs it grants. IAM keeps a deleted role's id for up to
+    37 days, so each role id ends in a random suffix kept in the state: a new one for every creation
+    (after a destroy) and for every change of the permissions (which replaces the role)."""
+    verbs = "-".join(sorted(p.rsplit(".", 1)[1] for p in permissions if p.startswith("storage.objects.")))
     env = ctx.env
+    suffix = random.RandomId(f"objects.{verbs}", byte_length=ROLE_SUFFIX_BYTES,
+                             keepers={"permissions": " ".join(sorted(permissions))})
     return gcp.projects.IAMCustomRole(
         f"objects.{verbs}",
-        role_id=ctx.name("custom-role", f"objects-{verbs}"),
+        role_id=suffix.hex.apply(lambda hex_: ctx.name("custom-role", f"objects-{verbs}", f"_{hex_}")),
         title=f"{env.app} {env.name}: objects {verbs.replace('-', ', ')}",
         description="Bucket-level access granted by deployer to the services that list these operations",
         permissions=sorted(permissions),
         project=ctx.project,
     )
 
+
+
+def invoker_claims(ctx: Context) -> dict[str, dict]:
+    """Per service that a push subscription or a cron job calls: what the call's OIDC token says when
+    it comes from them, `email` (the invoker account's) and `aud` (the service's URL)."""
+    spec = ctx.env.spec
+    called = [sub.service for topic in spec.topics.values() for sub in topic.subscriptions.values() if sub.endpoint]
+    called += [job.endpoint.service for job in spec.cron.values() if not isinstance(job.endpoint, str)]
+    return {service: {"email": ctx.invoker.email, "audience": service_url(ctx.env, service, "")}
+            for service in dict.fromkeys(called)}

@@ -6,6 +6,7 @@ import pulumi
 import pulumi_gcp as gcp
 from deployer.providers.gcp.context import INVOKER_LOGICAL_NAME, Context
 from deployer.providers.gcp.identity import PUBLISHER, SUBSCRIBER
+from deployer.providers.gcp.naming import DEAD_LETTER, subscription_name
 from deployer.providers.shared import service_url
 
 from deployer.speclang.durations import seconds
@@ -13,7 +14,7 @@ from deployer.speclang.model import Subscription, Topic
 
 TOKEN_CREATOR = "roles/iam.serviceAccountTokenCreator"
 NEVER_EXPIRE = {"ttl": ""}  # Pub/Sub deletes a subscription idle for 31 days unless told otherwise
-DEAD_LETTER_RETENTION = "604800s"  # the longest Pub/Sub keeps a message: 7 days
+DEAD_LETTER_RETENTION = "2678400s"  # the longest Pub/Sub keeps a message: 31 days
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,11 @@ def _subscription(ctx: Context, topic_name: str, topic: Topic, name: str, spec: 
                   source: gcp.pubsub.Topic, agent: pulumi.Output[str]) -> CreatedSubscription:
     project = ctx.project
     logical_name = f"{topic_name}.{name}"
-    full_name = f"{topic_name}-{name}"
-    dead_letter_topic = _topic(ctx, f"{logical_name}.dead-letter", full_name, suffix="-dead-letter")
+    full_name = subscription_name(topic_name, name)
+    dead_letter_topic = _topic(ctx, f"{logical_name}.dead-letter", full_name, suffix=DEAD_LETTER)
     dead_letters = gcp.pubsub.Subscription(
         f"{logical_name}.dead-letter",
-        name=ctx.name("subscription", full_name, suffix="-dead-letter"),
+        name=ctx.name("subscription", full_name, suffix=DEAD_LETTER),
         topic=dead_letter_topic.id,
         message_retention_duration=DEAD_LETTER_RETENTION,
         expiration_policy=NEVER_EXPIRE,

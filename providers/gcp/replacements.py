@@ -18,10 +18,12 @@ REPLACED_ON: dict[str, frozenset[str]] = {
     "gcp:secretmanager/secretVersion:SecretVersion": frozenset({"secret", "secretData"}),
     "gcp:serviceaccount/account:Account": frozenset({"accountId", "project"}),
     "gcp:projects/iAMCustomRole:IAMCustomRole": frozenset({"roleId", "project"}),
+    "random:index/randomId:RandomId": frozenset({"byteLength", "keepers", "prefix"}),
     "gcp:cloudscheduler/job:Job": frozenset({"name", "region", "project"}),
     "gcp:compute/backendBucket:BackendBucket": frozenset({"name", "project"}),
     "gcp:compute/uRLMap:URLMap": frozenset({"name", "project"}),
-    "gcp:compute/targetHttpProxy:TargetHttpProxy": frozenset({"name", "project"}),
+    "gcp:compute/managedSslCertificate:ManagedSslCertificate": frozenset({"name", "project", "managed", "type"}),
+    "gcp:compute/targetHttpsProxy:TargetHttpsProxy": frozenset({"name", "project"}),
     "gcp:compute/globalAddress:GlobalAddress": frozenset({"name", "project", "address", "addressType"}),
     "gcp:compute/globalForwardingRule:GlobalForwardingRule": frozenset(
         {"name", "project", "ipAddress", "portRange", "loadBalancingScheme"}),

@@ -1,21 +1,72 @@
 """What GCP cannot honour, as located spec problems (each limit with its source)."""
 
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
-from deployer.errors import Finding
+from deployer.errors import Finding, quoted
+from deployer.speclang.environments import EnvInfo
 from deployer.speclang.model import Infra
 from deployer.speclang.rules import subscription_ranges, subscriptions
 
 MAX_BACKOFF = timedelta(seconds=600)
+LABELS = "https://cloud.google.com/resource-manager/docs/labels-overview#requirements"
+PUSH_ENDPOINTS = "https://cloud.google.com/pubsub/docs/create-push-subscription#push_subscription_properties"
+MAX_LABELS = 64
+MAX_LABEL_LENGTH = 63
+MAX_LABEL_BYTES = 128
+OWN_LABELS = ("app", "env", "managed-by", "deployer-name")  # what Context.labels adds to gcp.labels
 
 
-def gcp_rules(spec: Infra) -> Iterable[Finding]:
+def gcp_rules(spec: Infra, env: EnvInfo) -> Iterable[Finding]:
+    yield from _labels(spec.gcp.labels)
+    if env.deployable:
+        yield from _https_pushes(spec)
+    for name, bucket in spec.buckets.items():
+        if bucket.gcp.domain and not bucket.public:
+            yield ("buckets", name, "gcp", "domain"), "serves a public bucket only: set public: true, or drop the domain"
     yield from subscription_ranges(spec, "GCP Pub/Sub", ack_deadline=(timedelta(seconds=10), timedelta(seconds=600)),
-                                   retention=(timedelta(minutes=10), timedelta(days=7)), retries=(5, 100))
+                                   retention=(timedelta(minutes=10), timedelta(days=31)), retries=(5, 100))
     for at, sub in subscriptions(spec):
         if sub.endpoint and spec.topics[at[1]].delivery_guarantee == "exactly-once":
             yield (*at, "endpoint"), ("GCP Pub/Sub offers exactly-once delivery to pull subscriptions "
                                       "only: drop the endpoint or make the topic at-least-once")
         if sub.retry_policy.max_backoff > MAX_BACKOFF:
             yield (*at, "retryPolicy", "maxBackoff"), "GCP Pub/Sub allows a backoff of at most 10m"
+
+
+def _labels(labels: Mapping[str, str]) -> Iterable[Finding]:
+    """GCP's label requirements: keys of 1 to 63 lowercase letters, digits, `_` and `-` beginning with a
+    lowercase letter; values of 0 to 63 of the same; at most 64 labels, deployer's own counted."""
+    for key, value in labels.items():
+        at = ("gcp", "labels", key)
+        if not (key[:1] and _is_lowercase_letter(key[0]) and _label_text(key)):
+            yield at, (f"GCP label keys are 1 to {MAX_LABEL_LENGTH} lowercase letters, digits, `_` and `-`, "
+                       f"beginning with a lowercase letter: {quoted(key)} is not one ({LABELS})")
+        if not _label_text(value):
+            yield at, (f"GCP label values are 0 to {MAX_LABEL_LENGTH} lowercase letters, digits, `_` and `-`: "
+                       f"{quoted(value)} is not one ({LABELS})")
+    total = len(set(labels) | set(OWN_LABELS))
+    if total > MAX_LABELS:
+        yield ("gcp", "labels"), (f"GCP allows at most {MAX_LABELS} labels on a resource, and deployer adds "
+                                  f"{', '.join(OWN_LABELS)}: {total} in all ({LABELS})")
+
+
+def _is_lowercase_letter(char: str) -> bool:
+    """A lowercase letter, or a letter without case (international characters are allowed)."""
+    return unicodedata.category(char) in ("Ll", "Lo")
+
+
+def _label_text(text: str) -> bool:
+    return (len(text) <= MAX_LABEL_LENGTH and len(text.encode()) <= MAX_LABEL_BYTES
+            and all(_is_lowercase_letter(c) or c.isdigit() or c in "_-" for c in text))
+
+
+def _https_pushes(spec: Infra) -> Iterable[Finding]:
+    """Pub/Sub pushes to a public HTTPS address only (a local environment's pushes come from deployer)."""
+    pushed = {sub.service: at for at, sub in subscriptions(spec) if sub.endpoint and sub.service in spec.services}
+    for service, at in pushed.items():
+        url = spec.services[service].url
+        if url and not url.startswith("https://"):
+            yield ("services", service, "url"), (f"GCP Pub/Sub pushes to HTTPS endpoints only (subscription "
+                                                 f"{at[1]}.{at[3]}, {PUSH_ENDPOINTS}): give an https:// url")

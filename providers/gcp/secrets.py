@@ -33,5 +33,8 @@ def stored_secret(ctx: Context, logical_name: str, name: str, value: pulumi.Inpu
         opts=ctx.stateful(),
     )
     # A new value replaces the version; the version is never protected, or no value could change.
-    gcp.secretmanager.SecretVersion(f"{logical_name}.value", secret=secret.id, secret_data=value)
+    # Production abandons the versions it replaces or destroys: they stay in Secret Manager, enabled
+    # (a rollback, and a destroy --force-protected, keep every value).
+    gcp.secretmanager.SecretVersion(f"{logical_name}.value", secret=secret.id, secret_data=value,
+                                    deletion_policy="ABANDON" if ctx.env.protect else "DELETE")
     return secret

@@ -275,8 +275,8 @@ CASES = [
         topics:
           signups:
             subscriptions:
-              welcome: {service: api, messageRetention: 14d}  # <-
-        """ + ON_GCP, "topics.signups.subscriptions.welcome.messageRetention", "GCP Pub/Sub allows 10m to 7d",
+              welcome: {service: api, messageRetention: 32d}  # <-
+        """ + ON_GCP, "topics.signups.subscriptions.welcome.messageRetention", "GCP Pub/Sub allows 10m to 31d",
          id="gcp-retention"),
     case("""
         topics:

@@ -11,8 +11,11 @@ EXAMPLE = Path(__file__).resolve().parents[3] / "examples/shop-yaml/infra.yaml"
 # Identifiers only one cloud has; every other key is the same on both.
 CLOUD_ONLY = {
     "aws": {("buckets", "arn"), ("subscriptions", "queueUrl")},
-    "gcp": {("subscriptions", "deadLetters")},
+    "gcp": {("subscriptions", "deadLetters"), ("caches", "caCert")},
 }
+# What each cloud's callers carry (AWS: a key to check, GCP: the OIDC token's claims): the same key
+# on both, its contents the cloud's own.
+CLOUD_SPECIFIC = {"callers"}
 
 
 def output_keys(services: dict, provider: str) -> dict[tuple, set[str]]:
@@ -21,7 +24,7 @@ def output_keys(services: dict, provider: str) -> dict[tuple, set[str]]:
     for service, outputs in services.items():
         keys[(service,)] = set(outputs)
         for category, entries in outputs.items():
-            if not isinstance(entries, dict):
+            if not isinstance(entries, dict) or category in CLOUD_SPECIFIC:
                 continue
             keys[(service, category)] = set(entries)
             for resource, value in entries.items():

@@ -33,7 +33,7 @@ def test_every_primitive_becomes_its_gcp_resources(plan):
     assert counts["gcp:cloudscheduler/job:Job"] == 2
     assert counts["gcp:serviceaccount/account:Account"] == 5 + 1  # the services and the invoker
     assert counts["gcp:secretmanager/secret:Secret"] == 3 + 2  # used secrets, a cache AUTH string each
-    assert counts["gcp:compute/backendBucket:BackendBucket"] == 1
+    assert "gcp:compute/backendBucket:BackendBucket" not in counts  # no domain: Cloud Storage serves it
 
 
 def test_caches_are_small_basic_instances_with_auth_and_tls(plan):
@@ -79,24 +79,15 @@ def test_buckets_are_private_uniform_and_follow_the_environment_overrides(plan):
     assert invoices["location"] == "europe-west1"
 
 
-def test_a_public_bucket_is_served_through_cloud_cdn(plan):
+def test_a_public_bucket_is_served_by_cloud_storage_over_https(plan):
     assets = plan.inputs("gcp:storage/bucket:Bucket", "public-assets")
     assert assets["publicAccessPrevention"] == "inherited"
     assert assets["cors"] == [{"origins": ["https://shop.example.com"], "methods": ["GET", "HEAD"],
                                "responseHeaders": [], "maxAgeSeconds": 3600}]
     read = plan.inputs("gcp:storage/bucketIAMMember:BucketIAMMember", "public-assets.allUsers")
     assert (read["member"], read["role"]) == ("allUsers", "roles/storage.legacyObjectReader")
-    cdn = "public-assets.cdn"
-    assert plan.inputs("gcp:compute/backendBucket:BackendBucket", cdn)["enableCdn"] is True
-    assert plan.depends_on("gcp:compute/backendBucket:BackendBucket", cdn) == {
-        ("gcp:storage/bucket:Bucket", "public-assets")}
-    assert plan.depends_on("gcp:compute/uRLMap:URLMap", cdn) == {("gcp:compute/backendBucket:BackendBucket", cdn)}
-    assert plan.depends_on("gcp:compute/targetHttpProxy:TargetHttpProxy", cdn) == {("gcp:compute/uRLMap:URLMap", cdn)}
-    assert plan.depends_on("gcp:compute/globalForwardingRule:GlobalForwardingRule", cdn) == {
-        ("gcp:compute/targetHttpProxy:TargetHttpProxy", cdn), ("gcp:compute/globalAddress:GlobalAddress", cdn)}
-    rule = plan.inputs("gcp:compute/globalForwardingRule:GlobalForwardingRule", cdn)
-    assert (rule["portRange"], rule["loadBalancingScheme"]) == ("80", "EXTERNAL_MANAGED")
-    assert plan.services["storefront"]["buckets"]["public-assets"]["publicUrl"] == "http://203.0.113.10"
+    assert plan.services["storefront"]["buckets"]["public-assets"]["publicUrl"] == \
+        f"https://storage.googleapis.com/{assets['name']}"
     assert "publicUrl" not in plan.services["storefront"]["buckets"]["avatars"]
 
 
@@ -105,10 +96,10 @@ def test_a_push_subscription_delivers_with_the_invokers_oidc_token(plan):
     assert sub["pushConfig"] == {
         "pushEndpoint": "https://email.internal.shop.example.com/pubsub/send-welcome-email",
         "oidcToken": {"serviceAccountEmail": INVOKER, "audience": "https://email.internal.shop.example.com"}}
-    assert sub["retryPolicy"] == {"minimumBackoff": "10s", "maximumBackoff": "600s"}
+    assert sub["retryPolicy"] == {"minimumBackoff": "10s", "maximumBackoff": "300s"}
     assert sub["deadLetterPolicy"] == {
-        "deadLetterTopic": f"projects/{PROJECT}/topics/shop-staging-signups-send-welcome-email-dead-letter",
-        "maxDeliveryAttempts": 50}
+        "deadLetterTopic": f"projects/{PROJECT}/topics/shop-staging-signups_send-welcome-email_dead-letter",
+        "maxDeliveryAttempts": 12}
     assert (sub["ackDeadlineSeconds"], sub["messageRetentionDuration"]) == (30, "604800s")
     assert sub["enableExactlyOnceDelivery"] is False
     assert sub["expirationPolicy"] == {"ttl": ""}
@@ -128,16 +119,16 @@ def test_an_ordered_exactly_once_topic_gives_its_pull_subscription_both(plan):
 
 def test_dead_letters_are_kept_and_the_pubsub_agent_gets_exactly_the_dead_letter_roles(plan):
     kept = plan.inputs("gcp:pubsub/subscription:Subscription", "signups.crm-sync.dead-letter")
-    assert kept["topic"] == f"projects/{PROJECT}/topics/shop-staging-signups-crm-sync-dead-letter"
-    assert (kept["messageRetentionDuration"], kept["expirationPolicy"]) == ("604800s", {"ttl": ""})
+    assert kept["topic"] == f"projects/{PROJECT}/topics/shop-staging-signups_crm-sync_dead-letter"
+    assert (kept["messageRetentionDuration"], kept["expirationPolicy"]) == ("2678400s", {"ttl": ""})
     agent_grants = {
         (r["type"].rsplit(":", 1)[1], r["inputs"].get("topic") or r["inputs"].get("subscription"), r["inputs"]["role"])
         for r in plan.resources if r["inputs"].get("member") == AGENT and "pubsub" in r["type"]}
     expected = set()
     for topic, sub in (("signups", "send-welcome-email"), ("signups", "crm-sync"), ("orders", "fulfil-order")):
-        expected.add(("TopicIAMMember", f"projects/{PROJECT}/topics/shop-staging-{topic}-{sub}-dead-letter",
+        expected.add(("TopicIAMMember", f"projects/{PROJECT}/topics/shop-staging-{topic}_{sub}_dead-letter",
                       "roles/pubsub.publisher"))
-        expected.add(("SubscriptionIAMMember", f"projects/{PROJECT}/subscriptions/shop-staging-{topic}-{sub}",
+        expected.add(("SubscriptionIAMMember", f"projects/{PROJECT}/subscriptions/shop-staging-{topic}_{sub}",
                       "roles/pubsub.subscriber"))
     assert agent_grants == expected
 

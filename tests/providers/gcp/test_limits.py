@@ -1,0 +1,175 @@
+"""GCP's own limits: values it would refuse at `up` refused by `validate` where the spec writes them
+(`FILE:LINE: path: message`), and what deployer builds so that `up` (and a second `up`) succeed.
+Each test is named after GCP's rule, its documentation in a comment."""
+
+import pytest
+
+HEAD = """\
+app: shop
+provider: gcp
+environments: {prod: {type: production}, dev: {type: development}}
+"""
+SETTINGS = "gcp: {project: shop-test-1, region: europe-west1}\n"
+RETAINED = """\
+services: {{crm: {{}}}}
+topics: {{signups: {{subscriptions: {{sync: {{service: crm, messageRetention: {retention}}}}}}}}}
+"""
+CUSTOM_ROLE = "gcp:projects/iAMCustomRole:IAMCustomRole"
+RANDOM_ID = "random:index/randomId:RandomId"
+
+
+@pytest.fixture
+def refusals(deployer, spec_file):
+    """`deployer validate` of HEAD + BODY (with SETTINGS unless BODY has `gcp:`): its exit code and the
+    problems it prints, as `LINE: path: message`."""
+
+    def validate(body: str) -> tuple[int, list[str]]:
+        path = spec_file(HEAD + ("" if body.startswith("gcp:") else SETTINGS) + body)
+        run = deployer("--spec", str(path), "validate")
+        return run.exit_code, [line.removeprefix(f"{path}:") for line in run.stderr.splitlines()
+                               if line.startswith(f"{path}:")]
+
+    return validate
+
+
+# https://cloud.google.com/resource-manager/docs/labels-overview#requirements: keys are 1 to 63
+# lowercase letters, digits, `_` and `-`, starting with a lowercase letter; values 0 to 63 of the same.
+def test_gcp_label_keys_and_values_are_lowercase_letters_digits_underscores_and_hyphens(refusals):
+    exit_code, problems = refusals("""\
+gcp:
+  project: shop-test-1
+  region: europe-west1
+  labels:
+    Team: commerce
+    cost-centre: "4711"
+    owner: Alice
+    tier: ""
+    x-long: %s
+""" % ("a" * 64))
+    assert exit_code == 1
+    assert [p.split(":", 1)[0] for p in problems] == ["8", "10", "12"]
+    team, owner, long_value = problems
+    assert team.startswith("8: gcp.labels.Team: GCP label keys are 1 to 63 lowercase letters, digits, `_` and `-`, "
+                           "beginning with a lowercase letter: \"Team\" is not one (https://cloud.google.com/"
+                           "resource-manager/docs/labels-overview#requirements)")
+    assert owner.startswith("10: gcp.labels.owner: GCP label values are 0 to 63 lowercase letters")
+    assert "x-long: GCP label values are 0 to 63" in long_value
+
+
+# Same page: "Each resource can have a maximum of 64 labels"; deployer adds app, env, managed-by and
+# deployer-name to each.
+def test_gcp_allows_at_most_64_labels_per_resource_deployers_own_counted(refusals):
+    def labelled(*keys: str) -> str:
+        labels = "".join(f"    {key}: v\n" for key in keys)
+        return f"gcp:\n  project: shop-test-1\n  region: europe-west1\n  labels:\n{labels}"
+
+    own = [f"l{n}" for n in range(60)]
+    too_many = ("7: gcp.labels: GCP allows at most 64 labels on a resource, and deployer adds app, env, "
+                "managed-by, deployer-name: 65 in all (https://cloud.google.com/resource-manager/docs/"
+                "labels-overview#requirements)")
+    assert refusals(labelled(*own, "l60")) == (1, [too_many])
+    # a label of deployer's own is replaced, not added: 60 of the user's and `app` make 64
+    assert refusals(labelled(*own, "app")) == (0, [])
+
+
+# https://cloud.google.com/pubsub/docs/subscription-properties#message_retention_duration: "Maximum
+# value = 31 days" (it was 7 days until 2023: googleapis/google-cloud-go#8558).
+def test_pubsub_keeps_unacknowledged_messages_up_to_31_days(refusals, gcp_plan):
+    assert refusals(RETAINED.format(retention="31d")) == (0, [])
+    assert refusals(RETAINED.format(retention="32d")) == (
+        1, ["6: topics.signups.subscriptions.sync.messageRetention: GCP Pub/Sub allows 10m to 31d"])
+    plan = gcp_plan(RETAINED.format(retention="31d"))
+    assert plan.inputs("gcp:pubsub/subscription:Subscription", "signups.sync")["messageRetentionDuration"] == "2678400s"
+
+
+# Same page: dead letters wait in their subscription as long as Pub/Sub keeps any message, 31 days.
+def test_dead_letters_are_kept_as_long_as_pubsub_keeps_messages_31_days(gcp_plan):
+    plan = gcp_plan(RETAINED.format(retention="1d"))
+    dead_letters = plan.inputs("gcp:pubsub/subscription:Subscription", "signups.sync.dead-letter")
+    assert dead_letters["messageRetentionDuration"] == "2678400s"
+
+
+# https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts#ServiceAccount:
+# displayName "The maximum length is 100 UTF-8 bytes."
+def test_a_service_account_display_name_is_at_most_100_bytes(gcp_plan):
+    long_name = "notifications-" + "x" * 90
+    plan = gcp_plan(f"services: {{{long_name}: {{}}}}")
+    display = plan.inputs("gcp:serviceaccount/account:Account", long_name)["displayName"]
+    assert len(display.encode()) == 100
+    assert display.startswith(f"shop dev: service {long_name[:40]}") and display.endswith("…")
+    short = gcp_plan("services: {mailer: {}}").inputs("gcp:serviceaccount/account:Account", "mailer")
+    assert short["displayName"] == "shop dev: service mailer"
+
+
+UPLOADERS = """\
+buckets: {reports: {}}
+services:
+  archiver: {uses: {buckets: {reports: [download, upload, remove]}}}
+  writer: {uses: {buckets: {reports: [upload]}}}
+"""
+
+
+# https://cloud.google.com/storage/docs/multipart-uploads and
+# https://cloud.google.com/storage/docs/access-control/iam-permissions: an XML API multipart upload needs
+# storage.multipartUploads.create (start it, upload parts), .abort and .listParts besides
+# storage.objects.create (a resumable upload needs storage.objects.create alone).
+def test_an_upload_may_be_an_xml_api_multipart_upload(gcp_plan):
+    plan = gcp_plan(UPLOADERS)
+    role = plan.inputs(CUSTOM_ROLE, "objects.create-delete-get")
+    assert role["permissions"] == [
+        "storage.multipartUploads.abort", "storage.multipartUploads.create", "storage.multipartUploads.listParts",
+        "storage.objects.create", "storage.objects.delete", "storage.objects.get"]
+    # https://cloud.google.com/iam/docs/roles-permissions/storage#storage.objectCreator grants exactly these
+    assert plan.inputs("gcp:storage/bucketIAMMember:BucketIAMMember", "reports.writer")["role"] == \
+        "roles/storage.objectCreator"
+
+
+# https://cloud.google.com/iam/docs/creating-custom-roles#deleting-custom-role: a deleted custom role's
+# id cannot be used again until it is permanently deleted, 37 days after the deletion request.
+# https://www.pulumi.com/registry/packages/random/api-docs/randomid/: `keepers` renew the value.
+def test_a_custom_role_id_is_new_for_every_creation_of_the_role(gcp_plan):
+    plan = gcp_plan(UPLOADERS)
+    suffix = plan.one(RANDOM_ID, "objects.create-delete-get")
+    assert suffix["inputs"]["byteLength"] == 4
+    assert suffix["inputs"]["keepers"] == {"permissions": " ".join(
+        plan.inputs(CUSTOM_ROLE, "objects.create-delete-get")["permissions"])}
+    role_id = plan.inputs(CUSTOM_ROLE, "objects.create-delete-get")["roleId"]
+    assert role_id.startswith("shop_dev_objects_create_delete_get_")
+    assert len(role_id.rsplit("_", 1)[1]) == 8  # the random suffix: 4 bytes in hex
+    assert plan.depends_on(CUSTOM_ROLE, "objects.create-delete-get") == {(RANDOM_ID, "objects.create-delete-get")}
+
+
+def test_a_custom_role_whose_permissions_change_gets_a_new_id(gcp_plan, monkeypatch):
+    from deployer.providers.gcp import identity
+    from deployer.providers.gcp.cloud import CLOUD
+
+    from deployer.plan.diff import diff_plans
+
+    before = gcp_plan(UPLOADERS)
+    assert gcp_plan(UPLOADERS).inputs(CUSTOM_ROLE, "objects.create-delete-get") == \
+        before.inputs(CUSTOM_ROLE, "objects.create-delete-get")  # the same permissions keep their id
+    # a release of deployer that grants `download` one more permission: the same role, new permissions
+    monkeypatch.setitem(identity.BUCKET_PERMISSIONS, "download",
+                        identity.BUCKET_PERMISSIONS["download"] | {"storage.multipartUploads.list"})
+    after = gcp_plan(UPLOADERS)
+    diff = diff_plans("dev", "main", before.document, after.document, CLOUD.replaced_on)
+    assert {(entry["type"], entry["name"]) for entry in diff.replaced} >= {
+        (RANDOM_ID, "objects.create-delete-get"), (CUSTOM_ROLE, "objects.create-delete-get")}
+    assert before.inputs(CUSTOM_ROLE, "objects.create-delete-get")["roleId"] != \
+        after.inputs(CUSTOM_ROLE, "objects.create-delete-get")["roleId"]
+
+
+PUSHED = """\
+services: {{mailer: {{url: "{url}"}}}}
+topics: {{signups: {{subscriptions: {{welcome: {{service: mailer, endpoint: /push}}}}}}}}
+"""
+
+
+# https://cloud.google.com/pubsub/docs/create-push-subscription#push_subscription_properties: the
+# endpoint is "a publicly accessible HTTPS address" whose server has a certificate signed by a CA.
+def test_pubsub_pushes_to_https_endpoints_only(refusals):
+    refused = ("5: services.mailer.url: GCP Pub/Sub pushes to HTTPS endpoints only (subscription signups.welcome, "
+               "https://cloud.google.com/pubsub/docs/create-push-subscription#push_subscription_properties): give an "
+               "https:// url")
+    assert refusals(PUSHED.format(url="http://mailer.internal")) == (1, [refused])
+    assert refusals(PUSHED.format(url="https://mailer.example.com")) == (0, [])
