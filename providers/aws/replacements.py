@@ -13,6 +13,8 @@ REPLACED_ON: dict[str, frozenset[str]] = {
     "aws:elasticache/parameterGroup:ParameterGroup": frozenset({"name", "family"}),
     "aws:iam/role:Role": frozenset({"name", "path"}),
     "aws:iam/rolePolicy:RolePolicy": frozenset({"name", "role"}),
+    "aws:iam/policy:Policy": frozenset({"name", "path"}),
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": frozenset({"role", "policyArn"}),
     "aws:secretsmanager/secret:Secret": frozenset({"name"}),
     "aws:secretsmanager/secretVersion:SecretVersion": frozenset({"secretId"}),
     "aws:sns/topicSubscription:TopicSubscription": frozenset({"topic", "protocol", "endpoint"}),
