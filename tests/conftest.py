@@ -3,6 +3,7 @@
 import sys
 import textwrap
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,32 @@ def spec_file(tmp_path):
         return path
 
     return write
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@cache
+def _example_env(example: str, env: str):
+    from deployer.speclang.load import load_spec, resolve
+
+    return resolve(load_spec(EXAMPLES / example), env)
+
+
+@cache
+def _example_plan(example: str, env: str) -> dict:
+    from deployer.plan.document import build_plan
+
+    return build_plan(_example_env(example, env))
+
+
+@pytest.fixture(scope="session")
+def example_env():
+    """`example_env("shop-yaml", "prod")`: an example's resolved environment, resolved once per session."""
+    return _example_env
+
+
+@pytest.fixture(scope="session")
+def example_plan():
+    """`example_plan("shop", "prod")`: the plan document of an example's environment, built once per session."""
+    return _example_plan

@@ -11,7 +11,7 @@ from deployer.speclang.model import CronJob
 DAY = timedelta(days=1)
 FIELDS = (("minute", 0, 59), ("hour", 0, 23), ("day-of-month", 1, 31), ("month", 1, 12),
           ("day-of-week", 0, 7))
-_NAMES = {
+NAMES = {
     3: ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
     4: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"],
 }
@@ -60,7 +60,7 @@ def schedule_problem(expression: str) -> str | None:
 def _number(value: str, field_index: int) -> int | None:
     if value.isdigit():
         return int(value)
-    names = _NAMES.get(field_index, [])
+    names = NAMES.get(field_index, [])
     offset = 1 if field_index == 3 else 0
     return names.index(value) + offset if value in names else None
 

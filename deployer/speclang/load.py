@@ -7,10 +7,10 @@ from functools import cached_property
 from itertools import count
 from pathlib import Path
 
-from deployer.clouds import type_defaults
+from deployer.clouds import registered, type_defaults
 from deployer.cycles import without_cycle_collection
 from deployer.errors import Finding, Problem, SpecInvalid, SpecPath, UsageError, display_path, quoted
-from deployer.speclang import rules
+from deployer.speclang import rules, unique_names
 from deployer.speclang.cue import EvaluationCache, cue_sources, declared_tags, export_cue
 from deployer.speclang.environments import (
     EnvInfo,
@@ -30,16 +30,18 @@ DISCOVERY = EnvInfo("prod", "production", DEFAULT_PROVIDER)
 
 
 def find_spec(option: str | Path | None) -> Path:
-    """`--spec PATH` (a file, or a folder holding infra.cue / infra.yaml), else the current folder."""
+    """`--spec PATH` (a file, or a folder holding infra.cue / infra.yaml), else the current folder or
+    its nearest parent holding one (as git, Pulumi and SST find theirs)."""
     where = Path(option) if option else Path.cwd()
     if where.is_file():
         return where
     if where.is_dir():
-        for name in SPEC_FILES:
-            if (where / name).is_file():
-                return where / name
-        raise UsageError(f"no infra.cue or infra.yaml in {display_path(where)} "
-                         "(give --spec PATH, or run `deployer init`)")
+        for folder in [where] if option else [where, *where.parents]:
+            for name in SPEC_FILES:
+                if (folder / name).is_file():
+                    return folder / name
+        searched = display_path(where) + ("" if option else " or its parents")
+        raise UsageError(f"no infra.cue or infra.yaml in {searched} (give --spec PATH, or run `deployer init`)")
     raise UsageError(f"spec {option} does not exist")
 
 
@@ -165,9 +167,27 @@ def _problems(spec: Spec, env_name: str | None) -> list[Problem]:
     if not isinstance(base_data, dict):
         return problems
     envs = [spec.environment(env_name)] if env_name else [*spec.environments().values(), *_implicit_preview(spec)]
+    deployable = []
     for env in envs:
-        problems += _resolve(spec, env)[1]
+        resolved, env_problems = _resolve(spec, env)
+        problems += env_problems
+        if resolved is not None and env.deployable:
+            deployable.append(resolved)
+    if not env_name:
+        problems += _across_environments(spec, deployable)
     return sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.path, p.message))
+
+
+def _across_environments(spec: Spec, envs: list[ResolvedEnv]) -> list[Problem]:
+    """Physical names that two deployable environments would share in one account or project."""
+    clouds = registered()
+    by_name = {env.name: env.info for env in envs}
+
+    def written(name: str, path: SpecPath) -> SpecPath:
+        return written_at(spec.data(by_name[name]), by_name[name], path)
+
+    found = unique_names.across_environments(((env.name, clouds[env.provider], env.spec) for env in envs), written)
+    return [spec.problem(written(name, path), message) for name, (path, message) in found]
 
 
 def _implicit_preview(spec: Spec) -> list[EnvInfo]:

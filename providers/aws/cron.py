@@ -68,6 +68,7 @@ def schedule_expressions(job: CronJob) -> list[str]:
 # the event to the job's dead-letter queue (https://docs.aws.amazon.com/eventbridge/latest/userguide/
 # eb-rule-retry-policy.html, eb-rule-dlq.html); a later call would overlap the job's next runs.
 RETRY_POLICY = {"maximum_event_age_in_seconds": 3600, "maximum_retry_attempts": 185}
+JOB_HEADER = "X-Deployer-Cron"  # names the job, as `deployer dev` does; no credential
 
 
 def create_cron(ctx: Context, keys: Mapping[str, CallerKey]) -> None:
@@ -86,7 +87,7 @@ def _job(ctx: Context, job_id: str, job: CronJob, key: pulumi.Output[str] | None
         name=ctx.name("connection", job_id),
         authorization_type="API_KEY",
         auth_parameters={"api_key": {"key": CALLER_KEY_HEADER, "value": key} if key is not None else
-                         {"key": "X-Deployer-Cron", "value": job_id}},
+                         {"key": JOB_HEADER, "value": job_id}},
         opts=ctx.opts(),
     )
     destination = aws.cloudwatch.EventApiDestination(
@@ -122,8 +123,9 @@ def _job(ctx: Context, job_id: str, job: CronJob, key: pulumi.Output[str] | None
             opts=ctx.opts(),
         )
         aws.cloudwatch.EventTarget(rule_logical, rule=rule.name, arn=destination.arn, role_arn=role.arn,
-                                   input="{}", retry_policy=RETRY_POLICY,
-                                   dead_letter_config={"arn": dead_letters.arn}, opts=ctx.opts())
+                                   input="{}", http_target={"header_parameters": {JOB_HEADER: job_id}},
+                                   retry_policy=RETRY_POLICY, dead_letter_config={"arn": dead_letters.arn},
+                                   opts=ctx.opts())
         rules.append(rule.arn)
     aws.sqs.QueuePolicy(f"{logical}.dead-letter", queue_url=dead_letters.url, policy=policy_document({
         "Sid": "AllowRules", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},

@@ -2,9 +2,11 @@
 
 import pulumi_gcp as gcp
 from deployer.providers.gcp.context import Context
+from deployer.providers.gcp.naming import JOIN
 from deployer.providers.shared import cron_expressions, cron_url, service_url
 
 from deployer.speclang.model import CronJob
+from deployer.speclang.naming import schedule_names
 
 UTC = "Etc/UTC"
 RETRIES = {"retry_count": 3}  # endpoints are idempotent (SPEC.md): a failed call is tried again
@@ -12,16 +14,15 @@ RETRIES = {"retry_count": 3}  # endpoints are idempotent (SPEC.md): a failed cal
 
 def create_cron(ctx: Context) -> None:
     for job_id, job in ctx.env.spec.cron.items():
-        expressions = cron_expressions(job)
-        for index, schedule in enumerate(expressions):
-            name = job_id if len(expressions) == 1 else f"{job_id}-{index + 1}"
-            _job(ctx, name, job, schedule)
+        for schedule, (logical_name, name) in zip(cron_expressions(job), schedule_names(job_id, job, JOIN),
+                                                  strict=True):
+            _job(ctx, logical_name, name, job, schedule)
 
 
-def _job(ctx: Context, name: str, job: CronJob, schedule: str) -> None:
+def _job(ctx: Context, logical_name: str, name: str, job: CronJob, schedule: str) -> None:
     url = cron_url(ctx.env, job)
     gcp.cloudscheduler.Job(
-        name,
+        logical_name,
         name=ctx.name("scheduler-job", name),
         description=job.title,
         schedule=schedule,

@@ -23,7 +23,7 @@ def test_json_is_the_plan_document_alone_on_stdout(plan_json):
     assert any(r["type"] == "aws:sqs/queue:Queue" and r["name"] == "signups.crm-sync"
                for r in plan_json["resources"])
     assert plan_json["outputs"]["services"]["crm"]["subscriptions"]["crm-sync"]["queueUrl"] == \
-        "https://sqs.eu-west-1.amazonaws.com/000000000000/shop-dev-signups-crm-sync"
+        "https://sqs.eu-west-1.amazonaws.com/000000000000/shop-dev-signups_crm-sync"
 
 
 def test_table_lists_every_resource_and_summarises_on_stderr(deployer, plan_json):

@@ -95,23 +95,23 @@ def test_each_service_holds_exactly_what_it_uses(plans):
         return {a for a in _secret_arns(plan) if any(a.startswith(secret[n] + "-") for n in names)}
 
     assert grants(plan, "billing") == {
-        "s3:GetObject": {"arn:aws:s3:::shop-prod-invoices/*"},
-        "s3:PutObject": {"arn:aws:s3:::shop-prod-invoices/*"},
-        "s3:ListBucket": {"arn:aws:s3:::shop-prod-invoices"},
-        "s3:DeleteObject": {"arn:aws:s3:::shop-prod-invoices/*"},
+        "s3:GetObject": {"arn:aws:s3:::shop-prod-invoices-f7b11509/*"},
+        "s3:PutObject": {"arn:aws:s3:::shop-prod-invoices-f7b11509/*"},
+        "s3:ListBucket": {"arn:aws:s3:::shop-prod-invoices-f7b11509"},
+        "s3:DeleteObject": {"arn:aws:s3:::shop-prod-invoices-f7b11509/*"},
         "secretsmanager:GetSecretValue": secret_arns("StripeAPIKey"),
     }
     assert grants(plan, "crm") == {
-        "sqs:ReceiveMessage": {"arn:aws:sqs:eu-west-1:000000000000:shop-prod-signups-crm-sync"},
-        "sqs:DeleteMessage": {"arn:aws:sqs:eu-west-1:000000000000:shop-prod-signups-crm-sync"},
-        "sqs:ChangeMessageVisibility": {"arn:aws:sqs:eu-west-1:000000000000:shop-prod-signups-crm-sync"},
+        "sqs:ReceiveMessage": {"arn:aws:sqs:eu-west-1:000000000000:shop-prod-signups_crm-sync"},
+        "sqs:DeleteMessage": {"arn:aws:sqs:eu-west-1:000000000000:shop-prod-signups_crm-sync"},
+        "sqs:ChangeMessageVisibility": {"arn:aws:sqs:eu-west-1:000000000000:shop-prod-signups_crm-sync"},
         "secretsmanager:GetSecretValue": secret_arns("CRMToken"),
     }
     storefront = grants(plan, "storefront")
     assert storefront["sns:Publish"] == {"arn:aws:sns:eu-west-1:000000000000:shop-prod-signups",
                                          "arn:aws:sns:eu-west-1:000000000000:shop-prod-orders.fifo"}
-    assert storefront["s3:GetObject"] == {"arn:aws:s3:::shop-prod-avatars/*", "arn:aws:s3:::shop-prod-public-assets/*"}
-    assert storefront["s3:ListBucket"] == {"arn:aws:s3:::shop-prod-avatars"}
+    assert storefront["s3:GetObject"] == {"arn:aws:s3:::shop-prod-avatars-f7b11509/*", "arn:aws:s3:::shop-prod-public-assets-f7b11509/*"}
+    assert storefront["s3:ListBucket"] == {"arn:aws:s3:::shop-prod-avatars-f7b11509"}
     assert storefront["secretsmanager:GetSecretValue"] == secret_arns(
         "StripeAPIKey", "sessions.auth-token", "catalog.auth-token")
     assert grants(plan, "fulfilment")["secretsmanager:GetSecretValue"] == secret_arns("catalog.auth-token")

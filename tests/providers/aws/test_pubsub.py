@@ -62,7 +62,7 @@ def test_queues_of_fifo_topics_are_fifo(plan):
 
 def test_pull_queue_takes_its_timings_from_the_spec(plan):
     queue = plan.inputs(QUEUE, "signups.crm-sync")
-    assert queue["name"] == "shop-prod-signups-crm-sync"
+    assert queue["name"] == "shop-prod-signups_crm-sync"
     assert queue["visibilityTimeoutSeconds"] == 45
     assert queue["messageRetentionSeconds"] == 3 * 86400
     assert queue["sqsManagedSseEnabled"] is True
@@ -71,7 +71,7 @@ def test_pull_queue_takes_its_timings_from_the_spec(plan):
 
 def test_pull_queue_redrives_to_its_dead_letter_queue_after_max_retries(plan):
     redrive = json.loads(plan.inputs(QUEUE, "signups.crm-sync")["redrivePolicy"])
-    assert redrive == {"deadLetterTargetArn": "arn:aws:sqs:eu-west-1:000000000000:shop-prod-signups-crm-sync-dlq",
+    assert redrive == {"deadLetterTargetArn": "arn:aws:sqs:eu-west-1:000000000000:shop-prod-signups_crm-sync_dlq",
                        "maxReceiveCount": 7}
     dead_letters = plan.inputs(QUEUE, "signups.crm-sync.dead-letter")
     assert dead_letters["messageRetentionSeconds"] == 14 * 86400
@@ -82,7 +82,7 @@ def test_queue_policy_admits_only_its_topic(plan):
     policy = plan.policy(QUEUE_POLICY, "signups.crm-sync")
     assert policy["Statement"] == [{
         "Sid": "AllowTopic", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
-        "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:eu-west-1:000000000000:shop-prod-signups-crm-sync",
+        "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:eu-west-1:000000000000:shop-prod-signups_crm-sync",
         "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:sns:eu-west-1:000000000000:shop-prod-signups"}},
     }]
 
@@ -91,7 +91,7 @@ def test_pull_subscription_delivers_raw_to_its_queue_and_depends_on_queue_and_to
     subscription = plan.one(SUBSCRIPTION, "signups.crm-sync")
     assert subscription["inputs"]["protocol"] == "sqs"
     assert subscription["inputs"]["rawMessageDelivery"] is True
-    assert subscription["inputs"]["endpoint"] == "arn:aws:sqs:eu-west-1:000000000000:shop-prod-signups-crm-sync"
+    assert subscription["inputs"]["endpoint"] == "arn:aws:sqs:eu-west-1:000000000000:shop-prod-signups_crm-sync"
     depends = subscription["dependsOn"]
     for type_, name in ((QUEUE, "signups.crm-sync"), (TOPIC, "signups"), (QUEUE_POLICY, "signups.crm-sync")):
         assert plan.one(type_, name)["urn"] in depends
@@ -110,7 +110,7 @@ def test_push_subscription_posts_to_the_service_with_a_retry_policy_and_dead_let
     }
     dead_letters = plan.one(QUEUE, "signups.welcome.dead-letter")
     assert json.loads(inputs["redrivePolicy"]) == {
-        "deadLetterTargetArn": "arn:aws:sqs:eu-west-1:000000000000:shop-prod-signups-welcome-dlq"}
+        "deadLetterTargetArn": "arn:aws:sqs:eu-west-1:000000000000:shop-prod-signups_welcome_dlq"}
     assert dead_letters["urn"] in subscription["dependsOn"]
     assert plan.one(TOPIC, "signups")["urn"] in subscription["dependsOn"]
     admitted = plan.policy(QUEUE_POLICY, "signups.welcome.dead-letter")["Statement"][0]

@@ -99,7 +99,7 @@ def test_private_bucket_blocks_public_access_encrypts_and_denies_plain_http(shop
     policy = resource(plan, BUCKET_POLICY, "avatars")
     assert json.loads(policy["inputs"]["policy"])["Statement"] == [{
         "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "s3:*",
-        "Resource": ["arn:aws:s3:::shop-prod-avatars", "arn:aws:s3:::shop-prod-avatars/*"],
+        "Resource": ["arn:aws:s3:::shop-prod-avatars-f7b11509", "arn:aws:s3:::shop-prod-avatars-f7b11509/*"],
         "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]
     assert resource(plan, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "avatars")["urn"] \
         in policy["dependsOn"]
@@ -112,7 +112,7 @@ def test_public_bucket_stays_private_behind_cloudfront(shop):
     distribution = resource(plan, "aws:cloudfront/distribution:Distribution", "public-assets")
     access = resource(plan, "aws:cloudfront/originAccessControl:OriginAccessControl", "public-assets")
     assert access["inputs"]["signingBehavior"] == "always" and access["inputs"]["originAccessControlOriginType"] == "s3"
-    assert distribution["inputs"]["origins"][0]["domainName"] == "shop-prod-public-assets.s3.eu-west-1.amazonaws.com"
+    assert distribution["inputs"]["origins"][0]["domainName"] == "shop-prod-public-assets-f7b11509.s3.eu-west-1.amazonaws.com"
     assert access["urn"] in distribution["dependsOn"]
     assert distribution["inputs"]["defaultCacheBehavior"]["viewerProtocolPolicy"] == "redirect-to-https"
     statements = json.loads(resource(plan, BUCKET_POLICY, "public-assets")["inputs"]["policy"])["Statement"]

@@ -56,4 +56,4 @@ def test_an_interval_no_single_cron_expression_can_say_takes_one_job_per_express
     spec = SPEC.replace("every: 24h", "every: 90m")
     jobs = gcp_plan(spec, "dev").all("gcp:cloudscheduler/job:Job")
     assert {(j["name"], j["inputs"]["schedule"]) for j in jobs} == {
-        ("nightly-1", "0 */3 * * *"), ("nightly-2", "30 1-23/3 * * *")}
+        ("nightly.1", "0 */3 * * *"), ("nightly.2", "30 1-23/3 * * *")}

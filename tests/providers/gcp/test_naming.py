@@ -34,4 +34,4 @@ topics: {{signups: {{subscriptions: {{{long_sub}: {{service: api}}}}}}}}
 services: {{api: {{}}}}
 """)
     topic = plan.inputs("gcp:pubsub/topic:Topic", f"signups.{long_sub}.dead-letter")["name"]
-    assert len(topic) <= 255 and topic.endswith("-dead-letter")
+    assert len(topic) <= 255 and topic.endswith("_dead-letter")
