@@ -5,11 +5,11 @@ import json
 
 import pulumi
 import pytest
+from deployer.providers.aws import mocks
 
 from deployer.clouds import cloud
 from deployer.errors import PreconditionMissing
 from deployer.plan.offline import PlaceholderMocks, run_offline
-from deployer.providers.aws import mocks
 from deployer.speclang.load import load_spec, resolve
 
 CACHE = "aws:elasticache/replicationGroup:ReplicationGroup"
@@ -91,6 +91,7 @@ def test_eventbridge_targets_retry_then_send_to_a_dead_letter_queue(aws_plan):
         target = plan.inputs(TARGET, rule)
         assert target["retryPolicy"] == {"maximumRetryAttempts": 185, "maximumEventAgeInSeconds": 3600}
         assert target["deadLetterConfig"] == {"arn": arn}
+        assert target["httpTarget"] == {"headerParameters": {"X-Deployer-Cron": "digest"}}  # as `deployer dev`
     [statement] = plan.policy("aws:sqs/queuePolicy:QueuePolicy", "cron.digest.dead-letter")["Statement"]
     assert statement["Principal"] == {"Service": "events.amazonaws.com"}
     assert statement["Action"] == "sqs:SendMessage" and statement["Resource"] == arn
