@@ -4,7 +4,14 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"""
 
 import json
 
-from deployer.providers.aws.permissions import INLINE_LIMIT, MANAGED_LIMIT
+import pytest
+from deployer.providers.aws.permissions import (
+    INLINE_LIMIT,
+    MANAGED_LIMIT,
+    longest_arn,
+    service_grants,
+    split,
+)
 
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 MANAGED_POLICY = "aws:iam/policy:Policy"
@@ -80,3 +87,17 @@ def test_a_role_beyond_ten_managed_policies_is_refused_with_its_counts(deployer,
             "policies of at most 6,144: a role takes 10,240 characters of inline policies or 10 managed policies "
             "(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html); split the service"
             ) in problem
+
+
+@pytest.mark.parametrize(("example", "env"), [(x, e) for x in ("shop", "shop-yaml") for e in ("prod", "dev", "pr-42")])
+def test_every_example_role_fits_and_the_estimate_is_an_upper_bound(example_plan, example_env, example, env):
+    plan, resolved = example_plan(example, env), example_env(example, env)
+    documents = {p["name"]: p["inputs"]["policy"] for p in plan["resources"] if p["type"] == ROLE_POLICY}
+    assert documents
+    spec = resolved.spec
+    for service in spec.services:
+        own = [(topic, sub) for topic, t in spec.topics.items() for sub, s in t.subscriptions.items()
+               if s.service == service]
+        estimate = split(service_grants(spec, service, own), longest_arn(spec, resolved.name)).characters
+        if service in documents:
+            assert characters(documents[service]) <= min(estimate, INLINE_LIMIT), service
