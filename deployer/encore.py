@@ -15,8 +15,10 @@ import re
 from deployer import clouds
 from deployer.speclang.resolved import ResolvedEnv
 
-# Encore's environment types; a preview is what Encore calls ephemeral.
-ENCORE_ENV_TYPES = {"production": "production", "development": "development", "preview": "ephemeral"}
+# Encore's environment types (production, development, ephemeral, test): a preview is what Encore calls
+# ephemeral; a local one, which Encore has no type for, is development.
+ENCORE_ENV_TYPES = {"production": "production", "development": "development", "preview": "ephemeral",
+                    "local": "development"}
 
 
 def env_var(*parts: str) -> str:
@@ -51,12 +53,10 @@ def _redis(services: dict) -> dict:
     clusters = {}
     for service in services.values():
         for name, cache in service.get("caches", {}).items():
-            clusters[name] = {
-                "host": f"{cache['host']}:{cache['port']}",
-                "database_index": 0,
-                "auth": {"type": "auth_string", "auth_string": {"$env": env_var("cache", name, "auth")}},
-                "tls_config": _tls_config(cache),
-            }
+            clusters[name] = {"host": f"{cache['host']}:{cache['port']}", "database_index": 0}
+            if "authSecret" in cache:  # a cloud's cache (a local one has no AUTH)
+                clusters[name]["auth"] = {"type": "auth_string", "auth_string": {"$env": env_var("cache", name, "auth")}}
+            clusters[name]["tls_config"] = _tls_config(cache)
     return clusters
 
 

@@ -15,9 +15,24 @@ from pathlib import Path
 DEPLOYER = str(Path(sys.executable).parent / "deployer")
 
 
-def run_deployer(spec: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+def run_deployer(spec: Path, *args: str, timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([DEPLOYER, "--spec", str(spec), *args], capture_output=True, text=True, timeout=timeout, check=False,
-                          cwd=spec.parent)
+                          cwd=spec.parent, env=env)
+
+
+def start_dev(spec: Path, *args: str, timeout: float = 60) -> tuple[subprocess.Popen, Path]:
+    """`deployer dev ARGS` without a COMMAND, once ready: the process and its DEPLOYER_OUTPUTS file."""
+    process = subprocess.Popen([DEPLOYER, "--spec", str(spec), "dev", *args], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, cwd=spec.parent)
+    timer = threading.Timer(timeout, process.kill)
+    timer.start()
+    try:
+        for line in process.stderr:
+            if " ready in " in line:
+                return process, Path(line.rsplit("DEPLOYER_OUTPUTS=", 1)[1].strip())
+    finally:
+        timer.cancel()
+    raise AssertionError(f"deployer dev ended before it was ready (exit {process.wait()})")
 
 
 def write_client(folder: Path, name: str, code: str) -> Path:
