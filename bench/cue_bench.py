@@ -6,6 +6,7 @@ the console script, each as the CUE / YAML ratio (goal <= 1.5), and the peak mem
     .venv/bin/python bench/cue_bench.py
 """
 
+import resource
 import shutil
 import sys
 import tempfile
@@ -41,8 +42,13 @@ def main() -> None:
         planned(specs["YAML"])  # imports and first-use costs out of the way
 
         cue._stop_servers()
+        before, cpu = resource.getrusage(resource.RUSAGE_CHILDREN), time.process_time()
         cold, _ = best_of(validated, specs["CUE"])
-        print(f"cold CUE validate (every environment evaluated, the evaluator started): {cold:.2f} s (goal < 2.5 s)")
+        cue._stop_servers()  # waited for, the evaluator's CPU time is counted
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = time.process_time() - cpu + after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        print(f"cold CUE validate (every environment evaluated, the evaluator started): {cold:.2f} s wall, "
+              f"{cpu:.2f} s CPU with the evaluator's (goal < 2.5 s)")
 
         print(f"{'unchanged spec':<32} {'CUE s':>7} {'YAML s':>7} {'ratio':>6}  (goal <= 1.5)")
         script = str(Path(sys.executable).with_name("deployer"))
