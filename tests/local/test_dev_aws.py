@@ -91,16 +91,31 @@ def test_unchanged_sdk_code_runs_against_the_local_servers_and_finds_its_data_ag
     assert leftovers(base_port) == []
 
 
+CACHE_ONLY = """
+app: shop
+aws: {region: eu-west-1}
+caches: {sessions: {evictionPolicy: volatile-lru}}
+services: {email: {uses: {caches: [sessions]}}}
+environments:
+  local: {type: local, basePort: BASE_PORT}
+"""
+
+
 @pytest.mark.slow
-def test_the_command_exit_code_is_deployer_dev_s_and_reset_wipes_the_data(project, base_port):
-    failing = run_deployer(project, "dev", "--", sys.executable, "-c", "import sys; sys.exit(7)")
-    assert failing.returncode == 7, failing.stderr
-    write = write_client(project.parent, "write.py", "import redis, json, os\n"
+def test_a_failing_command_s_exit_code_is_deployer_dev_s_and_reset_wipes_the_data(tmp_path, base_port):
+    spec = tmp_path / "infra.yaml"
+    spec.write_text(CACHE_ONLY.replace("BASE_PORT", str(base_port)))
+    write = write_client(tmp_path, "write.py", "import redis, json, os, sys\n"
                          "c = json.load(open(os.environ['DEPLOYER_OUTPUTS']))['services']['email']['caches']['sessions']\n"
-                         "redis.Redis(c['host'], c['port']).set('k', 'v')\n")
-    assert run_deployer(project, "dev", "--", sys.executable, str(write)).returncode == 0
+                         "redis.Redis(c['host'], c['port']).set('k', 'v')\n"
+                         "sys.exit(7)\n")
+    failing = run_deployer(spec, "dev", "--", sys.executable, str(write))
+    assert failing.returncode == 7, failing.stderr
+    assert leftovers(base_port) == []
+    kept = tmp_path / ".deployer/local/local/redis/sessions"
+    assert any(b"$1\r\nk\r\n$1\r\nv" in path.read_bytes() for path in kept.rglob("*") if path.is_file())  # SET k v
     count = f"import redis; print(redis.Redis('127.0.0.1', {base_port + 10}).dbsize())"
-    reset = run_deployer(project, "dev", "--reset", "--", sys.executable, "-c", count)
+    reset = run_deployer(spec, "dev", "--reset", "--", sys.executable, "-c", count)
     assert reset.stdout.strip() == "0", reset.stderr
     assert leftovers(base_port) == []
 
