@@ -9,12 +9,21 @@ from typing import TYPE_CHECKING
 
 import click
 
-from deployer.completion import complete_environments
+from deployer.completion import (
+    complete_deployable_environments,
+    complete_env_types,
+    complete_environments,
+    complete_secret_names,
+)
 from deployer.console import Console
 from deployer.errors import EXIT_DEPLOY_FAILED, DeployerError, SpecInvalid, UsageError
 
 if TYPE_CHECKING:  # the model, CUE and the clouds load with the first command that reads a spec
     from deployer.speclang.load import Spec
+
+DISTRIBUTION = "deployer-iac"  # on PyPI (`pip install deployer` is an unrelated project); the command is deployer
+# `diff --exit-code`: the environment has changes (an exit code CLI.md gives no other meaning).
+EXIT_CHANGES = 10
 
 
 @dataclass
@@ -37,17 +46,56 @@ def format_option(*choices: str):
                         show_default=True, help="output format")
 
 
-def env_option(required: bool = True):
-    return click.option("--env", "env", required=required, metavar="ENV", shell_complete=complete_environments,
+def env_option(required: bool = True, local: bool = True, from_environment: bool = True):
+    """`--env`/`-e` (LOCAL: the command takes a local environment; FROM_ENVIRONMENT: DEPLOYER_ENV gives it)."""
+    return click.option("--env", "-e", "env", required=required, metavar="ENV",
+                        envvar="DEPLOYER_ENV" if from_environment else None, show_envvar=from_environment,
+                        shell_complete=complete_environments if local else complete_deployable_environments,
                         help="environment name (prod, dev, pr-42, …)")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _late_spec(ctx: click.Context, _: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.find_object(Context).spec_option = value
+
+
+def _late_quiet(ctx: click.Context, _: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.find_object(Context).console.quiet = True
+
+
+def _late_no_color(ctx: click.Context, _: click.Parameter, value: bool) -> None:
+    if value:
+        os.environ["NO_COLOR"] = "1"
+        context = ctx.find_object(Context)
+        context.console = Console(quiet=context.console.quiet)
+
+
+class Command(click.Command):
+    """A subcommand that takes the global options after its name too (`deployer plan --env prod --spec
+    infra/`), as the group's help lists them."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.params += [
+            click.Option(["--spec"], metavar="PATH", expose_value=False, hidden=True, callback=_late_spec),
+            click.Option(["--quiet", "-q"], is_flag=True, expose_value=False, hidden=True, callback=_late_quiet),
+            click.Option(["--no-color"], is_flag=True, expose_value=False, hidden=True, callback=_late_no_color),
+        ]
+
+
+class Group(click.Group):
+    command_class = Command
+    group_class = type  # its groups are Groups, whose commands are Commands
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--spec", "spec_option", metavar="PATH", envvar="DEPLOYER_SPEC",
-              help="spec file, or a folder holding infra.cue / infra.yaml (default: current folder)")
+              help="spec file, or a folder holding infra.cue / infra.yaml (default: the current folder or "
+                   "its nearest parent holding one); before or after the subcommand, as every option here")
 @click.option("--quiet", "-q", is_flag=True, help="print results only, no progress or notes")
 @click.option("--no-color", is_flag=True, help="no colours (NO_COLOR is honoured too)")
-@click.version_option(package_name="deployer")
+@click.version_option(package_name=DISTRIBUTION)
 @click.pass_context
 def cli(ctx: click.Context, spec_option: str | None, quiet: bool, no_color: bool) -> None:
     """Declarative deployments of caches, buckets, pub/sub, cron and secrets to AWS and GCP.
@@ -118,14 +166,14 @@ def secret() -> None:
 
 
 def secret_target_options(command):
-    command = click.option("--type", "types", metavar="T[,T…]",
+    command = click.option("--type", "types", metavar="T[,T…]", shell_complete=complete_env_types,
                            help="environment types: production|prod, development|dev, preview|pr, local")(command)
-    return env_option(required=False)(command)
+    return env_option(required=False, from_environment=False)(command)
 
 
 @secret.command("set")
 @secret_target_options
-@click.argument("name")
+@click.argument("name", shell_complete=complete_secret_names)
 @pass_context
 def secret_set(ctx: Context, types: str | None, env: str | None, name: str) -> None:
     """Store the value of NAME, read from standard input or a hidden prompt (never an argument).
@@ -165,7 +213,7 @@ def secret_list(ctx: Context, env: str | None, fmt: str) -> None:
 
 @secret.command("unset")
 @secret_target_options
-@click.argument("name")
+@click.argument("name", shell_complete=complete_secret_names)
 @pass_context
 def secret_unset(ctx: Context, types: str | None, env: str | None, name: str) -> None:
     """Remove the values of NAME for the types or the environment given.
@@ -202,7 +250,7 @@ def secret_recipients_add(ctx: Context, key: str) -> None:
 
 
 @cli.command()
-@env_option()
+@env_option(local=False)
 @format_option("table", "json", "markdown")
 @pass_context
 def plan(ctx: Context, env: str, fmt: str) -> None:
@@ -222,12 +270,14 @@ def plan(ctx: Context, env: str, fmt: str) -> None:
 
 
 @cli.command()
-@env_option()
+@env_option(local=False)
 @click.option("--base", "base_ref", required=True, metavar="GIT_REF",
               help="git ref whose spec is the starting point (e.g. origin/main)")
 @format_option("table", "json", "markdown")
+@click.option("--exit-code", "exit_code", is_flag=True,
+              help=f"exit with {EXIT_CHANGES} when ENV has changes (0: none), for scripts that gate on them")
 @pass_context
-def diff(ctx: Context, env: str, base_ref: str, fmt: str) -> None:
+def diff(ctx: Context, env: str, base_ref: str, fmt: str, exit_code: bool) -> None:
     """What a change of the spec does to ENV: the plan at GIT_REF against the working tree's.
 
     Example: deployer diff --env prod --base origin/main --format markdown
@@ -240,6 +290,8 @@ def diff(ctx: Context, env: str, base_ref: str, fmt: str) -> None:
     with ctx.console.progress(f"planning {env} at {base_ref} and in the working tree"):
         changes = diff_environment(ctx.spec, env, base_ref)
     ctx.console.show(fmt, changes, json=render.document, markdown=render.markdown, table=render.table)
+    if exit_code and not changes.empty:
+        sys.exit(EXIT_CHANGES)
 
 
 def wait_option(command):
@@ -248,7 +300,8 @@ def wait_option(command):
                         help="if another update holds the stack's lock, wait for it (default 10m)")(command)
 
 
-def open_engine(ctx: Context, env: str, wait_for_lock: str | None = None, runs_program: bool = True):
+def open_engine(ctx: Context, env: str, wait_for_lock: str | None = None, runs_program: bool = True,
+                shared_state: bool = False):
     """The preflight (exit 4 with the fix on failure), then the environment's engine."""
     from deployer.engine.operations import Engine
     from deployer.engine.preflight import preflight
@@ -258,14 +311,26 @@ def open_engine(ctx: Context, env: str, wait_for_lock: str | None = None, runs_p
         wait = parse_duration(wait_for_lock) if wait_for_lock else None
     except ValueError as err:
         raise UsageError(f"--wait-for-lock: {err}") from None
-    return Engine(preflight(ctx.spec, env, runs_program), ctx.console, wait)
+    return Engine(preflight(ctx.spec, env, runs_program, shared_state), ctx.console, wait)
+
+
+def allow_local_state_option(command):
+    return click.option("--allow-local-state", is_flag=True, envvar="DEPLOYER_ALLOW_LOCAL_STATE",
+                        help="under CI=true, accept a file backend (one that outlives the job)")(command)
+
+
+def require_answer(yes: bool, doing: str) -> None:
+    """Without a terminal, nobody can be asked: refuse unless --yes (before any preflight)."""
+    if not yes and not sys.stdin.isatty():
+        raise UsageError(f"standard input is not a terminal, so deployer cannot ask before it {doing}: "
+                         "pass --yes to go ahead without asking")
 
 
 def confirmation(ctx: Context, yes: bool, question: str):
-    """Ask on a terminal before changing anything, unless --yes; never where no one can answer."""
+    """Ask before changing anything (on a terminal: require_answer has refused elsewhere), unless --yes."""
     from deployer.render import steps as render
 
-    if yes or not sys.stdin.isatty():
+    if yes:
         return None
 
     def ask(steps) -> bool:
@@ -277,7 +342,7 @@ def confirmation(ctx: Context, yes: bool, question: str):
 
 
 @cli.command()
-@env_option()
+@env_option(local=False)
 @wait_option
 @format_option("table", "json", "markdown")
 @pass_context
@@ -294,18 +359,21 @@ def preview(ctx: Context, env: str, wait_for_lock: str | None, fmt: str) -> None
 
 
 @cli.command()
-@env_option()
+@env_option(local=False)
 @click.option("--yes", "-y", is_flag=True, help="deploy without asking")
 @click.option("--only", type=click.Choice(["secrets"]), help="update only the secret values (a rotation)")
 @wait_option
+@allow_local_state_option
 @format_option("table", "json")
 @pass_context
-def up(ctx: Context, env: str, yes: bool, only: str | None, wait_for_lock: str | None, fmt: str) -> None:
-    """Deploy ENV (asks first on a terminal unless --yes). pr-<N> stacks are created on the way.
+def up(ctx: Context, env: str, yes: bool, only: str | None, wait_for_lock: str | None, allow_local_state: bool,
+       fmt: str) -> None:
+    """Deploy ENV (asks first on a terminal; without one, needs --yes). pr-<N> stacks are created on the way.
 
     Example: deployer up --env pr-42 --yes
     """
-    engine = open_engine(ctx, env, wait_for_lock)
+    require_answer(yes, f"deploys {env}")
+    engine = open_engine(ctx, env, wait_for_lock, shared_state=not allow_local_state)
     outputs = engine.up(confirmation(ctx, yes, f"deploy these changes to {env}?"), only_secrets=only == "secrets")
     if outputs is None:
         raise click.Abort()
@@ -315,36 +383,41 @@ def up(ctx: Context, env: str, yes: bool, only: str | None, wait_for_lock: str |
 
 
 @cli.command()
-@env_option()
+@env_option(local=False)
 @click.option("--yes", "-y", is_flag=True, help="destroy without asking")
 @click.option("--force-protected", is_flag=True,
               help="also remove protected (production) resources; retained ones stay in the cloud")
 @wait_option
+@allow_local_state_option
 @pass_context
-def destroy(ctx: Context, env: str, yes: bool, force_protected: bool, wait_for_lock: str | None) -> None:
-    """Remove ENV's resources; a pr-<N> environment's stack goes too.
+def destroy(ctx: Context, env: str, yes: bool, force_protected: bool, wait_for_lock: str | None,
+            allow_local_state: bool) -> None:
+    """Remove ENV's resources (asks first on a terminal; without one, needs --yes); a pr-<N>
+    environment's stack goes too.
 
     Example: deployer destroy --env pr-42 --yes
     """
-    engine = open_engine(ctx, env, wait_for_lock, runs_program=False)
+    require_answer(yes, f"destroys {env}")
+    engine = open_engine(ctx, env, wait_for_lock, runs_program=False, shared_state=not allow_local_state)
     if not engine.destroy(confirmation(ctx, yes, f"destroy every resource of {env}?"), force_protected):
         raise click.Abort()
     ctx.console.info(f"destroyed {env}")
 
 
 @cli.command()
-@env_option()
+@env_option(local=False)
 @wait_option
+@allow_local_state_option
 @format_option("table", "json")
 @pass_context
-def refresh(ctx: Context, env: str, wait_for_lock: str | None, fmt: str) -> None:
+def refresh(ctx: Context, env: str, wait_for_lock: str | None, allow_local_state: bool, fmt: str) -> None:
     """Read ENV's real state back into its stack; shows what drifted.
 
     Example: deployer refresh --env prod
     """
     from deployer.render import steps as render
 
-    steps = open_engine(ctx, env, wait_for_lock, runs_program=False).refresh()
+    steps = open_engine(ctx, env, wait_for_lock, runs_program=False, shared_state=not allow_local_state).refresh()
     ctx.console.show(fmt, env, steps, json=render.drift_document, table=render.drift_table)
 
 
@@ -353,8 +426,11 @@ def refresh(ctx: Context, env: str, wait_for_lock: str | None, fmt: str) -> None
 @format_option("json", "env", "encore")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="write the document to FILE instead of standard output")
+@click.option("--planned", is_flag=True,
+              help='computed offline from the plan (no state, no cloud); what only a deploy can tell is '
+                   '"(known after deploy)"')
 @pass_context
-def outputs(ctx: Context, env: str, fmt: str, out_file: str | None) -> None:
+def outputs(ctx: Context, env: str, fmt: str, out_file: str | None, planned: bool) -> None:
     """What the services of ENV need to connect, from its stack's state (a local environment's: from
     the `deployer dev` running it); `--format env` is KEY=value lines for a shell or docker's
     --env-file; `--format encore` is Encore's self-hosting infra.config.json (secrets as {"$env": NAME}).
@@ -364,7 +440,16 @@ def outputs(ctx: Context, env: str, fmt: str, out_file: str | None) -> None:
     from deployer.encore import encore_config
     from deployer.render import outputs as render
 
-    if ctx.spec.environment(env).deployable:
+    if planned:
+        from deployer.engine.preflight import deployable_env
+        from deployer.plan.document import planned_outputs
+        from deployer.speclang.load import resolve
+
+        deployable_env(ctx.spec, env)
+        resolved = resolve(ctx.spec, env)
+        with ctx.console.progress(f"planning {env}"):
+            document = planned_outputs(resolved)
+    elif ctx.spec.environment(env).deployable:
         from deployer.engine.operations import Engine
         from deployer.engine.preflight import state_preflight
 
@@ -375,7 +460,10 @@ def outputs(ctx: Context, env: str, fmt: str, out_file: str | None) -> None:
 
         resolved, document = running_outputs(ctx.spec, env)
     if fmt == "encore":
-        document = encore_config(resolved, document)
+        gaps: list[str] = []
+        document = encore_config(resolved, document, gaps)
+        for gap in gaps:
+            ctx.console.info(f"note: {gap}")
     text = render.env_file(document) if fmt == "env" else render.document_text(document)
     if out_file:
         Path(out_file).write_text(text)
@@ -425,7 +513,7 @@ def cron_run(ctx: Context, env: str, name: str) -> None:
 
 
 @cli.command()
-@env_option()
+@env_option(local=False)
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), metavar="DIR",
               help="folder of the Pulumi project to write (created; must be empty)")
 @pass_context

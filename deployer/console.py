@@ -6,6 +6,7 @@ tables and no escape codes. `--no-color` or NO_COLOR (https://no-color.org): no 
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -15,6 +16,18 @@ import rich.table
 from rich.text import Text
 
 from deployer.render import Table
+
+# Control characters (C0 but newline and tab, DEL, C1) and the bidirectional overrides, shown as escapes
+# wherever text reaches a reader: a name in a spec cannot move the cursor, retitle the window, clear the
+# screen or reorder what is read. In a table cell, newlines and tabs too (they would split the row).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE_IN_CELL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, pattern: re.Pattern = _UNPRINTABLE) -> str:
+    """TEXT with each control character written as its escape (`\\x1b`, `\\u202e`)."""
+    return pattern.sub(lambda m: ascii(m.group())[1:-1], text)
+
 
 # A change in a table cell (Pulumi's operation, or the diff's symbol), coloured the way Pulumi colours it.
 CHANGE_STYLES = {
@@ -48,14 +61,14 @@ class Console:
         sys.stdout.write(document)
 
     def text(self, text: str) -> None:
-        self.out.print(text, markup=False)
+        self.out.print(printable(text), markup=False)
 
     def info(self, message: str) -> None:
         if not self.quiet:
-            self.err.print(message, markup=False)
+            self.err.print(printable(message), markup=False)
 
     def error(self, message: str) -> None:
-        self.err.print(message, markup=False, style="red")
+        self.err.print(printable(message), markup=False, style="red")
 
     def show(self, fmt: str, *result: object, **renderers: Callable[..., object]) -> None:
         """A command's result in the format asked for, as `renderers[fmt](*result)` renders it: `json` a
@@ -72,11 +85,14 @@ class Console:
             self.info(shown)
 
     def table(self, columns: list[str], rows: list[list[str]]) -> None:
+        rows = [[printable(cell, _UNPRINTABLE_IN_CELL) for cell in row] for row in rows]
         if not self.out.is_terminal:  # tab-separated, for cut, awk and spreadsheets (rich would expand tabs)
             for line in ([c.upper() for c in columns], *rows):
                 self.out.file.write("\t".join(line) + "\n")
             return
-        table = rich.table.Table(*columns, header_style="bold")
+        # A value too long for its column folds onto the next line, never cut short (rich's default
+        # ellipsis would show `"cache.r7g.lar…`).
+        table = rich.table.Table(*(rich.table.Column(c, overflow="fold") for c in columns), header_style="bold")
         for row in rows:
             table.add_row(*(_styled(cell) for cell in row))
         self.out.print(table)
@@ -91,10 +107,10 @@ class Console:
             yield
             return
         if not self.color:
-            self.err.print(f"{message} …", markup=False)
+            self.err.print(f"{printable(message)} …", markup=False)
             yield
             return
-        with self.err.status(message):
+        with self.err.status(printable(message)):
             yield
 
 

@@ -27,7 +27,8 @@ def test_init_writes_a_starter_spec_that_validates(deployer, tmp_path, flags, wr
     made = deployer("--spec", str(tmp_path), "init", *flags)
     assert made.exit_code == 0, made.stderr
     assert f"wrote {tmp_path / written}" in made.stderr
-    assert (tmp_path / written).read_text().startswith("# deployer spec" if flags else "// deployer spec")
+    first_lines = "# yaml-language-server: $schema=infra.schema.json\n# deployer spec" if flags else "// deployer spec"
+    assert (tmp_path / written).read_text().startswith(first_lines)
     checked = deployer("--spec", str(tmp_path), "validate")
     assert checked.exit_code == 0, checked.stderr
     assert f"{written} is valid (3 environments)" in checked.stderr

@@ -30,6 +30,22 @@ def check_spec(spec: Spec, env_name: str) -> ResolvedEnv:
     return resolve(spec, env_name)
 
 
+def check_shared_state(env: ResolvedEnv, environ: Mapping[str, str] = os.environ) -> None:
+    """In CI (`CI=true`, as GitHub Actions, GitLab and most others set it), a file backend lives on a
+    runner that is thrown away with the job: the next run would create every resource again."""
+    if environ.get("CI", "").lower() not in ("true", "1"):
+        return
+    state = env.spec.state
+    if state and not state.startswith("file://"):
+        return
+    where = state or ".deployer/state beside the spec"
+    raise PreconditionMissing(
+        f"CI=true and the state of {env.name} would be kept in a file backend ({where}), which goes with this "
+        "runner: the next run would not know what exists. Set `state:` in the spec to a shared backend "
+        "(`state: s3://BUCKET/deployer`, `gs://BUCKET/deployer` or `https://api.pulumi.com`), or, where that "
+        "folder outlives the job, pass --allow-local-state (or set DEPLOYER_ALLOW_LOCAL_STATE=1)")
+
+
 def check_secret_values(env: ResolvedEnv) -> None:
     from deployer.secrets.resolution import MissingSecrets, missing_secrets
 
@@ -59,10 +75,13 @@ def check_passphrase(env: ResolvedEnv) -> None:
             "in the spec")
 
 
-def preflight(spec: Spec, env_name: str, runs_program: bool = True) -> ResolvedEnv:
+def preflight(spec: Spec, env_name: str, runs_program: bool = True, shared_state: bool = False) -> ResolvedEnv:
     """Everything `preview`, `up`, `destroy` and `refresh` need, in order; the resolved environment.
-    Secret values matter only where the program runs (not for `destroy` and `refresh`)."""
+    Secret values matter only where the program runs (not for `destroy` and `refresh`); SHARED_STATE:
+    the state must outlive a CI job (it is written, and --allow-local-state was not given)."""
     env = check_spec(spec, env_name)
+    if shared_state:
+        check_shared_state(env)
     if runs_program:
         check_secret_values(env)
     check_credentials(env.provider)

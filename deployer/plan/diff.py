@@ -106,7 +106,7 @@ def spec_at_ref(spec_file: Path, ref: str, into: Path) -> Path | None:
     file there, or None where it did not exist at `ref`."""
     folder = spec_file.resolve().parent
     root = Path(_git(folder, "rev-parse", "--show-toplevel").strip())
-    _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", failure=f"unknown git ref {quoted(ref)}")
+    _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", failure=_unknown_ref(root, ref))
     relative = folder.relative_to(root)
     wanted = [relative / spec_file.name]
     if spec_file.suffix == ".cue":
@@ -114,7 +114,11 @@ def spec_at_ref(spec_file: Path, ref: str, into: Path) -> Path | None:
         wanted = [Path(p) for p in listed if p.endswith(".cue") and not Path(p).name.startswith(".")]
         if module := _cue_module(folder, root):
             wanted.append(module.relative_to(root))
-    present = _git(root, "ls-tree", "-r", "--name-only", ref, "--", *map(str, wanted)).splitlines()
+    listed = [line.split("\t", 1) for line in _git(root, "ls-tree", "-r", ref, "--", *map(str, wanted)).splitlines()]
+    if links := [path for entry, path in listed if entry.startswith("120000 ")]:
+        raise DeployerError(f"{links[0]} is a symbolic link at {quoted(ref)}: diff reads the spec's files as "
+                            "committed, not what a link points to (commit the file itself)")
+    present = [path for _, path in listed]
     if str(relative / spec_file.name) not in present:
         return None
     archive = subprocess.run(["git", "archive", "--format=tar", ref, "--", *present], cwd=root,
@@ -122,6 +126,14 @@ def spec_at_ref(spec_file: Path, ref: str, into: Path) -> Path | None:
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
     return into / relative / spec_file.name
+
+
+def _unknown_ref(root: Path, ref: str) -> str:
+    message = f"unknown git ref {quoted(ref)}"
+    if _git(root, "rev-parse", "--is-shallow-repository").strip() == "true":
+        message += (": this clone is shallow, so it may lack the ref's history; fetch more (`git fetch "
+                    "--unshallow`, or `fetch-depth: 0` on GitHub's actions/checkout)")
+    return message
 
 
 def _cue_module(folder: Path, root: Path) -> Path | None:

@@ -20,7 +20,7 @@ def complete(shell: str, words: str, cwd: Path = ROOT, **env: str) -> subprocess
 
 def test_bash_completes_the_environments_of_the_spec_given_with_spec():
     result = complete("bash", f"deployer --spec {YAML_EXAMPLE} plan --env ")
-    assert result.stdout.splitlines() == ["plain,prod", "plain,dev", "plain,staging", "plain,local"]
+    assert result.stdout.splitlines() == ["plain,prod", "plain,dev", "plain,staging"]  # plan refuses local
     assert result.returncode == 0
 
 
@@ -33,7 +33,7 @@ def test_fish_completes_the_environments_of_a_cue_spec_in_the_current_folder():
     result = complete("fish", "deployer up --env ", cwd=CUE_EXAMPLE.parent)
     assert result.stdout.splitlines() == [
         "plain,prod\tproduction, aws", "plain,dev\tdevelopment, aws",
-        "plain,staging\tdevelopment, gcp", "plain,local\tlocal, aws",
+        "plain,staging\tdevelopment, gcp",  # not local: up refuses it
     ]
 
 

@@ -87,7 +87,8 @@ def test_then_the_pulumi_cli(deployer, bare, monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAFAKEFAKEFAKE")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "fake")
     for command in ("up", "preview", "refresh", "destroy"):
-        result = deployer("--spec", str(write_spec(bare)), command, "--env", "dev")
+        yes = ["--yes"] if command in ("up", "destroy") else []  # no terminal here to ask on
+        result = deployer("--spec", str(write_spec(bare)), command, "--env", "dev", *yes)
         assert result.exit_code == 4, command
         assert "the Pulumi CLI is not installed" in result.stderr
         assert "https://www.pulumi.com/docs/install/" in result.stderr
