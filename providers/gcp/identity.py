@@ -110,10 +110,9 @@ def _custom_bucket_role(ctx: Context, permissions: frozenset[str]) -> gcp.projec
     )
 
 
-
 def invoker_claims(ctx: Context) -> dict[str, dict]:
-    """Per service that a push subscription or a cron job calls: what the call's OIDC token says when
-    it comes from them, `email` (the invoker account's) and `aud` (the service's URL)."""
+    """Per service that a push subscription or a cron job calls: the claims of the OIDC token such a
+    call carries, `email` (the invoker account's) and `aud` (the service's URL)."""
     spec = ctx.env.spec
     called = [sub.service for topic in spec.topics.values() for sub in topic.subscriptions.values() if sub.endpoint]
     called += [job.endpoint.service for job in spec.cron.values() if not isinstance(job.endpoint, str)]
