@@ -7,6 +7,7 @@ and the peak memory (goal: under 1.5 GB at 1,000 services).
 """
 
 import contextvars
+import hashlib
 import json
 import sys
 import tempfile
@@ -55,6 +56,9 @@ def hand_written(services: int, secrets: dict[str, str]) -> None:
     """The same resources and outputs as deployer's program for `generated_spec`, declared directly."""
     outputs = {}
     provider = aws.Provider("aws", region=REGION)
+    account = aws.get_caller_identity_output(opts=pulumi.InvokeOptions(provider=provider)).account_id
+    # bucket names are global: APP-ENV-NAME and 8 hex digits of the account's SHA-256
+    owner = account.apply(lambda a: hashlib.sha256(a.encode()).hexdigest()[:8])
     opts = pulumi.ResourceOptions(provider=provider)
     kept = pulumi.ResourceOptions(provider=provider, protect=True, retain_on_delete=True)
     for i in range(services):
@@ -62,7 +66,8 @@ def hand_written(services: int, secrets: dict[str, str]) -> None:
         secret = aws.secretsmanager.Secret(f"Token{i}", name=f"bench-prod-Token{i}", tags=tags(f"Token{i}"), opts=kept)
         aws.secretsmanager.SecretVersion(f"Token{i}", secret_id=secret.id,
                                          secret_string=pulumi.Output.secret(secrets[f"Token{i}"]), opts=opts)
-        bucket = aws.s3.Bucket(f"{n}-files", bucket=f"bench-prod-{n}-files", force_destroy=False,
+        bucket = aws.s3.Bucket(f"{n}-files", bucket=owner.apply(lambda h, n=n: f"bench-prod-{n}-files-{h}"),
+                               force_destroy=False,
                                tags=tags(f"{n}-files"),
                                opts=kept)
         block = aws.s3.BucketPublicAccessBlock(f"{n}-files", bucket=bucket.id, block_public_acls=True,
@@ -79,14 +84,14 @@ def hand_written(services: int, secrets: dict[str, str]) -> None:
                 "Resource": [arn, f"{arn}/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})),
             opts=pulumi.ResourceOptions(provider=provider, depends_on=[block]))
         topic = aws.sns.Topic(f"{n}-events", name=f"bench-prod-{n}-events", kms_master_key_id="alias/aws/sns",
-                              tags=tags(f"{n}-events"), opts=kept)
+                              signature_version=2, tags=tags(f"{n}-events"), opts=kept)
         sub = f"{n}-events.{n}-worker"
-        dlq = aws.sqs.Queue(f"{sub}.dead-letter", name=f"bench-prod-{n}-events-{n}-worker-dlq",
+        dlq = aws.sqs.Queue(f"{sub}.dead-letter", name=f"bench-prod-{n}-events_{n}-worker_dlq",
                             message_retention_seconds=1209600, sqs_managed_sse_enabled=True,
-                            tags=tags(f"{n}-events-{n}-worker-dlq"), opts=kept)
-        queue = aws.sqs.Queue(sub, name=f"bench-prod-{n}-events-{n}-worker", message_retention_seconds=604800,
+                            tags=tags(f"{n}-events_{n}-worker_dlq"), opts=kept)
+        queue = aws.sqs.Queue(sub, name=f"bench-prod-{n}-events_{n}-worker", message_retention_seconds=604800,
                               visibility_timeout_seconds=30, sqs_managed_sse_enabled=True,
-                              tags=tags(f"{n}-events-{n}-worker"),
+                              tags=tags(f"{n}-events_{n}-worker"),
                               redrive_policy=dlq.arn.apply(lambda arn: json.dumps(
                                   {"deadLetterTargetArn": arn, "maxReceiveCount": 100})), opts=kept)
         admitted = aws.sqs.QueuePolicy(sub, queue_url=queue.url, policy=pulumi.Output.all(queue.arn, topic.arn).apply(
@@ -103,8 +108,7 @@ def hand_written(services: int, secrets: dict[str, str]) -> None:
         aws.iam.RolePolicy(n, name=f"bench-prod-{n}", role=role.id, policy=pulumi.Output.all(
             bucket.arn, topic.arn, queue.arn, secret.arn).apply(lambda a: json.dumps({
                 "Version": "2012-10-17", "Statement": [
-                    {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": [f"{a[0]}/*"]},
-                    {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": [f"{a[0]}/*"]},
+                    {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": [f"{a[0]}/*"]},
                     {"Effect": "Allow", "Action": ["sns:Publish"], "Resource": [a[1]]},
                     {"Effect": "Allow", "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage",
                                                    "sqs:ChangeMessageVisibility"], "Resource": [a[2]]},
@@ -114,7 +118,8 @@ def hand_written(services: int, secrets: dict[str, str]) -> None:
             "identity": role.arn,
             "buckets": {f"{n}-files": {"name": bucket.bucket, "arn": bucket.arn, "permissions": ["download", "upload"]}},
             "topics": {f"{n}-events": {"id": topic.arn, "name": topic.name, "permissions": ["publish"]}},
-            "subscriptions": {f"{n}-worker": {"topic": f"{n}-events", "id": queue.arn, "queueUrl": queue.url}},
+            "subscriptions": {f"{n}-worker": {"topic": f"{n}-events", "topicId": topic.arn, "id": queue.arn,
+                                              "queueUrl": queue.url}},
             "caches": {},
             "secrets": {f"Token{i}": secret.arn},
         }
