@@ -50,6 +50,7 @@ def test_init_yaml_writes_a_modeline_and_the_schema_it_names_beside_the_spec(dep
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
+@pytest.mark.slow
 def test_check_jsonschema_accepts_the_example_and_refuses_a_bad_duration_without_talking_of_null(tmp_path):
     assert check_jsonschema(JSON_SCHEMA_FILE, YAML_EXAMPLE).returncode == 0
     broken = tmp_path / "infra.yaml"

@@ -16,6 +16,7 @@ from deployer.plan.document import build_plan
 from deployer.speclang.load import load_spec, resolve
 
 SHOP = Path(__file__).resolve().parents[2] / "examples/shop-yaml/infra.yaml"
+pytestmark = pytest.mark.slow  # the example planned for AWS and GCP: seconds
 ENCORE = jsonschema.Draft202012Validator(json.loads((Path(__file__).parent / "infra_config.schema.json").read_text()),
                                          format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
