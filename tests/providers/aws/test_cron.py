@@ -55,7 +55,7 @@ def _expand(field: str, size: int) -> set[int]:
     ("0 9 * * mon,fri", "cron(0 9 ? * MON,FRI *)"),
     ("*/10 * * * *", "cron(0/10 * * * ? *)"),
     ("0 */6 */2 * *", "cron(0 0/6 1/2 * ? *)"),
-    ("0 12 * jan,jul */2", "cron(0 12 ? JAN,JUL 1/2 *)"),
+    ("0 12 * jan,jul */2", "cron(0 12 ? JAN,JUL 1,3,5,7 *)"),  # EventBridge takes no step in day-of-week
     ("0 0 * * *", "cron(0 0 * * ? *)"),
 ])
 def test_five_field_schedule_becomes_aws_six_field(schedule, expression):

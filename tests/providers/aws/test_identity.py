@@ -99,7 +99,8 @@ def test_each_service_holds_exactly_what_it_uses(plans):
         "s3:PutObject": {"arn:aws:s3:::shop-prod-invoices-f7b11509/*"},
         "s3:ListBucket": {"arn:aws:s3:::shop-prod-invoices-f7b11509"},
         "s3:DeleteObject": {"arn:aws:s3:::shop-prod-invoices-f7b11509/*"},
-        "secretsmanager:GetSecretValue": secret_arns("StripeAPIKey"),
+        # and the key its cron job's calls carry (X-Deployer-Key), to check them
+        "secretsmanager:GetSecretValue": secret_arns("StripeAPIKey", "billing.caller-key"),
     }
     assert grants(plan, "crm") == {
         "sqs:ReceiveMessage": {"arn:aws:sqs:eu-west-1:000000000000:shop-prod-signups_crm-sync"},
@@ -118,8 +119,10 @@ def test_each_service_holds_exactly_what_it_uses(plans):
 
 
 def _secret_arns(plan: dict) -> set[str]:
+    """Every secret the outputs name: the services' own, the caches' AUTH tokens, the callers' keys."""
     return {arn for service in plan["outputs"]["services"].values()
-            for arn in [*service["secrets"].values(), *(c["authSecret"] for c in service["caches"].values())]}
+            for arn in [*service["secrets"].values(), *(c["authSecret"] for c in service["caches"].values()),
+                        *([service["callers"]["keySecret"]] if "keySecret" in service.get("callers", {}) else [])]}
 
 
 def test_service_roles_trust_ecs_and_lambda_by_default_and_the_spec_where_given(aws_plan):

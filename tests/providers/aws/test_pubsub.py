@@ -23,7 +23,7 @@ topics:
         service: email
         endpoint: /pubsub/welcome
         maxConcurrency: 20
-        retryPolicy: {minBackoff: 5s, maxBackoff: 5m, maxRetries: 40}
+        retryPolicy: {minBackoff: 5s, maxBackoff: 5m, maxRetries: 16}
   orders:
     orderingAttribute: order_id
     subscriptions:
@@ -57,7 +57,7 @@ def test_queues_of_fifo_topics_are_fifo(plan):
         queue = plan.inputs(QUEUE, name)
         assert queue["fifoQueue"] is True and queue["name"].endswith(".fifo")
     assert plan.outputs["services"]["crm"]["subscriptions"]["fulfil"]["queueUrl"] == \
-        "https://sqs.eu-west-1.amazonaws.com/000000000000/shop-prod-orders-fulfil.fifo"
+        "https://sqs.eu-west-1.amazonaws.com/000000000000/shop-prod-orders_fulfil.fifo"
 
 
 def test_pull_queue_takes_its_timings_from_the_spec(plan):
@@ -103,8 +103,9 @@ def test_push_subscription_posts_to_the_service_with_a_retry_policy_and_dead_let
     assert inputs["protocol"] == "https"
     assert inputs["endpoint"] == "https://email.example.com/pubsub/welcome"
     assert json.loads(inputs["deliveryPolicy"]) == {
-        "healthyRetryPolicy": {"minDelayTarget": 5, "maxDelayTarget": 300, "numRetries": 40,
-                               "numNoDelayRetries": 0, "numMinDelayRetries": 0, "numMaxDelayRetries": 0,
+        # 6 retries backing off from 5s to 300s, then 10 every 300s: 59 min of SNS's hour
+        "healthyRetryPolicy": {"minDelayTarget": 5, "maxDelayTarget": 300, "numRetries": 16,
+                               "numNoDelayRetries": 0, "numMinDelayRetries": 0, "numMaxDelayRetries": 10,
                                "backoffFunction": "exponential"},
         "throttlePolicy": {"maxReceivesPerSecond": 20},
     }
