@@ -14,6 +14,8 @@ import shutil
 import sys
 from pathlib import Path
 
+import yaml
+
 from deployer.clouds import cloud
 from deployer.errors import UsageError, display_path
 from deployer.speclang.resolved import ResolvedEnv
@@ -56,8 +58,18 @@ pulumi stack init {stack}          # or select the stack deployer created (same 
 
 def eject_environment(env: ResolvedEnv, out: Path) -> Path:
     """Write the project for ENV into `out` (which must be empty or absent); returns `out`."""
-    if out.exists() and any(out.iterdir()):
-        raise UsageError(f"{display_path(out)} is not empty: eject writes a new project (give an empty folder)")
+    try:
+        if out.exists() and (not out.is_dir() or any(out.iterdir())):
+            raise UsageError(f"{display_path(out)} is not empty: eject writes a new project (give an empty folder)")
+        out.mkdir(parents=True, exist_ok=True)
+        _write_project(env, out)
+    except OSError as err:
+        raise UsageError(f"could not write the project in {display_path(out)} ({err.strerror or err}): "
+                         "give a folder you can write") from None
+    return out
+
+
+def _write_project(env: ResolvedEnv, out: Path) -> None:
     program = cloud(env.provider).program()
     packages = {"deployer", program.__module__.split(".")[0]}
     modules = module_closure([program.__module__], packages)
@@ -78,21 +90,20 @@ def eject_environment(env: ResolvedEnv, out: Path) -> Path:
     }, indent=2) + "\n")
     (out / "__main__.py").write_text(MAIN.format(stack=env.stack, program_module=program.__module__,
                                                  program_name=program.__name__))
-    (out / "Pulumi.yaml").write_text(
-        f"name: {env.app}\ndescription: {env.app} {env.name}, ejected from deployer\n"
-        "runtime:\n  name: python\n  options:\n    toolchain: pip\n    virtualenv: venv\n")
-    (out / f"Pulumi.{env.stack}.yaml").write_text(_stack_config(env))
+    (out / "Pulumi.yaml").write_text(_yaml({
+        "name": env.app, "description": f"{env.app} {env.name}, ejected from deployer",
+        "runtime": {"name": "python", "options": {"toolchain": "pip", "virtualenv": "venv"}}}))
+    # through a YAML writer: a setting's text stays one value, whatever it holds
+    (out / f"Pulumi.{env.stack}.yaml").write_text(_yaml({"config": cloud(env.provider).stack_config(env)}))
     (out / "requirements.txt").write_text("".join(f"{r}\n" for r in requirements(modules, packages)))
     secret_lines = "".join(f"pulumi config set --secret secrets:{name}   # its value, from your secret store\n"
                            for name in secrets)
     (out / "README.md").write_text(README.format(stack=env.stack, env=env.name, app=env.app,
                                                  secret_lines=secret_lines))
-    return out
 
 
-def _stack_config(env: ResolvedEnv) -> str:
-    settings = cloud(env.provider).stack_config(env)
-    return "config:\n" + "".join(f"  {key}: {value}\n" for key, value in settings.items())
+def _yaml(document: dict) -> str:
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
 
 
 def module_closure(roots: list[str], packages: set[str]) -> set[str]:

@@ -73,3 +73,17 @@ def display_path(path: Path) -> str:
 def quoted(value: object) -> str:
     """A name or value as messages show it: `"emial"`."""
     return f'"{value}"'
+
+
+def read_source(path: Path) -> str:
+    """A user's text file (a spec, a secrets file): UTF-8, else a problem located at its first bad byte."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise DeployerError(f"could not read {display_path(path)} ({err.strerror or err})") from None
+    try:
+        return data.decode()
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        kind = "UTF-16 text" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else f"not UTF-8 text (byte {data[err.start]:#04x})"
+        raise SpecInvalid([Problem(display_path(path), line, "", f"{kind}: save it as UTF-8")]) from None

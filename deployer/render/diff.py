@@ -1,10 +1,11 @@
 """How `deployer diff` shows a PlanDiff: its JSON document, rows above a summary line, a pull-request comment."""
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from deployer.plan.diff import PlanDiff
-from deployer.render import Table
+from deployer.render import Table, code_cell
 
 SYMBOLS = {"added": "+", "changed": "~", "replaced": "+-", "removed": "-"}
 VERBS = {"added": "to add", "changed": "to change", "replaced": "to replace", "removed": "to remove"}
@@ -23,11 +24,10 @@ def table(diff: PlanDiff) -> Table | str:
     return Table(["", "resource", "field", "old", "new"], rows(diff), summary_line(diff))
 
 
-def summary_line(diff: PlanDiff) -> str:
-    if diff.empty:
-        return f"{diff.env} against {diff.base}: no changes"
+def summary_line(diff: PlanDiff, shown: Callable[[str], str] = str) -> str:
+    """`dev against main: 1 to add`, the environment and the base shown with SHOWN."""
     counts = ", ".join(f"{n} {VERBS[kind]}" for kind, n in diff.counts().items() if n)
-    return f"{diff.env} against {diff.base}: {counts}"
+    return f"{shown(diff.env)} against {shown(diff.base)}: {counts or 'no changes'}"
 
 
 def rows(diff: PlanDiff) -> list[list[str]]:
@@ -43,13 +43,13 @@ def rows(diff: PlanDiff) -> list[list[str]]:
 
 def markdown(diff: PlanDiff) -> str:
     """A pull-request comment: the counts first, the details folded."""
-    lines = [f"**deployer diff** {summary_line(diff)}."]
+    lines = [f"**deployer diff** {summary_line(diff, shown=code_cell)}."]
     if diff.empty:
         return lines[0]
     lines += ["", "<details><summary>Details</summary>", "",
               "| | resource | field | old | new |", "|---|---|---|---|---|"]
     for row in rows(diff):
-        lines.append("| " + " | ".join(_cell(c, code=i >= 2) for i, c in enumerate(row)) + " |")
+        lines.append("| " + " | ".join(code_cell(c) if i else c for i, c in enumerate(row)) + " |")
     lines += ["", "</details>"]
     return "\n".join(lines)
 
@@ -67,10 +67,3 @@ def _show(value: Any, sign: str = "") -> str:
         return "-"
     text = sign + json.dumps(value, sort_keys=True)
     return text if len(text) <= CELL_WIDTH else text[:CELL_WIDTH - 1] + "…"
-
-
-def _cell(text: str, code: bool) -> str:
-    if not text:
-        return ""
-    text = text.replace("|", "\\|")
-    return f"`{text}`" if code else text

@@ -3,7 +3,7 @@ a pull-request comment."""
 
 from collections import Counter
 
-from deployer.render import Table
+from deployer.render import Table, code_cell
 
 COLUMNS = ["type", "name", "protected"]
 
@@ -37,8 +37,8 @@ def markdown(plan: dict) -> str:
     lines = [f"**deployer plan** {summary_line(plan)}.", "",
              "<details><summary>Resources</summary>", "",
              "| type | count |", "|---|---|",
-             *(f"| `{kind}` | {count} |" for kind, count in sorted(counts.items())),
+             *(f"| {code_cell(kind)} | {count} |" for kind, count in sorted(counts.items())),
              "", "| type | name | protected |", "|---|---|---|",
-             *(f"| `{kind}` | `{name}` | {protected} |" for kind, name, protected in rows(plan)),
+             *(f"| {code_cell(kind)} | {code_cell(name)} | {protected} |" for kind, name, protected in rows(plan)),
              "", "</details>", ""]
     return "\n".join(lines)

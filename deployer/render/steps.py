@@ -1,7 +1,7 @@
 """How `preview` and `refresh` show the engine's steps (and `up` and `destroy` before they ask)."""
 
 from deployer.engine.progress import Step
-from deployer.render import Table
+from deployer.render import Table, code_cell
 
 COLUMNS = ["op", "resource", "type", "changed inputs"]
 
@@ -31,7 +31,7 @@ def preview_markdown(env: str, steps: list[Step]) -> str:
     if steps:
         lines += ["", "<details><summary>Details</summary>", "", "| op | resource | type | changed inputs |",
                   "|---|---|---|---|"]
-        lines += ["| " + " | ".join(f"`{cell}`" if cell else "" for cell in row) + " |" for row in rows(steps)]
+        lines += ["| " + " | ".join(map(code_cell, row)) + " |" for row in rows(steps)]
         lines += ["", "</details>"]
     return "\n".join(lines)
 

@@ -37,7 +37,7 @@ def set_value(spec: Spec, name: str, types: str | None, env: str | None, read_va
 
 def unset_value(spec: Spec, name: str, types: str | None, env: str | None, console: Console) -> None:
     settings = _settings(spec)
-    store = open_store(spec.file, settings)
+    store = open_store(spec.file, settings, console.info)
     if name not in settings.secrets and name not in store.locations():
         _require_declared(settings, spec, name)
     scopes = _scopes(spec, types, env)
@@ -76,7 +76,7 @@ def list_values(spec: Spec, env: str | None) -> SecretList:
 
 
 def add_recipient(spec: Spec, key: str, console: Console) -> None:
-    store = open_store(spec.file, _settings(spec))
+    store = open_store(spec.file, _settings(spec), console.info)
     if not isinstance(store, FileStore):
         raise UsageError(f"recipients belong to the file store; this spec keeps its secrets in {store.label}, "
                          "where access is granted with the cloud's IAM")

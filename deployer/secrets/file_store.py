@@ -15,11 +15,13 @@ import pyrage
 import yaml
 from pyrage import x25519
 
-from deployer.errors import DeployerError, PreconditionMissing, display_path
+from deployer.errors import DeployerError, PreconditionMissing, SpecInvalid, display_path
 from deployer.secrets.atomic import atomic_write
 from deployer.secrets.keys import create_identity, load_identity, parse_recipient, require_identity
+from deployer.secrets.lock import locked
 from deployer.secrets.scopes import Scope
 from deployer.secrets.store import Notify, SecretStore
+from deployer.speclang.yaml_source import load_yaml
 
 HEADER = """\
 # Secret values for the spec beside this file, encrypted with age (https://age-encryption.org)
@@ -47,18 +49,20 @@ class FileStore(SecretStore):
         return None if ciphertext is None else self._decrypt(name, scope, ciphertext, require_identity())
 
     def write(self, name: str, scopes: Sequence[Scope], value: str) -> None:
-        recipients, entries = self._load()
-        recipients = self._with_own_key(recipients, had_values=bool(entries))
-        targets = [parse_recipient(r) for r in recipients]
-        for scope in scopes:
-            entries.setdefault(name, {})[scope] = _encrypt(name, scope, value, targets)
-        self._save(recipients, entries)
+        with locked(self.path, self.notify):
+            recipients, entries = self._load()
+            recipients = self._with_own_key(recipients, had_values=bool(entries))
+            targets = [parse_recipient(r) for r in recipients]
+            for scope in scopes:
+                entries.setdefault(name, {})[scope] = _encrypt(name, scope, value, targets)
+            self._save(recipients, entries)
 
     def remove(self, name: str, scopes: Sequence[Scope]) -> list[Scope]:
-        recipients, entries = self._load()
-        removed = [scope for scope in scopes if entries.get(name, {}).pop(scope, None) is not None]
-        if removed:
-            self._save(recipients, entries)
+        with locked(self.path, self.notify):
+            recipients, entries = self._load()
+            removed = [scope for scope in scopes if entries.get(name, {}).pop(scope, None) is not None]
+            if removed:
+                self._save(recipients, entries)
         return removed
 
     # --- recipients ------------------------------------------------------------------------------
@@ -69,17 +73,19 @@ class FileStore(SecretStore):
     def add_recipient(self, key: str) -> int:
         """Make KEY a recipient and re-encrypt every value for all recipients; how many values."""
         public = str(parse_recipient(key))
-        recipients, entries = self._load()
-        stored = [(name, scope, ciphertext) for name, by_scope in entries.items()
-                  for scope, ciphertext in by_scope.items()]
-        identity = require_identity() if stored else None
-        values = {(name, scope): self._decrypt(name, scope, ciphertext, identity) for name, scope, ciphertext in stored}
-        if public not in recipients:
-            recipients.append(public)
-        targets = [parse_recipient(r) for r in recipients]
-        for (name, scope), value in values.items():
-            entries[name][scope] = _encrypt(name, scope, value, targets)
-        self._save(recipients, entries)
+        with locked(self.path, self.notify):
+            recipients, entries = self._load()
+            stored = [(name, scope, ciphertext) for name, by_scope in entries.items()
+                      for scope, ciphertext in by_scope.items()]
+            identity = require_identity() if stored else None
+            values = {(name, scope): self._decrypt(name, scope, ciphertext, identity)
+                      for name, scope, ciphertext in stored}
+            if public not in recipients:
+                recipients.append(public)
+            targets = [parse_recipient(r) for r in recipients]
+            for (name, scope), value in values.items():
+                entries[name][scope] = _encrypt(name, scope, value, targets)
+            self._save(recipients, entries)
         return len(values)
 
     # --- the file --------------------------------------------------------------------------------
@@ -104,9 +110,11 @@ class FileStore(SecretStore):
         if not self.path.exists():
             return [], {}
         try:
-            document = yaml.safe_load(self.path.read_text()) or {}
-        except yaml.YAMLError as err:
-            raise self._corrupt(f"invalid YAML ({getattr(err, 'problem', None) or 'unreadable'})") from None
+            document = load_yaml(self.path)[0] or {}
+        except SpecInvalid as err:  # located, and never quoting the file's text
+            problem = err.problems[0]
+            raise self._corrupt(f"{problem.path}: {problem.message}" if problem.path else problem.message,
+                                problem.line) from None
         if not isinstance(document, dict) or not isinstance(document.get("recipients", []), list):
             raise self._corrupt("expected `recipients:` (a list) and `secrets:` (a mapping)")
         entries: dict[str, dict[Scope, str]] = {}
@@ -150,8 +158,9 @@ class FileStore(SecretStore):
             raise self._corrupt(f"the entry of {name} ({scope}) was encrypted for another secret or scope")
         return entry["value"]
 
-    def _corrupt(self, reason: str) -> DeployerError:
-        return DeployerError(f"{self.label}: not a readable deployer secret store: {reason}")
+    def _corrupt(self, reason: str, line: int | None = None) -> DeployerError:
+        where = f"{self.label}:{line}" if line else self.label
+        return DeployerError(f"{where}: not a readable deployer secret store: {reason}")
 
 
 def _encrypt(name: str, scope: Scope, value: str, recipients: list) -> str:

@@ -4,13 +4,13 @@ environments, `NAME: "value"`, never committed. The .cue file is evaluated with 
 import re
 from pathlib import Path
 
-from deployer.errors import DeployerError, Problem, SpecInvalid, display_path, quoted
+from deployer.errors import DeployerError, Problem, SpecInvalid, display_path, quoted, read_source
 from deployer.speclang.cue import export_cue
 from deployer.speclang.yaml_source import load_yaml
 
 LOCAL_FILES = (".secrets.local.cue", ".secrets.local.yaml")
 _PACKAGE = re.compile(r"^package\s", re.MULTILINE)
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_VALUE_START = re.compile(r"""["'`#\[{(]|-?\d""")
 
 
 def local_override_file(spec_file: Path) -> Path | None:
@@ -46,13 +46,20 @@ def local_overrides(spec_file: Path, declared: set[str]) -> dict[str, str]:
 
 
 def _cue_values(path: Path) -> object:
-    if match := _PACKAGE.search(path.read_text()):
-        line = path.read_text().count("\n", 0, match.start()) + 1
+    text = read_source(path)
+    if match := _PACKAGE.search(text):
+        line = text.count("\n", 0, match.start()) + 1
         raise SpecInvalid([Problem(display_path(path), line, "", "no `package` clause here: the file is "
                                    "evaluated on its own, never as part of the spec's package")])
     try:
         return export_cue(path, {})
     except SpecInvalid as err:
-        # CUE quotes conflicting values in its messages: keep the place and the reason, not the strings
-        raise SpecInvalid([Problem(p.file, p.line, p.path, _STRING.sub('"…"', p.message))
+        raise SpecInvalid([Problem(p.file, p.line, p.path, _without_values(p.message))
                            for p in err.problems]) from None
+
+
+def _without_values(message: str) -> str:
+    """CUE's message up to the first value it shows, in any syntax (a string, bytes, a number, a list, a
+    struct): the place and the reason, never a value."""
+    match = _VALUE_START.search(message)
+    return message if match is None else f"{message[:match.start()].rstrip()} … (values not shown)"

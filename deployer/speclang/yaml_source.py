@@ -1,24 +1,38 @@
-"""YAML documents with the line of every value, read through libyaml's composer (fast at any size)."""
+"""YAML documents with the line of every value, read through libyaml's composer (fast at any size).
+
+What the file holds is never quoted in a message (a secrets file's values are read here too): a problem
+names its line, its path and what is wrong, and a tag only where it is one of YAML's own (`!!int`).
+"""
 
 from pathlib import Path
 
 import yaml
 
-from deployer.errors import Problem, SpecInvalid, SpecPath, display_path
+from deployer.errors import Problem, SpecInvalid, SpecPath, display_path, read_source
 
 try:
     _Loader = yaml.CSafeLoader
 except AttributeError:  # PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
-_PLAIN_COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+_STANDARD = "tag:yaml.org,2002:"
+_PLAIN_COLLECTIONS = (f"{_STANDARD}map", f"{_STANDARD}seq")
+_SCALARS = tuple(f"{_STANDARD}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "binary"))
+# Values built through aliases, at most: far above any spec's sharing, far below an alias bomb's billions.
+MAX_ALIASED_VALUES = 100_000
+_RESOLVER = yaml.resolver.Resolver()
+_YAML_TAGS = {tag for tag in yaml.constructor.SafeConstructor.yaml_constructors if tag}
 
 
 def load_yaml(path: Path, text: str | None = None) -> tuple[object, dict[SpecPath, int]]:
     """The document's data and a map from each spec path to its 1-based line."""
-    text = path.read_text() if text is None else text
+    text = read_source(path) if text is None else text
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError as err:  # a character YAML does not allow, e.g. a control character
+        line = text.count("\n", 0, err.position) + 1
+        raise SpecInvalid([Problem(display_path(path), line, "", f"invalid YAML: character U+{err.character:04X} "
+                                   f"is not allowed ({err.reason})")]) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -29,9 +43,6 @@ def load_yaml(path: Path, text: str | None = None) -> tuple[object, dict[SpecPat
         return {}, lines
     try:
         return _Builder(path, lines).build(node, ()), lines
-    except yaml.MarkedYAMLError as err:  # a value no plain constructor reads, e.g. an unknown `!tag`
-        line = err.problem_mark.line + 1 if err.problem_mark else None
-        raise SpecInvalid([Problem(display_path(path), line, "", f"invalid YAML: {err.problem}")]) from None
     except RecursionError:
         raise SpecInvalid([Problem(display_path(path), None, "", "the document is nested too deeply")]) from None
 
@@ -42,18 +53,36 @@ class _Builder:
         self.lines = lines
         self.scalars = yaml.constructor.SafeConstructor()
         self.open: set[int] = set()  # the collections being built: an alias to one of them is a cycle
+        self.built: set[int] = set()  # every node built once: building one again copies it for an alias
+        self.aliased = 0  # values built as such copies
+        self.alias_use: tuple[SpecPath, int | None] | None = None  # where the alias being copied is used
 
     def build(self, node: yaml.Node, at: SpecPath, line: int | None = None) -> object:
         """The value of `node` at spec path `at` (written on `line`, where that is not the node's own)."""
+        if id(node) not in self.built:
+            self.built.add(id(node))
+            return self.value(node, at, line)
+        if self.alias_use is None:  # an alias, used at `at`
+            self.alias_use = (at, line or self.lines.get(at[:-1]))
+            try:
+                return self.value(node, at, line)
+            finally:
+                self.alias_use = None
+        self.aliased += 1
+        if self.aliased > MAX_ALIASED_VALUES:
+            used_at, used_on = self.alias_use
+            raise self.problem(node, used_at, used_on, f"YAML aliases expand to more than {MAX_ALIASED_VALUES} "
+                               "values: write the values out, or share fewer")
+        return self.value(node, at, line)
+
+    def value(self, node: yaml.Node, at: SpecPath, line: int | None) -> object:
         if not isinstance(node, yaml.CollectionNode):
             self.lines[at] = node.start_mark.line + 1
-            return self.scalar(node)
+            return self.scalar(node, at)
         if id(node) in self.open:
-            raise SpecInvalid([Problem(display_path(self.path), line or node.start_mark.line + 1, _dotted(at),
-                                       "a YAML alias refers to its own anchor")])
+            raise self.problem(node, at, line, "a YAML alias refers to its own anchor")
         if node.tag not in _PLAIN_COLLECTIONS:
-            raise SpecInvalid([Problem(display_path(self.path), node.start_mark.line + 1, _dotted(at),
-                                       f"invalid YAML: unsupported tag {node.tag}")])
+            raise self.problem(node, at, None, f"invalid YAML: {_tag_name(node.tag)} is not supported here")
         self.open.add(id(node))
         result = self.collection(node, at)
         self.open.discard(id(node))
@@ -68,7 +97,7 @@ class _Builder:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     raise SpecInvalid([Problem(display_path(path), key_node.start_mark.line + 1,
                                                _dotted(at), "YAML merge keys (<<) are not supported")])
-                key = self.scalar(key_node)
+                key = self.scalar(key_node, at)
                 if not isinstance(key, (str, int, bool)) or isinstance(key_node, yaml.CollectionNode):
                     raise SpecInvalid([Problem(display_path(path), key_node.start_mark.line + 1,
                                                _dotted(at), "mapping keys must be plain names")])
@@ -82,12 +111,29 @@ class _Builder:
             return result
         return [self.build(item, (*at, i)) for i, item in enumerate(node.value)]
 
-    def scalar(self, node: yaml.Node) -> object:
+    def scalar(self, node: yaml.Node, at: SpecPath) -> object:
         if not isinstance(node, yaml.ScalarNode):
             return None
-        if node.tag == "tag:yaml.org,2002:str":
+        if node.tag == f"{_STANDARD}str":
             return node.value
-        return self.scalars.construct_object(node)
+        if node.tag not in _SCALARS:
+            raise self.problem(node, at, None, f"invalid YAML: {_tag_name(node.tag)} is not supported here")
+        try:
+            return self.scalars.construct_object(node)
+        except Exception:  # noqa: BLE001 - PyYAML's constructors raise what they meet (`!!timestamp ""`: AttributeError)
+            # e.g. `!!int shop`, or `2024-13-45` that YAML reads as a date; the value itself is not quoted
+            implicit = node.tag == _RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False))
+            raise self.problem(node, at, None, f"the value is not a valid {_tag_name(node.tag)}"
+                               + (" (quote it if it is text)" if implicit else "")) from None
+
+    def problem(self, node: yaml.Node, at: SpecPath, line: int | None, message: str) -> SpecInvalid:
+        return SpecInvalid([Problem(display_path(self.path), line or node.start_mark.line + 1, _dotted(at),
+                                    message)])
+
+
+def _tag_name(tag: str) -> str:
+    """`!!int` for YAML's own tags; any other is never quoted (in a secrets file, it may be a value)."""
+    return f"!!{tag.removeprefix(_STANDARD)}" if tag in _YAML_TAGS else "a custom tag (!…)"
 
 
 def _dotted(at: SpecPath) -> str:

@@ -112,11 +112,11 @@ def test_the_same_change_as_a_table_and_as_markdown(deployer, repo):
     first, *rest = comment.stdout.splitlines()
     counts = diff_json(deployer, repo)
     added, changed, removed = (len(counts[k]) for k in ("added", "changed", "removed"))
-    assert first == (f"**deployer diff** dev against main: {added} to add, {changed} to change, "
+    assert first == (f"**deployer diff** `dev` against `main`: {added} to add, {changed} to change, "
                      f"{removed} to remove.")
     body = "\n".join(rest)
     assert "<details><summary>Details</summary>" in body and body.rstrip().endswith("</details>")
-    assert "| + | orders (aws:sns/topic:Topic) |" in body
+    assert "| + | `orders (aws:sns/topic:Topic)` |" in body
     assert '|  |  | `inputs.nodeType` | `"cache.t4g.micro"` | `"cache.t4g.small"` |' in body
 
 
@@ -130,7 +130,7 @@ def test_a_change_of_a_name_input_is_a_replacement(deployer, repo):
     assert "aws:sns/topic:Topic::signups" not in urns(document["changed"])
     markdown = deployer("--spec", str(repo), "diff", "--env", "dev", "--base", "main", "--format", "markdown")
     assert f"{len(document['replaced'])} to replace" in markdown.stdout.splitlines()[0]
-    assert "| +- | signups (aws:sns/topic:Topic) |" in markdown.stdout
+    assert "| +- | `signups (aws:sns/topic:Topic)` |" in markdown.stdout
 
 
 def test_protection_of_production_shows_as_changed_field(deployer, repo):
@@ -144,7 +144,7 @@ def test_no_change_says_so_in_every_format(deployer, repo):
     assert diff_json(deployer, repo) == {"env": "dev", "base": "main", "added": [], "removed": [],
                                          "changed": [], "replaced": []}
     markdown = deployer("--spec", str(repo), "diff", "--env", "dev", "--base", "main", "--format", "markdown")
-    assert markdown.stdout == "**deployer diff** dev against main: no changes.\n"
+    assert markdown.stdout == "**deployer diff** `dev` against `main`: no changes.\n"
     table = deployer("--spec", str(repo), "diff", "--env", "dev", "--base", "main")
     assert table.stdout == "" and "dev against main: no changes" in table.stderr
 

@@ -124,7 +124,7 @@ def test_an_entry_moved_to_another_scope_by_hand_is_refused(store):
 def test_a_damaged_file_is_a_clear_error(store, content):
     store.path.write_text(content)
 
-    with pytest.raises(DeployerError, match="infra.secrets.yaml: not a readable deployer secret store") as raised:
+    with pytest.raises(DeployerError, match=r"infra.secrets.yaml(:\d+)?: not a readable deployer secret store") as raised:
         store.locations()
     assert raised.value.exit_code == EXIT_INVALID
 
