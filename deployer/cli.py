@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from deployer.completion import (
+    LATE_SPEC,
     complete_deployable_environments,
     complete_env_types,
     complete_environments,
@@ -56,7 +57,9 @@ def env_option(required: bool = True, local: bool = True, from_environment: bool
 
 def _late_spec(ctx: click.Context, _: click.Parameter, value: str | None) -> None:
     if value is not None:
-        ctx.find_object(Context).spec_option = value
+        ctx.meta[LATE_SPEC] = value  # for completion, which runs no command (and has no Context)
+        if context := ctx.find_object(Context):
+            context.spec_option = value
 
 
 def _late_quiet(ctx: click.Context, _: click.Parameter, value: bool) -> None:

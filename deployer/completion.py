@@ -4,6 +4,8 @@ refuses), environment types for `secret … --type`, and the spec's secret names
 import click
 from click.shell_completion import CompletionItem
 
+LATE_SPEC = "deployer.spec"  # ctx.meta: a --spec given after the subcommand
+
 
 def _spec(ctx: click.Context):
     """The spec the command line names, or None. A completion runs inside the user's shell: whatever
@@ -12,7 +14,7 @@ def _spec(ctx: click.Context):
     from deployer.speclang.load import load_spec  # not for the help of every command
 
     try:
-        return load_spec(ctx.find_root().params.get("spec_option"))
+        return load_spec(ctx.meta.get(LATE_SPEC) or ctx.find_root().params.get("spec_option"))
     except Exception:  # noqa: BLE001
         return None
 

@@ -9,7 +9,9 @@ from collections.abc import Iterator
 from deployer.encore import env_var
 
 # What a shell assignment takes unquoted (and docker's --env-file as it is): no blanks, quotes, `$`, `;`…
-PLAIN = re.compile(r"[A-Za-z0-9_@%+=:,./\[\]-]*")
+# (an assignment's value is not globbed: `?`, `*` and brackets are plain there).
+PLAIN = re.compile(r"[A-Za-z0-9_@%+=:,./?*\[\]-]*")
+CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")  # queueUrl -> queue_Url -> QUEUE_URL
 
 
 def document_text(document: dict) -> str:
@@ -17,8 +19,9 @@ def document_text(document: dict) -> str:
 
 
 def env_file(document: dict) -> str:
-    """Each value under its path: a service's from the service's name (`EMAIL_BUCKETS_AVATARS_NAME`),
-    the document's own fields as `DEPLOYER_APP`, `DEPLOYER_ENV`, `DEPLOYER_PROVIDER`."""
+    """Each value under its path: a service's from the service's name (`EMAIL_BUCKETS_AVATARS_NAME`,
+    `EMAIL_SUBSCRIPTIONS_CRM_SYNC_QUEUE_URL`), the document's own fields as `DEPLOYER_APP`, `DEPLOYER_ENV`,
+    `DEPLOYER_PROVIDER`; a list of plain values joined with commas (`…_PERMISSIONS=download,upload`)."""
     lines = []
     for key, value in document.items():
         prefix = () if key == "services" else ("deployer", key)
@@ -29,7 +32,9 @@ def env_file(document: dict) -> str:
 def _leaves(value: object, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], object]]:
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from _leaves(item, (*path, key))
+            yield from _leaves(item, (*path, CAMEL_HUMP.sub("_", key)))
+    elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+        yield path, ",".join(value)
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _leaves(item, (*path, str(index)))

@@ -101,6 +101,11 @@ def test_env_completion_leaves_out_what_the_command_refuses(spec):
         assert [value for value, _ in completions(["--spec", str(spec), command, "-e"], "")] == ["prod", "dev"]
 
 
+def test_completion_reads_a_spec_given_after_the_subcommand(spec, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path.parent)
+    assert [value for value, _ in completions(["plan", "--spec", str(spec), "--env"], "")] == ["prod", "dev"]
+
+
 def test_secret_set_completes_types_and_the_declared_secret_names(spec):
     types = completions(["--spec", str(spec), "secret", "set", "--type"], "prod,d")
     assert types == [("prod,development", ""), ("prod,dev", "= development")]

@@ -89,3 +89,22 @@ def test_a_server_failing_to_start_stops_the_others_and_says_why(project, base_p
     assert "redis sessions exited with code 1 at start" in result.stderr
     assert "FATAL CONFIG FILE ERROR" in result.stderr
     assert leftovers(base_port) == []
+
+
+def test_without_env_dev_runs_the_spec_s_one_local_environment_or_asks_which(deployer, spec_file):
+    several = spec_file("""
+        app: shop
+        aws: {region: eu-west-1}
+        environments: {prod: {type: production}, mine: {type: local}, theirs: {type: local}}
+        """)
+    result = deployer("--spec", str(several), "dev")
+    assert result.exit_code == 2
+    assert "several local environments (mine, theirs): choose one with --env" in result.stderr
+    none = spec_file("""
+        app: shop
+        aws: {region: eu-west-1}
+        environments: {prod: {type: production}}
+        """)
+    result = deployer("--spec", str(none), "dev")
+    assert result.exit_code == 2
+    assert "the spec declares no local environment" in result.stderr
