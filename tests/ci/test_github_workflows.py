@@ -50,6 +50,12 @@ def test_every_job_installs_this_project_under_its_own_name():
     assert installs and all(re.fullmatch(rf"pip install {DISTRIBUTION}\b.*", run) for run in installs), installs
 
 
+def test_the_version_is_read_from_the_distribution_of_that_name(deployer):
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    result = deployer("--version")
+    assert result.exit_code == 0 and result.stdout.strip().endswith(f"version {version}")
+
+
 @pytest.mark.parametrize(("name", "workflow", "job"), jobs(), ids=[name for name, _, _ in jobs()])
 def test_a_job_with_secrets_or_cloud_access_is_guarded_and_only_it_gets_id_token(name, workflow, job):
     assert "id-token" not in workflow.get("permissions", {})  # never for every job
