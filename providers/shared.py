@@ -1,12 +1,11 @@
 """What every provider does alike: labels, protection, which service uses what, output shapes."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from deployer.speclang.cronexpr import cron_expressions, every_expressions  # noqa: F401 (the programs' import)
 from deployer.speclang.durations import format_duration
-from deployer.speclang.model import CronJob, DailyAt, Keyspace
+from deployer.speclang.model import Cache, CronJob, DailyAt, Infra, Keyspace
 from deployer.speclang.resolved import ResolvedEnv
 
 if TYPE_CHECKING:  # `deployer dev` gives the outputs' shape to local servers, without Pulumi's runtime
@@ -46,27 +45,17 @@ def keyspace_output(keyspace: Keyspace) -> dict:
             "defaultExpiry": expiry}
 
 
-class Exported(Protocol):
-    """A created resource as its services read it."""
-
-    def outputs(self) -> Any:
-        """Its outputs in the shared shape (a secret's: its ARN / resource id)."""
-
-
-class ExportedTopic(Exported, Protocol):
-    @property
-    def subscriptions(self) -> Mapping[str, Exported]: ...
+# What a cloud's program created: per section of the spec (`buckets`, `topics`, ...), the cloud's own
+# `Created…` value of each resource by name, with its `outputs()` and what its services are granted
+# on it; a topic's holds its subscriptions.
+Created = Mapping[str, Mapping[str, Any]]
 
 
-@dataclass(frozen=True)
-class Created:
-    """What a cloud's program created, by spec name: the cloud's own `Created…` values, each with its
-    outputs and the resources its services are granted access on."""
-
-    secrets: Mapping[str, Exported]
-    caches: Mapping[str, Exported]
-    buckets: Mapping[str, Exported]
-    topics: Mapping[str, ExportedTopic]  # each with its subscriptions
+def service_uses(spec: Infra, service: str) -> dict[str, dict[str, list[str] | None]]:
+    """Per section, what SERVICE's `uses` lists: each resource with its permissions (None where the
+    section lists names only)."""
+    return {section: dict(used) if isinstance(used, dict) else dict.fromkeys(used)
+            for section, used in spec.services[service].uses}
 
 
 def subscriptions_by_service(env: ResolvedEnv) -> dict[str, list[tuple[str, str]]]:
@@ -78,30 +67,28 @@ def subscriptions_by_service(env: ResolvedEnv) -> dict[str, list[tuple[str, str]
     return by_service
 
 
+def keyspace_outputs(cache: Cache) -> dict[str, dict]:
+    return {name: keyspace_output(keyspace) for name, keyspace in cache.keyspaces.items()}
+
+
 def service_outputs(env: ResolvedEnv, identities: Mapping[str, "pulumi.Input[str]"],
                     created: Created, callers: Mapping[str, dict] = {}) -> dict[str, dict]:
-    """Per service, what it uses: identity (role ARN / service account e-mail), buckets, topics,
-    subscriptions, caches and secrets, each with its outputs; and, for a service that push
-    subscriptions or cron jobs call, `callers`: what it checks to know a call is theirs (CALLERS)."""
+    """Per service, what it uses: identity (role ARN / service account e-mail), each resource its
+    `uses` lists with its outputs (and the permissions listed), its subscriptions; and, for a service
+    that push subscriptions or cron jobs call, `callers`: what it checks to know a call is theirs (CALLERS)."""
     subscriptions = subscriptions_by_service(env)
     result = {}
-    for name, service in env.spec.services.items():
-        uses = service.uses
-        result[name] = {
-            "identity": identities[name],
-            "buckets": {b: {**created.buckets[b].outputs(), "permissions": perms} for b, perms in uses.buckets.items()},
-            "topics": {t: {**created.topics[t].outputs(), "permissions": perms} for t, perms in uses.topics.items()},
-            # the topic's id too: a subscriber need not use (publish to) its topic
-            "subscriptions": {sub: {"topic": topic, "topicId": created.topics[topic].outputs()["id"],
-                                    **created.topics[topic].subscriptions[sub].outputs()}
-                              for topic, sub in subscriptions.get(name, [])},
-            "caches": {
-                c: {**created.caches[c].outputs(), "keyspaces": {k: keyspace_output(ks) for k, ks in
-                                                                 env.spec.caches[c].keyspaces.items()}}
-                for c in uses.caches
-            },
-            "secrets": {s: created.secrets[s].outputs() for s in uses.secrets},
-        }
+    for name in env.spec.services:
+        result[name] = {"identity": identities[name]}
+        for section, used in service_uses(env.spec, name).items():
+            result[name][section] = {
+                entry: created[section][entry].outputs() if permissions is None else
+                {**created[section][entry].outputs(), "permissions": permissions}
+                for entry, permissions in used.items()}
+        # the topic's id too: a subscriber need not use (publish to) its topic
+        result[name]["subscriptions"] = {sub: {"topic": topic, "topicId": created["topics"][topic].outputs()["id"],
+                                               **created["topics"][topic].subscriptions[sub].outputs()}
+                                         for topic, sub in subscriptions.get(name, [])}
         if name in callers:
             result[name]["callers"] = callers[name]
     return result

@@ -30,6 +30,10 @@ class CreatedBucket:
             outputs["publicUrl"] = self.public_url
         return outputs
 
+    def arn(self, part: str) -> pulumi.Output[str]:
+        """The ARN of the bucket, or of its objects (naming.BUCKET_PERMISSIONS)."""
+        return pulumi.Output.concat(self.bucket.arn, "/*") if part == "objects" else self.bucket.arn
+
 
 def create_buckets(ctx: Context) -> dict[str, CreatedBucket]:
     return {name: _bucket(ctx, name, bucket) for name, bucket in ctx.env.spec.buckets.items()}

@@ -8,6 +8,7 @@ import pulumi_random as random
 from deployer.providers.aws.context import Context
 from deployer.providers.aws.secrets import stored_secret
 from deployer.providers.aws.versions import family_suffix, parameter_family
+from deployer.providers.shared import keyspace_outputs
 
 from deployer.errors import PreconditionMissing
 from deployer.speclang.model import Cache
@@ -26,10 +27,15 @@ class CacheNetwork:
 class CreatedCache:
     group: aws.elasticache.ReplicationGroup
     auth_secret: aws.secretsmanager.Secret  # its AUTH token, read by the cache's users
+    spec: Cache
 
     def outputs(self) -> dict[str, pulumi.Input]:
         return {"host": self.group.primary_endpoint_address, "port": REDIS_PORT, "tls": True,
-                "authSecret": self.auth_secret.arn}
+                "authSecret": self.auth_secret.arn, "keyspaces": keyspace_outputs(self.spec)}
+
+    def arn(self, _part: str) -> pulumi.Output[str]:
+        """Its users read its AUTH token."""
+        return self.auth_secret.arn
 
 
 def create_caches(ctx: Context) -> dict[str, CreatedCache]:
@@ -133,4 +139,4 @@ def _cache(ctx: Context, name: str, spec: Cache, network: CacheNetwork) -> Creat
         tags=ctx.labels(name),
         opts=ctx.stateful(),
     )
-    return CreatedCache(group, auth_secret)
+    return CreatedCache(group, auth_secret, spec)

@@ -26,6 +26,9 @@ class CallerKey:
     value: pulumi.Output[str]  # a Pulumi secret
     secret: aws.secretsmanager.Secret
 
+    def arn(self, _part: str) -> pulumi.Output[str]:
+        return self.secret.arn
+
 
 def create_caller_keys(ctx: Context) -> dict[str, CallerKey]:
     """A key per service that cron jobs call (generated once, kept in the state, encrypted)."""
@@ -47,5 +50,5 @@ def caller_outputs(ctx: Context, keys: Mapping[str, CallerKey], created: Created
             if sub.endpoint:
                 checks = callers.setdefault(sub.service, {})
                 checks["snsSignatureVersion"] = SNS_SIGNATURE_VERSION
-                checks.setdefault("snsTopics", []).append(created.topics[topic_name].topic.arn)
+                checks.setdefault("snsTopics", []).append(created["topics"][topic_name].topic.arn)
     return callers

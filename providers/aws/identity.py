@@ -12,22 +12,11 @@ from deployer.providers.shared import Created, subscriptions_by_service
 
 
 def target_arn(created: Created, keys: Mapping[str, CallerKey], target: Target) -> pulumi.Output[str]:
-    """The ARN a grant applies to, from the created resources."""
-    kind, name = target.kind, target.name
-    if kind == "objects":
-        return pulumi.Output.concat(created.buckets[name].bucket.arn, "/*")
-    if kind == "bucket":
-        return created.buckets[name].bucket.arn
-    if kind == "topic":
-        return created.topics[name].topic.arn
-    if kind == "queue":
-        topic, sub = name
-        return created.topics[topic].subscriptions[sub].queue.arn
-    if kind == "secret":
-        return created.secrets[name].secret.arn
-    if kind == "caller-key":
-        return keys[name].secret.arn
-    return created.caches[name].auth_secret.arn
+    """The ARN a grant applies to: the created resource's (a subscription's in its topic's)."""
+    if target.section == "subscriptions":
+        topic, sub = target.name
+        return created["topics"][topic].subscriptions[sub].arn(target.part)
+    return {**created, "caller-keys": keys}[target.section][target.name].arn(target.part)
 
 
 def create_identities(ctx: Context, created: Created,

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from deployer.providers.aws.naming import NAME_LIMITS
-from deployer.providers.shared import Created, service_outputs
+from deployer.providers.shared import keyspace_outputs, service_outputs
 
 from deployer.local.stack import Delivery, LocalStack, PushQueue, Server
 from deployer.speclang.durations import seconds
@@ -86,12 +86,12 @@ class AwsLocalStack(LocalStack):
 
     def provision(self, secrets) -> None:
         self.queues: dict[tuple[str, str], tuple[str, str]] = {}  # push subscription -> (queue, dead letters)
-        self.created = Created(
-            secrets=self._secrets(secrets),
-            caches={},
-            buckets={name: self._bucket(name, bucket) for name, bucket in self.env.spec.buckets.items()},
-            topics={name: self._topic(name, topic) for name, topic in self.env.spec.topics.items()},
-        )
+        self.created = {
+            "secrets": self._secrets(secrets),
+            "caches": {},
+            "buckets": {name: self._bucket(name, bucket) for name, bucket in self.env.spec.buckets.items()},
+            "topics": {name: self._topic(name, topic) for name, topic in self.env.spec.topics.items()},
+        }
 
     def _secrets(self, values) -> dict[str, Local]:
         manager = self.client("secretsmanager") if values else None
@@ -165,9 +165,9 @@ class AwsLocalStack(LocalStack):
     def service_outputs(self, caches) -> dict[str, dict]:
         identities = {name: f"arn:aws:iam::123456789012:role/{self.name('role', name)}"
                       for name in self.env.spec.services}
-        created = Created(self.created.secrets, {name: Local(o) for name, o in caches.items()},
-                          self.created.buckets, self.created.topics)
-        return service_outputs(self.env, identities, created)
+        local_caches = {name: Local({**outputs, "keyspaces": keyspace_outputs(self.env.spec.caches[name])})
+                        for name, outputs in caches.items()}
+        return service_outputs(self.env, identities, {**self.created, "caches": local_caches})
 
     # --- the buckets' objects across restarts ----------------------------------------------------
 

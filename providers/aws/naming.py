@@ -1,7 +1,10 @@
 """AWS's names: how deployer names each resource it creates from the spec (the physical name and the
-Pulumi logical name), for the program's modules and for `validate` alike, and AWS's rules for them."""
+Pulumi logical name), for the program's modules and for `validate` alike, and AWS's rules for them;
+and what a service's use of each resource means in IAM (its actions and the longest ARN it can have),
+which the program grants and `validate` measures (permissions.py)."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from deployer.providers.aws.versions import family_suffix, parameter_family
 
@@ -197,3 +200,78 @@ def resource_names(spec: Infra, env: str) -> Iterator[ResourceName]:
     for name in cron_called(spec):
         yield named("caller key secret", "secret", caller_key(name), "aws:secretsmanager/secret:Secret",
                     f"{name}.caller-key", ("services", name))
+
+
+# IAM: the ARNs `validate` measures have the longest shape their resources can have, in the longest
+# partition; Secrets Manager appends 6 random characters to a secret's ARN.
+LONGEST_PARTITION = "aws-us-gov"
+SECRET_ARN_SUFFIX = "-XXXXXX"
+Actions = tuple[str, ...]
+# Each spec permission of a bucket -> (IAM actions, what they apply to): "objects" is `BUCKET_ARN/*`,
+# "bucket" the bucket itself.
+BUCKET_PERMISSIONS: dict[str, tuple[Actions, str]] = {
+    "download": (("s3:GetObject",), "objects"),
+    "upload": (("s3:PutObject",), "objects"),
+    "list": (("s3:ListBucket",), "bucket"),
+    "remove": (("s3:DeleteObject",), "objects"),
+    "attrs": (("s3:GetObject",), "objects"),
+    "public-url": ((), "bucket"),  # the CDN URL is an output, not an AWS permission
+}
+TOPIC_PERMISSIONS: dict[str, Actions] = {"publish": ("sns:Publish",)}
+CONSUME_ACTIONS = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility")
+READ_SECRET_ACTIONS = ("secretsmanager:GetSecretValue",)
+
+
+@dataclass(frozen=True)
+class Access:
+    """What using one section's resource means in IAM: GRANTS(spec, name, its permissions) gives
+    (actions, part) pairs, the part being what the resource's `Created…` value's `arn(part)` names;
+    LONGEST_ARN(spec, env, name, part) is the longest that ARN can be."""
+
+    grants: Callable[[Infra, str, list[str] | None], list[tuple[Actions, str]]]
+    longest_arn: Callable[[Infra, str, str, str], str]
+
+
+def _arn(spec: Infra, service: str, resource: str) -> str:
+    return f"arn:{LONGEST_PARTITION}:{service}:{spec.aws.region or ''}:{ACCOUNT_STAND_IN}:{resource}"
+
+
+def _secret_arn(spec: Infra, env: str, secret: str) -> str:
+    return _arn(spec, "secretsmanager",
+                f"secret:{physical_name(spec.app, env, secret, NAME_LIMITS['secret'])}{SECRET_ARN_SUFFIX}")
+
+
+def _read(*_) -> list[tuple[Actions, str]]:
+    return [(READ_SECRET_ACTIONS, "")]
+
+
+def _bucket_arn(spec: Infra, env: str, name: str, part: str) -> str:
+    bucket = bucket_name(spec.app, env, name, spec.buckets[name], ACCOUNT_STAND_IN)
+    return f"arn:{LONGEST_PARTITION}:s3:::{bucket}" + ("/*" if part == "objects" else "")
+
+
+def _topic_arn(spec: Infra, env: str, name: str, _part: str) -> str:
+    return _arn(spec, "sns", physical_name(spec.app, env, name, NAME_LIMITS["topic"], fifo_suffix(spec.topics[name])))
+
+
+def _consume(spec: Infra, name: tuple[str, str], _permissions: None) -> list[tuple[Actions, str]]:
+    topic, sub = name  # a push subscription delivers on its own
+    return [] if spec.topics[topic].subscriptions[sub].endpoint else [(CONSUME_ACTIONS, "")]
+
+
+def _queue_arn(spec: Infra, env: str, name: tuple[str, str], _part: str) -> str:
+    topic, sub = name
+    return _arn(spec, "sqs", physical_name(spec.app, env, subscription_queue(topic, sub), NAME_LIMITS["queue"],
+                                           fifo_suffix(spec.topics[topic])))
+
+
+# Per section, in the order of a role's statements; a subscription is named (topic, subscription), the
+# subscriptions and caller keys a service uses are its own.
+ACCESS: dict[str, Access] = {
+    "buckets": Access(lambda spec, name, permissions: [BUCKET_PERMISSIONS[p] for p in permissions], _bucket_arn),
+    "topics": Access(lambda spec, name, permissions: [(TOPIC_PERMISSIONS[p], "") for p in permissions], _topic_arn),
+    "subscriptions": Access(_consume, _queue_arn),
+    "secrets": Access(_read, lambda spec, env, name, _part: _secret_arn(spec, env, name)),
+    "caches": Access(_read, lambda spec, env, name, _part: _secret_arn(spec, env, f"{name}-auth-token")),
+    "caller-keys": Access(_read, lambda spec, env, name, _part: _secret_arn(spec, env, caller_key(name))),
+}

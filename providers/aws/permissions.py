@@ -12,47 +12,24 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from deployer.providers.aws.naming import (
-    ACCOUNT_STAND_IN,
-    NAME_LIMITS,
-    bucket_name,
-    caller_key,
-    cron_called,
-    fifo_suffix,
-    subscription_queue,
-)
+from deployer.providers.aws.naming import ACCESS, cron_called
+from deployer.providers.shared import service_uses
 
 from deployer.speclang.model import Infra
-from deployer.speclang.naming import physical_name
 
 INLINE_LIMIT = 10_240
 MANAGED_LIMIT = 6_144
 MANAGED_PER_ROLE = 10
-LONGEST_PARTITION = "aws-us-gov"
-SECRET_ARN_SUFFIX = "-XXXXXX"  # Secrets Manager appends 6 random characters to a secret's ARN
-
-# The permission table: each spec permission -> (IAM actions, what they apply to).
-# "objects" is `BUCKET_ARN/*`, "bucket" the bucket itself.
-BUCKET_PERMISSIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "download": (("s3:GetObject",), "objects"),
-    "upload": (("s3:PutObject",), "objects"),
-    "list": (("s3:ListBucket",), "bucket"),
-    "remove": (("s3:DeleteObject",), "objects"),
-    "attrs": (("s3:GetObject",), "objects"),
-    "public-url": ((), "bucket"),  # the CDN URL is an output, not an AWS permission
-}
-TOPIC_PERMISSIONS: dict[str, tuple[str, ...]] = {"publish": ("sns:Publish",)}
-CONSUME_ACTIONS = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility")
-READ_SECRET_ACTIONS = ("secretsmanager:GetSecretValue",)
 
 
 @dataclass(frozen=True)
 class Target:
-    """A resource a service is granted actions on: its kind and spec name (a subscription's is
-    (topic, subscription)), and for a bucket, whether the bucket itself or its objects."""
+    """A resource a service is granted actions on: its section and spec name (a subscription's is
+    (topic, subscription)), and the part of it the actions apply to (naming.ACCESS)."""
 
-    kind: str  # bucket | objects | topic | queue | secret | auth-secret | caller-key
+    section: str
     name: str | tuple[str, str]
+    part: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,30 +42,15 @@ def service_grants(spec: Infra, service: str, subscriptions: list[tuple[str, str
     """The service's grants: the actions of each resource together, then the resources with the same
     actions in one statement (each ARN written once). `subscriptions` are the service's own pull
     subscriptions and push subscriptions, as (topic, subscription)."""
-    uses = spec.services[service].uses
+    used = {**service_uses(spec, service), "subscriptions": dict.fromkeys(subscriptions),
+            "caller-keys": dict.fromkeys([service] if service in cron_called(spec) else [])}
     actions: dict[Target, list[str]] = {}
-
-    def grant(target: Target, granted: tuple[str, ...]) -> None:
-        if granted:
-            actions.setdefault(target, [])
-            actions[target] += [a for a in granted if a not in actions[target]]
-
-    for bucket, permissions in uses.buckets.items():
-        for permission in permissions:
-            granted, scope = BUCKET_PERMISSIONS[permission]
-            grant(Target("objects" if scope == "objects" else "bucket", bucket), granted)
-    for topic, permissions in uses.topics.items():
-        for permission in permissions:
-            grant(Target("topic", topic), TOPIC_PERMISSIONS[permission])
-    for topic, sub in subscriptions:
-        if not spec.topics[topic].subscriptions[sub].endpoint:
-            grant(Target("queue", (topic, sub)), CONSUME_ACTIONS)
-    for secret in uses.secrets:
-        grant(Target("secret", secret), READ_SECRET_ACTIONS)
-    for cache in uses.caches:
-        grant(Target("auth-secret", cache), READ_SECRET_ACTIONS)
-    if service in cron_called(spec):
-        grant(Target("caller-key", service), READ_SECRET_ACTIONS)
+    for section, access in ACCESS.items():
+        for name, permissions in used.get(section, {}).items():
+            for granted, part in access.grants(spec, name, permissions):
+                if granted:
+                    target = actions.setdefault(Target(section, name, part), [])
+                    target += [a for a in granted if a not in target]
     by_actions: dict[tuple[str, ...], list[Target]] = {}
     for target, granted in actions.items():
         by_actions.setdefault(tuple(granted), []).append(target)
@@ -101,26 +63,7 @@ def statement(grant: Grant, arn: Callable[[Target], object]) -> dict:
 
 def longest_arn(spec: Infra, env: str) -> Callable[[Target], str]:
     """The longest ARN each target can have in ENV (its physical name is known; the partition is not)."""
-    region, account, partition = spec.aws.region or "", ACCOUNT_STAND_IN, LONGEST_PARTITION
-
-    def arn(target: Target) -> str:
-        kind, name = target.kind, target.name
-        if kind in ("bucket", "objects"):
-            bucket = bucket_name(spec.app, env, name, spec.buckets[name], account)
-            return f"arn:{partition}:s3:::{bucket}" + ("/*" if kind == "objects" else "")
-        if kind == "topic":
-            topic = physical_name(spec.app, env, name, NAME_LIMITS["topic"], fifo_suffix(spec.topics[name]))
-            return f"arn:{partition}:sns:{region}:{account}:{topic}"
-        if kind == "queue":
-            topic, sub = name
-            queue = physical_name(spec.app, env, subscription_queue(topic, sub), NAME_LIMITS["queue"],
-                                  fifo_suffix(spec.topics[topic]))
-            return f"arn:{partition}:sqs:{region}:{account}:{queue}"
-        secret = {"secret": name, "auth-secret": f"{name}-auth-token", "caller-key": caller_key(name)}[kind]
-        physical = physical_name(spec.app, env, secret, NAME_LIMITS["secret"])
-        return f"arn:{partition}:secretsmanager:{region}:{account}:secret:{physical}{SECRET_ARN_SUFFIX}"
-
-    return arn
+    return lambda target: ACCESS[target.section].longest_arn(spec, env, target.name, target.part)
 
 
 def size(statements: list[dict]) -> int:

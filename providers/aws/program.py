@@ -11,15 +11,17 @@ from deployer.providers.aws.cron import create_cron
 from deployer.providers.aws.identity import create_identities
 from deployer.providers.aws.pubsub import create_topics
 from deployer.providers.aws.secrets import create_secrets
-from deployer.providers.shared import Created, export_outputs
+from deployer.providers.shared import export_outputs
 
 from deployer.speclang.resolved import ResolvedEnv
+
+# Each section of the spec and what creates its resources (the secrets, from the environment's values).
+PRIMITIVES = {"caches": create_caches, "buckets": create_buckets, "topics": create_topics}
 
 
 def program(env: ResolvedEnv, secrets: Mapping[str, pulumi.Input[str]]) -> None:
     ctx = Context.create(env)
-    created = Created(secrets=create_secrets(ctx, secrets), caches=create_caches(ctx),
-                      buckets=create_buckets(ctx), topics=create_topics(ctx))
+    created = {"secrets": create_secrets(ctx, secrets), **{section: create(ctx) for section, create in PRIMITIVES.items()}}
     keys = create_caller_keys(ctx)
     create_cron(ctx, keys)
     identities = create_identities(ctx, created, keys)

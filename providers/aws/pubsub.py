@@ -26,6 +26,10 @@ class CreatedSubscription:
             return {"id": self.queue.arn, "queueUrl": self.queue.url}
         return {"id": self.push.arn, "endpoint": self.push.endpoint}
 
+    def arn(self, _part: str) -> pulumi.Output[str]:
+        """Its queue's, which its service consumes."""
+        return self.queue.arn
+
 
 @dataclass(frozen=True)
 class CreatedTopic:
@@ -38,6 +42,9 @@ class CreatedTopic:
         if self.ordering_attribute:
             outputs["messageGroupAttribute"] = self.ordering_attribute
         return outputs
+
+    def arn(self, _part: str) -> pulumi.Output[str]:
+        return self.topic.arn
 
 
 def create_topics(ctx: Context) -> dict[str, CreatedTopic]:

@@ -105,9 +105,7 @@ def _role_policies(spec: Infra, env: str) -> Iterable[Finding]:
     """Whether each role's grants fit its policies, measured with the longest ARNs (permissions.py)."""
     longest = longest_arn(spec, env)
     for service, declared in spec.services.items():
-        uses = declared.uses
-        if not (set(uses.buckets) <= set(spec.buckets) and set(uses.topics) <= set(spec.topics)
-                and set(uses.caches) <= set(spec.caches)):
+        if any(set(used) - set(getattr(spec, section)) for section, used in declared.uses):
             continue  # an unknown resource, which the spec's rules report
         own = [(at[1], at[3]) for at, sub in subscriptions(spec) if sub.service == service]
         grants = service_grants(spec, service, own)

@@ -15,6 +15,9 @@ class CreatedSecret:
     def outputs(self) -> pulumi.Output[str]:
         return self.secret.arn
 
+    def arn(self, _part: str) -> pulumi.Output[str]:
+        return self.secret.arn
+
 
 def create_secrets(ctx: Context, values: Mapping[str, pulumi.Input[str]]) -> dict[str, CreatedSecret]:
     declared = ctx.env.spec.secrets

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 from deployer.providers.gcp.context import Context
-from deployer.providers.gcp.secrets import stored_secret
+from deployer.providers.gcp.identity import Grant
+from deployer.providers.gcp.secrets import reader, stored_secret
+from deployer.providers.shared import keyspace_outputs
 
 from deployer.speclang.model import Cache
 
@@ -18,10 +20,16 @@ PRODUCTION_PERSISTENCE = {"persistence_mode": "RDB", "rdb_snapshot_period": "TWE
 class CreatedCache:
     instance: gcp.redis.Instance
     auth_secret: gcp.secretmanager.Secret  # its AUTH string, read by the cache's users
+    spec: Cache
 
     def outputs(self) -> dict[str, pulumi.Input]:
         return {"host": self.instance.host, "port": self.instance.port, "tls": True,
-                "authSecret": self.auth_secret.id, "caCert": ca_certificates(self.instance)}
+                "authSecret": self.auth_secret.id, "caCert": ca_certificates(self.instance),
+                "keyspaces": keyspace_outputs(self.spec)}
+
+    def grants(self, name: str, _permissions: None) -> list[Grant]:
+        # An AUTH string's grant is named after its secret (`CACHE.auth`), as every grant is.
+        return [reader(f"{name}.auth", self.auth_secret)]
 
 
 def ca_certificates(instance: gcp.redis.Instance) -> pulumi.Output[str]:
@@ -56,7 +64,7 @@ def _cache(ctx: Context, name: str, cache: Cache) -> CreatedCache:
         opts=ctx.stateful(),
     )
     auth_secret = stored_secret(ctx, f"{name}.auth", f"{name}-redis-auth", instance.auth_string)
-    return CreatedCache(instance, auth_secret)
+    return CreatedCache(instance, auth_secret, cache)
 
 
 def authorized_network(ctx: Context) -> str:

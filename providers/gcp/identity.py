@@ -1,111 +1,79 @@
 """A service account per service, and what it may do: IAM on each resource, never on the project."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import pulumi
 import pulumi_gcp as gcp
 import pulumi_random as random
 from deployer.providers.gcp.context import Context
-from deployer.providers.shared import Created, service_url, subscriptions_by_service
+from deployer.providers.shared import Created, service_url, service_uses, subscriptions_by_service
 
-# An upload through the XML API's multipart uploads also starts, aborts and lists the parts of one
-# (a resumable upload needs `storage.objects.create` alone).
-MULTIPART_UPLOAD = frozenset({"storage.multipartUploads.create", "storage.multipartUploads.abort",
-                              "storage.multipartUploads.listParts"})
-# What each bucket permission of the spec needs from Cloud Storage. `attrs` reads metadata, which
-# `storage.objects.get` covers; `public-url` needs nothing (the bucket is public).
-BUCKET_PERMISSIONS: dict[str, frozenset[str]] = {
-    "download": frozenset({"storage.objects.get"}),
-    "upload": frozenset({"storage.objects.create"}) | MULTIPART_UPLOAD,
-    "list": frozenset({"storage.objects.list"}),
-    "remove": frozenset({"storage.objects.delete"}),
-    "attrs": frozenset({"storage.objects.get"}),
-    "public-url": frozenset(),
-}
-# Predefined roles by the object and multipart-upload permissions they grant; one is used only when
-# it grants exactly what the service lists, otherwise a custom role does.
-PREDEFINED_BUCKET_ROLES: dict[frozenset[str], str] = {
-    frozenset({"storage.objects.get"}): "roles/storage.legacyObjectReader",
-    frozenset({"storage.objects.get", "storage.objects.list"}): "roles/storage.objectViewer",
-    BUCKET_PERMISSIONS["upload"]: "roles/storage.objectCreator",
-}
-PUBLISHER = "roles/pubsub.publisher"
-SUBSCRIBER = "roles/pubsub.subscriber"
-SECRET_ACCESSOR = "roles/secretmanager.secretAccessor"
 ROLE_SUFFIX_BYTES = 4  # 8 hex digits
 
 
+@dataclass(frozen=True)
+class CustomRole:
+    """Permissions on a KIND of resource (`objects`) that no predefined role grants exactly: a custom role
+    of the project named after the kind and its VERBS, one per set of permissions."""
+
+    kind: str
+    verbs: tuple[str, ...]
+    permissions: frozenset[str]
+    description: str
+
+
+@dataclass(frozen=True)
+class Grant:
+    """An IAM member on one resource: named `NAME.SERVICE`, holding ROLE (a predefined role, or a
+    custom role's permissions); BIND(logical name, role, member, project) creates it on the resource."""
+
+    name: str
+    role: str | CustomRole
+    bind: Callable[[str, pulumi.Input[str], pulumi.Input[str], str], object]
+
+
 def create_identities(ctx: Context, created: Created) -> dict[str, pulumi.Output[str]]:
-    """A service account per service, granted what its `uses` lists; returns each account's e-mail."""
+    """A service account per service, granted on each resource what its `uses` lists (each `Created…`
+    value's grants), never on the project; returns each account's e-mail."""
     subscriptions = subscriptions_by_service(ctx.env)
-    custom_roles: dict[frozenset[str], gcp.projects.IAMCustomRole] = {}
+    custom_roles: dict[CustomRole, gcp.projects.IAMCustomRole] = {}
     emails = {}
     for name in ctx.env.spec.services:
         account = ctx.service_account(name, name, f"service {name}")
-        grant_uses(ctx, name, account.member, created, subscriptions.get(name, []), custom_roles)
+        grants = [grant for section, used in service_uses(ctx.env.spec, name).items()
+                  for entry, permissions in used.items() for grant in created[section][entry].grants(entry, permissions)]
+        grants += [grant for topic, sub in subscriptions.get(name, [])
+                   for grant in created["topics"][topic].subscriptions[sub].grants(f"{topic}.{sub}", None)]
+        for grant in grants:
+            grant.bind(f"{grant.name}.{name}", _role(ctx, grant.role, custom_roles), account.member, ctx.project)
         emails[name] = account.email
     return emails
 
 
-def grant_uses(ctx: Context, service_name: str, member: pulumi.Output[str], created: Created,
-               subscriptions: list[tuple[str, str]],
-               custom_roles: dict[frozenset[str], gcp.projects.IAMCustomRole]) -> None:
-    """One service's IAM members, each on the resource itself: a role on each bucket it uses, publish
-    on its topics, pull on its own `subscriptions` (topic, subscription), read on its secrets and on
-    its caches' AUTH strings."""
-    uses = ctx.env.spec.services[service_name].uses
-    for bucket, operations in uses.buckets.items():
-        role = _bucket_role(ctx, bucket_permissions(operations), custom_roles)
-        if role is not None:
-            gcp.storage.BucketIAMMember(f"{bucket}.{service_name}", bucket=created.buckets[bucket].bucket.name,
-                                        role=role, member=member)
-    for topic, operations in uses.topics.items():
-        if "publish" in operations:
-            gcp.pubsub.TopicIAMMember(f"{topic}.{service_name}", topic=created.topics[topic].topic.id,
-                                      role=PUBLISHER, member=member, project=ctx.project)
-    for topic, sub in subscriptions:
-        subscription = created.topics[topic].subscriptions[sub]
-        if subscription.endpoint is None:  # a push subscription delivers on its own
-            gcp.pubsub.SubscriptionIAMMember(
-                f"{topic}.{sub}.{service_name}", subscription=subscription.subscription.id,
-                role=SUBSCRIBER, member=member, project=ctx.project)
-    readable = [(secret, created.secrets[secret].secret) for secret in dict.fromkeys(uses.secrets)]
-    # An AUTH string's grant is named after its secret (`CACHE.auth`), as every grant is.
-    readable += [(f"{cache}.auth", created.caches[cache].auth_secret) for cache in dict.fromkeys(uses.caches)]
-    for logical_name, secret in readable:
-        gcp.secretmanager.SecretIamMember(f"{logical_name}.{service_name}", secret_id=secret.id,
-                                          role=SECRET_ACCESSOR, member=member, project=ctx.project)
+def _role(ctx: Context, role: str | CustomRole,
+          custom_roles: dict[CustomRole, gcp.projects.IAMCustomRole]) -> pulumi.Input[str]:
+    if isinstance(role, str):
+        return role
+    if role not in custom_roles:
+        custom_roles[role] = _custom_role(ctx, role)
+    return custom_roles[role].name
 
 
-def bucket_permissions(operations: list[str]) -> frozenset[str]:
-    return frozenset().union(*(BUCKET_PERMISSIONS[op] for op in operations))
-
-
-def _bucket_role(ctx: Context, permissions: frozenset[str],
-                 custom_roles: dict[frozenset[str], gcp.projects.IAMCustomRole]) -> pulumi.Input[str] | None:
-    """The narrowest role granting `permissions` on a bucket: a predefined one that grants exactly
-    them, else a custom role (one per set of permissions); None for no permission."""
-    if not permissions:
-        return None
-    if permissions in PREDEFINED_BUCKET_ROLES:
-        return PREDEFINED_BUCKET_ROLES[permissions]
-    if permissions not in custom_roles:
-        custom_roles[permissions] = _custom_bucket_role(ctx, permissions)
-    return custom_roles[permissions].name
-
-
-def _custom_bucket_role(ctx: Context, permissions: frozenset[str]) -> gcp.projects.IAMCustomRole:
-    """A custom role named after the object verbs it grants. IAM keeps a deleted role's id for up to
-    37 days, so each role id ends in a random suffix kept in the state: a new one for every creation
-    (after a destroy) and for every change of the permissions (which replaces the role)."""
-    verbs = "-".join(sorted(p.rsplit(".", 1)[1] for p in permissions if p.startswith("storage.objects.")))
+def _custom_role(ctx: Context, role: CustomRole) -> gcp.projects.IAMCustomRole:
+    """IAM keeps a deleted role's id for up to 37 days, so each role id ends in a random suffix kept
+    in the state: a new one for every creation (after a destroy) and for every change of the
+    permissions (which replaces the role)."""
+    verbs = "-".join(role.verbs)
     env = ctx.env
-    suffix = random.RandomId(f"objects.{verbs}", byte_length=ROLE_SUFFIX_BYTES,
-                             keepers={"permissions": " ".join(sorted(permissions))})
+    suffix = random.RandomId(f"{role.kind}.{verbs}", byte_length=ROLE_SUFFIX_BYTES,
+                             keepers={"permissions": " ".join(sorted(role.permissions))})
     return gcp.projects.IAMCustomRole(
-        f"objects.{verbs}",
-        role_id=suffix.hex.apply(lambda hex_: ctx.name("custom-role", f"objects-{verbs}", f"_{hex_}")),
-        title=f"{env.app} {env.name}: objects {verbs.replace('-', ', ')}",
-        description="Bucket-level access granted by deployer to the services that list these operations",
-        permissions=sorted(permissions),
+        f"{role.kind}.{verbs}",
+        role_id=suffix.hex.apply(lambda hex_: ctx.name("custom-role", f"{role.kind}-{verbs}", f"_{hex_}")),
+        title=f"{env.app} {env.name}: {role.kind} {', '.join(role.verbs)}",
+        description=role.description,
+        permissions=sorted(role.permissions),
         project=ctx.project,
     )
 

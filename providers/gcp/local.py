@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from deployer.providers.gcp.naming import gcp_name
-from deployer.providers.shared import Created, service_outputs
+from deployer.providers.shared import keyspace_outputs, service_outputs
 
 from deployer.errors import PreconditionMissing
 from deployer.local.stack import Delivery, LocalStack, PushQueue, Server
@@ -94,12 +94,12 @@ class GcpLocalStack(LocalStack):
     def provision(self, secrets) -> None:
         os.environ.update(self.sdk_environment())  # the SDKs read the emulators' addresses from here only
         self.queues: dict[tuple[str, str], tuple[str, str]] = {}  # push subscription -> (its path, dead letters)
-        self.created = Created(
-            secrets={name: Local(f"projects/{self.project}/secrets/{self.name('secret', name)}") for name in secrets},
-            caches={},
-            buckets=self._buckets(),
-            topics=self._topics(),
-        )
+        self.created = {
+            "secrets": {name: Local(f"projects/{self.project}/secrets/{self.name('secret', name)}") for name in secrets},
+            "caches": {},
+            "buckets": self._buckets(),
+            "topics": self._topics(),
+        }
 
     def _buckets(self) -> dict[str, Local]:
         if not self.env.spec.buckets:
@@ -169,9 +169,9 @@ class GcpLocalStack(LocalStack):
     def service_outputs(self, caches) -> dict[str, dict]:
         identities = {name: f"{self.name('service-account', name)}@{self.project}.iam.gserviceaccount.com"
                       for name in self.env.spec.services}
-        created = Created(self.created.secrets, {name: Local(o) for name, o in caches.items()},
-                          self.created.buckets, self.created.topics)
-        return service_outputs(self.env, identities, created)
+        local_caches = {name: Local({**outputs, "keyspaces": keyspace_outputs(self.env.spec.caches[name])})
+                        for name, outputs in caches.items()}
+        return service_outputs(self.env, identities, {**self.created, "caches": local_caches})
 
 
 class PubSubPushQueue(PushQueue):

@@ -10,15 +10,17 @@ from deployer.providers.gcp.cron import create_cron
 from deployer.providers.gcp.identity import create_identities, invoker_claims
 from deployer.providers.gcp.pubsub import create_topics
 from deployer.providers.gcp.secrets import create_secrets
-from deployer.providers.shared import Created, export_outputs
+from deployer.providers.shared import export_outputs
 
 from deployer.speclang.resolved import ResolvedEnv
+
+# Each section of the spec and what creates its resources (the secrets, from the environment's values).
+PRIMITIVES = {"caches": create_caches, "buckets": create_buckets, "topics": create_topics}
 
 
 def program(env: ResolvedEnv, secrets: Mapping[str, pulumi.Input[str]]) -> None:
     ctx = Context.create(env)
-    created = Created(secrets=create_secrets(ctx, secrets), caches=create_caches(ctx),
-                      buckets=create_buckets(ctx), topics=create_topics(ctx))
+    created = {"secrets": create_secrets(ctx, secrets), **{section: create(ctx) for section, create in PRIMITIVES.items()}}
     create_cron(ctx)
     identities = create_identities(ctx, created)
     export_outputs(env, identities, created, callers=invoker_claims(ctx))

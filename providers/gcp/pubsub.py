@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 from deployer.providers.gcp.context import INVOKER_LOGICAL_NAME, Context
-from deployer.providers.gcp.identity import PUBLISHER, SUBSCRIBER
+from deployer.providers.gcp.identity import Grant
 from deployer.providers.gcp.naming import DEAD_LETTER, subscription_name
 from deployer.providers.shared import service_url
 
@@ -13,6 +13,8 @@ from deployer.speclang.durations import seconds
 from deployer.speclang.model import Subscription, Topic
 
 TOKEN_CREATOR = "roles/iam.serviceAccountTokenCreator"
+PUBLISHER = "roles/pubsub.publisher"
+SUBSCRIBER = "roles/pubsub.subscriber"
 NEVER_EXPIRE = {"ttl": ""}  # Pub/Sub deletes a subscription idle for 31 days unless told otherwise
 DEAD_LETTER_RETENTION = "2678400s"  # the longest Pub/Sub keeps a message: 31 days
 
@@ -29,6 +31,13 @@ class CreatedSubscription:
             outputs["endpoint"] = self.endpoint
         return outputs
 
+    def grants(self, name: str, _permissions: None) -> list[Grant]:
+        """Pull for its service; a push subscription delivers on its own."""
+        if self.endpoint is not None:
+            return []
+        return [Grant(name, SUBSCRIBER, lambda logical, role, member, project: gcp.pubsub.SubscriptionIAMMember(
+            logical, subscription=self.subscription.id, role=role, member=member, project=project))]
+
 
 @dataclass(frozen=True)
 class CreatedTopic:
@@ -42,6 +51,12 @@ class CreatedTopic:
             # Publishers set the ordering key from this attribute (the key AWS calls the message group).
             outputs["messageGroupAttribute"] = self.ordering_attribute
         return outputs
+
+    def grants(self, name: str, permissions: list[str]) -> list[Grant]:
+        if "publish" not in permissions:
+            return []
+        return [Grant(name, PUBLISHER, lambda logical, role, member, project: gcp.pubsub.TopicIAMMember(
+            logical, topic=self.topic.id, role=role, member=member, project=project))]
 
 
 def create_topics(ctx: Context) -> dict[str, CreatedTopic]:

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 from deployer.providers.gcp.context import Context
+from deployer.providers.gcp.identity import Grant
+
+SECRET_ACCESSOR = "roles/secretmanager.secretAccessor"
 
 
 @dataclass(frozen=True)
@@ -15,6 +18,15 @@ class CreatedSecret:
 
     def outputs(self) -> pulumi.Output[str]:
         return self.secret.id
+
+    def grants(self, name: str, _permissions: None) -> list[Grant]:
+        return [reader(name, self.secret)]
+
+
+def reader(name: str, secret: gcp.secretmanager.Secret) -> Grant:
+    """Read access to SECRET's value."""
+    return Grant(name, SECRET_ACCESSOR, lambda logical, role, member, project: gcp.secretmanager.SecretIamMember(
+        logical, secret_id=secret.id, role=role, member=member, project=project))
 
 
 def create_secrets(ctx: Context, values: Mapping[str, pulumi.Input[str]]) -> dict[str, CreatedSecret]:

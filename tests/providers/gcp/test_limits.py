@@ -140,7 +140,7 @@ def test_a_custom_role_id_is_new_for_every_creation_of_the_role(gcp_plan):
 
 
 def test_a_custom_role_whose_permissions_change_gets_a_new_id(gcp_plan, monkeypatch):
-    from deployer.providers.gcp import identity
+    from deployer.providers.gcp import bucket
     from deployer.providers.gcp.cloud import CLOUD
 
     from deployer.plan.diff import diff_plans
@@ -149,8 +149,8 @@ def test_a_custom_role_whose_permissions_change_gets_a_new_id(gcp_plan, monkeypa
     assert gcp_plan(UPLOADERS).inputs(CUSTOM_ROLE, "objects.create-delete-get") == \
         before.inputs(CUSTOM_ROLE, "objects.create-delete-get")  # the same permissions keep their id
     # a release of deployer that grants `download` one more permission: the same role, new permissions
-    monkeypatch.setitem(identity.BUCKET_PERMISSIONS, "download",
-                        identity.BUCKET_PERMISSIONS["download"] | {"storage.multipartUploads.list"})
+    monkeypatch.setitem(bucket.BUCKET_PERMISSIONS, "download",
+                        bucket.BUCKET_PERMISSIONS["download"] | {"storage.multipartUploads.list"})
     after = gcp_plan(UPLOADERS)
     diff = diff_plans("dev", "main", before.document, after.document, CLOUD.replaced_on)
     assert {(entry["type"], entry["name"]) for entry in diff.replaced} >= {
