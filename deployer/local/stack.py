@@ -10,6 +10,17 @@ LOCALHOST = "127.0.0.1"
 
 
 @dataclass(frozen=True)
+class Local:
+    """A resource's outputs, as the program's `Created…` values give them."""
+
+    values: object
+    subscriptions: dict[str, "Local"] = field(default_factory=dict)
+
+    def outputs(self):
+        return self.values
+
+
+@dataclass(frozen=True)
 class Server:
     """A local server process; it is ready when its port accepts connections."""
 

@@ -8,14 +8,13 @@ put back at start."""
 import json
 import math
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
 from deployer.providers.aws.naming import NAME_LIMITS
 from deployer.providers.shared import keyspace_outputs, service_outputs
 
-from deployer.local.stack import Delivery, LocalStack, PushQueue, Server
+from deployer.local.stack import Delivery, Local, LocalStack, PushQueue, Server
 from deployer.speclang.durations import seconds
 from deployer.speclang.model import Subscription, Topic
 from deployer.speclang.naming import physical_name
@@ -23,17 +22,6 @@ from deployer.speclang.naming import physical_name
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
 DEFAULT_REGION = "us-east-1"
 INDEX = "index.json"  # beside a bucket's saved objects: key -> content type and metadata
-
-
-@dataclass(frozen=True)
-class Local:
-    """A resource's outputs, as the program's `Created…` values give them."""
-
-    values: object
-    subscriptions: dict[str, "Local"] = field(default_factory=dict)
-
-    def outputs(self):
-        return self.values
 
 
 class AwsLocalStack(LocalStack):

@@ -10,14 +10,13 @@ import math
 import os
 import shutil
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from deployer.providers.gcp.naming import gcp_name
 from deployer.providers.shared import keyspace_outputs, service_outputs
 
 from deployer.errors import PreconditionMissing
-from deployer.local.stack import Delivery, LocalStack, PushQueue, Server
+from deployer.local.stack import Delivery, Local, LocalStack, PushQueue, Server
 from deployer.speclang.durations import seconds
 from deployer.speclang.model import Topic
 
@@ -39,17 +38,6 @@ def pubsub_emulator() -> str:
         if bundled.is_file():
             return str(bundled)
     raise PreconditionMissing(NO_PUBSUB_EMULATOR)
-
-
-@dataclass(frozen=True)
-class Local:
-    """A resource's outputs, as the program's `Created…` values give them."""
-
-    values: object
-    subscriptions: dict[str, "Local"] = field(default_factory=dict)
-
-    def outputs(self):
-        return self.values
 
 
 class GcpLocalStack(LocalStack):
