@@ -15,6 +15,7 @@ app: "shop"
 aws: region: "eu-west-1"
 if env == "prod" {buckets: "audit-log": versioned: true}
 """
+UNTAGGED = 'package infra\n\napp: "shop"\naws: region: "eu-west-1"\n'
 
 
 @pytest.fixture
@@ -57,25 +58,28 @@ def test_a_changed_tag_is_evaluated_apart(spec, evaluations):
     assert [args[-1] for args in evaluations] == ["env=prod", "env=dev"]
 
 
-def test_a_changed_file_of_the_package_is_evaluated_again(spec, evaluations):
+def test_a_changed_file_of_the_package_is_evaluated_again(tmp_path, evaluations):
+    spec = tmp_path / "infra.cue"
+    spec.write_text(UNTAGGED)  # evaluated once for every environment
     assert buckets(spec, "dev") == []
-    (spec.parent / "buckets.cue").write_text('package infra\n\nbuckets: uploads: {}\n')
+    (tmp_path / "buckets.cue").write_text('package infra\n\nbuckets: uploads: {}\n')
     assert buckets(spec, "dev") == ["uploads"]
-    (spec.parent / "buckets.cue").write_text('package infra\n\nbuckets: reports: {}\n')
+    (tmp_path / "buckets.cue").write_text('package infra\n\nbuckets: reports: {}\n')
     assert buckets(spec, "dev") == ["reports"]
-    spec.write_text(SPEC.replace('"audit-log"', '"audit"'))
-    assert buckets(spec, "prod") == ["audit", "reports"]
-    # finding an environment evaluates the spec as prod sees it: each change, prod and dev anew
-    assert [args[-1] for args in evaluations] == ["env=prod", "env=dev"] * 3 + ["env=prod"]
+    spec.write_text(UNTAGGED + 'buckets: audit: {}\n')
+    assert buckets(spec, "dev") == ["audit", "reports"]
+    assert len(evaluations) == 4
 
 
-def test_a_changed_file_of_the_module_is_evaluated_again(spec, evaluations):
-    (spec.parent / "cue.mod").mkdir()
-    (spec.parent / "cue.mod/module.cue").write_text('module: "example.com/shop"\n')
+def test_a_changed_file_of_the_module_is_evaluated_again(tmp_path, evaluations):
+    spec = tmp_path / "infra.cue"
+    spec.write_text(UNTAGGED)
+    (tmp_path / "cue.mod").mkdir()
+    (tmp_path / "cue.mod/module.cue").write_text('module: "example.com/shop"\n')
     assert buckets(spec, "dev") == []
-    (spec.parent / "cue.mod/module.cue").write_text('module: "example.com/shop2"\n')
+    (tmp_path / "cue.mod/module.cue").write_text('module: "example.com/shop2"\n')
     assert buckets(spec, "dev") == []
-    assert [args[-1] for args in evaluations] == ["env=prod", "env=dev"] * 2
+    assert len(evaluations) == 2
 
 
 def test_problems_are_kept_and_given_again_in_the_same_words(spec, evaluations):
