@@ -8,6 +8,7 @@ backoff phase grows the wait from `minBackoff` to `maxBackoff` as long as doubli
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from deployer.speclang.durations import seconds
 from deployer.speclang.model import Subscription
@@ -43,8 +44,15 @@ class RetryPhases:
 def retry_phases(sub: Subscription, retries: int | None = None) -> RetryPhases:
     """The phases of SUB's retryPolicy (with RETRIES in place of its maxRetries, where given)."""
     policy = sub.retry_policy
-    low, high = max(1, seconds(policy.min_backoff)), max(1, seconds(policy.max_backoff))
-    retries = policy.max_retries if retries is None else retries
+    return _phases(*_delays(sub), policy.max_retries if retries is None else retries)
+
+
+def _delays(sub: Subscription) -> tuple[int, int]:
+    policy = sub.retry_policy
+    return max(1, seconds(policy.min_backoff)), max(1, seconds(policy.max_backoff))
+
+
+def _phases(low: int, high: int, retries: int) -> RetryPhases:
     doubling = 0
     while low * 2 ** doubling < high:
         doubling += 1
@@ -62,6 +70,11 @@ def sns_retries(sub: Subscription) -> int:
 
 def most_retries(sub: Subscription) -> int:
     """The most retries that fit in SNS's hour with SUB's backoffs (at least one)."""
+    return _most_retries(*_delays(sub))
+
+
+@cache  # subscriptions share a few backoff pairs; each pair is tried at every retry count
+def _most_retries(low: int, high: int) -> int:
     fitting = [n for n in range(1, SNS_HTTPS_MAX_RETRIES + 1)
-               if retry_phases(sub, n).seconds <= SNS_HTTPS_RETRY_SECONDS]
+               if _phases(low, high, n).seconds <= SNS_HTTPS_RETRY_SECONDS]
     return fitting[-1] if fitting else 1

@@ -6,7 +6,7 @@ import pulumi
 import pulumi_aws as aws
 from deployer.providers.aws.callers import CallerKey
 from deployer.providers.aws.context import Context, policy_document, service_principal_trust
-from deployer.providers.aws.naming import JOIN
+from deployer.providers.aws.naming import JOIN, cron_called
 from deployer.providers.aws.permissions import Grant, Target, longest_arn, service_grants, split, statement
 from deployer.providers.shared import Created, subscriptions_by_service
 
@@ -25,6 +25,7 @@ def create_identities(ctx: Context, created: Created,
     they fit, else managed policies); returns each role's ARN."""
     subscriptions = subscriptions_by_service(ctx.env)
     longest = longest_arn(ctx.env.spec, ctx.env.name)
+    called = set(cron_called(ctx.env.spec))
     roles = {}
     for name, service in ctx.env.spec.services.items():
         role = aws.iam.Role(
@@ -34,7 +35,7 @@ def create_identities(ctx: Context, created: Created,
             tags=ctx.labels(name),
             opts=ctx.opts(),
         )
-        policies = split(service_grants(ctx.env.spec, name, subscriptions.get(name, [])), longest)
+        policies = split(service_grants(ctx.env.spec, name, subscriptions.get(name, []), name in called), longest)
 
         def document(grants: list[Grant]) -> pulumi.Output[str]:
             return policy_document(*(statement(g, lambda t: target_arn(created, keys, t)) for g in grants))

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from deployer.providers.aws.naming import ACCESS, cron_called
+from deployer.providers.aws.naming import ACCESS
 from deployer.providers.shared import service_uses
 
 from deployer.speclang.model import Infra
@@ -38,12 +38,13 @@ class Grant:
     targets: tuple[Target, ...]
 
 
-def service_grants(spec: Infra, service: str, subscriptions: list[tuple[str, str]]) -> list[Grant]:
+def service_grants(spec: Infra, service: str, subscriptions: list[tuple[str, str]], called: bool) -> list[Grant]:
     """The service's grants: the actions of each resource together, then the resources with the same
     actions in one statement (each ARN written once). `subscriptions` are the service's own pull
-    subscriptions and push subscriptions, as (topic, subscription)."""
+    subscriptions and push subscriptions, as (topic, subscription); `called`: some cron job calls it
+    (it reads its caller key)."""
     used = {**service_uses(spec, service), "subscriptions": dict.fromkeys(subscriptions),
-            "caller-keys": dict.fromkeys([service] if service in cron_called(spec) else [])}
+            "caller-keys": dict.fromkeys([service] if called else [])}
     actions: dict[Target, list[str]] = {}
     for section, access in ACCESS.items():
         for name, permissions in used.get(section, {}).items():

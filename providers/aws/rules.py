@@ -11,6 +11,7 @@ from deployer.providers.aws.delivery import (
     retry_phases,
     sns_retries,
 )
+from deployer.providers.aws.naming import cron_called
 from deployer.providers.aws.permissions import (
     INLINE_LIMIT,
     MANAGED_LIMIT,
@@ -104,11 +105,14 @@ def _lifecycle(spec: Infra) -> Iterable[Finding]:
 def _role_policies(spec: Infra, env: str) -> Iterable[Finding]:
     """Whether each role's grants fit its policies, measured with the longest ARNs (permissions.py)."""
     longest = longest_arn(spec, env)
+    own: dict[str, list[tuple[str, str]]] = {}
+    for at, sub in subscriptions(spec):
+        own.setdefault(sub.service, []).append((at[1], at[3]))
+    called = set(cron_called(spec))
     for service, declared in spec.services.items():
-        if any(set(used) - set(getattr(spec, section)) for section, used in declared.uses):
+        if any(name not in getattr(spec, section) for section, used in declared.uses for name in used):
             continue  # an unknown resource, which the spec's rules report
-        own = [(at[1], at[3]) for at, sub in subscriptions(spec) if sub.service == service]
-        grants = service_grants(spec, service, own)
+        grants = service_grants(spec, service, own.get(service, []), service in called)
         if not (policies := split(grants, longest)).fits:
             resources = sum(len(g.targets) for g in grants)
             yield ("services", service, "uses"), (
