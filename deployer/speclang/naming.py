@@ -4,6 +4,7 @@
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 from deployer.errors import SpecPath
@@ -59,9 +60,15 @@ class NameRule:
 
     def problem(self, name: str) -> str | None:
         """What the rule says that NAME breaks, with its source; None when NAME keeps it."""
-        broken = None if re.fullmatch(self.pattern, name) else self.says
-        broken = broken or next((says for expression, says in self.refused if re.search(expression, name)), None)
+        whole, refused = self._compiled
+        broken = None if whole.fullmatch(name) else self.says
+        broken = broken or next((says for expression, says in refused if expression.search(name)), None)
         return f"{self.names} {broken} ({self.source})" if broken else None
+
+    @cached_property
+    def _compiled(self) -> tuple[re.Pattern, list[tuple[re.Pattern, str]]]:
+        # validate checks every name of every environment: compiled once, not looked up each time
+        return re.compile(self.pattern), [(re.compile(expression), says) for expression, says in self.refused]
 
 
 def schedule_names(job_id: str, job: CronJob, join: str) -> list[tuple[str, str]]:
