@@ -120,8 +120,8 @@ def test_a_failing_command_s_exit_code_is_deployer_dev_s_and_reset_wipes_the_dat
     assert leftovers(base_port) == []
 
 
-def test_cron_run_calls_the_job_s_endpoint_once(project, service):
-    result = run_deployer(project, "cron", "run", "digest", "--env", "local")
-    assert result.returncode == 0, result.stderr
+def test_cron_run_calls_the_job_s_endpoint_once(project, service, deployer):
+    result = deployer("--spec", str(project), "cron", "run", "digest", "--env", "local")
+    assert result.exit_code == 0, result.stderr
     (path, headers, body), = service.wait_for(1)
     assert (path, headers["x-deployer-cron"], body) == ("/cron/digest", "digest", b"{}")

@@ -37,13 +37,16 @@ def project(tmp_path, base_port):
 
 
 @pytest.mark.slow
-def test_outputs_while_dev_runs_are_its_deployer_outputs_and_ctrl_c_stops_everything(project, base_port):
+def test_outputs_while_dev_runs_are_its_deployer_outputs_and_ctrl_c_stops_everything(project, base_port, deployer,
+                                                                                       monkeypatch):
+    monkeypatch.chdir(project.parent)
+    outputs = ("--spec", str(project), "outputs", "--env", "local")  # in-process: only `dev` needs its own process
     dev, outputs_file = start_dev(project)
     try:
         published = json.loads(outputs_file.read_text())
-        as_json = run_deployer(project, "outputs", "--env", "local", "--format", "json")
-        as_env = run_deployer(project, "outputs", "--env", "local", "--format", "env", "--out", "local.env")
-        as_encore = run_deployer(project, "outputs", "--env", "local", "--format", "encore")
+        as_json = deployer(*outputs, "--format", "json")
+        as_env = deployer(*outputs, "--format", "env", "--out", "local.env")
+        as_encore = deployer(*outputs, "--format", "encore")
         shell = subprocess.run(["sh", "-c", ("set -a; . ./local.env; echo $EMAIL_BUCKETS_AVATARS_NAME "
                                              "$EMAIL_CACHES_SESSIONS_PORT $DEPLOYER_PROVIDER")],
                                cwd=project.parent, capture_output=True, text=True, check=True)
@@ -51,18 +54,18 @@ def test_outputs_while_dev_runs_are_its_deployer_outputs_and_ctrl_c_stops_everyt
         dev.send_signal(signal.SIGINT)  # Ctrl-C
         _, stderr = dev.communicate(timeout=30)
     assert dev.returncode == 0, stderr
-    assert as_json.returncode == 0, as_json.stderr
+    assert as_json.exit_code == 0, as_json.stderr
     assert json.loads(as_json.stdout) == published
     assert published["services"]["email"]["buckets"]["avatars"]["name"] == "shop-local-avatars"
     assert not outputs_file.exists()  # gone with the servers
-    assert as_env.returncode == 0, as_env.stderr
+    assert as_env.exit_code == 0, as_env.stderr
     assert shell.stdout.split() == ["shop-local-avatars", str(base_port + 10), "aws"]
     encore = json.loads(as_encore.stdout)
     assert list(jsonschema.Draft202012Validator(json.loads(ENCORE_SCHEMA.read_text())).iter_errors(encore)) == []
     assert encore["redis"]["sessions"]["host"] == f"127.0.0.1:{base_port + 10}"
     assert leftovers(base_port) == []
-    stopped = run_deployer(project, "outputs", "--env", "local")
-    assert stopped.returncode == 4
+    stopped = deployer(*outputs)
+    assert stopped.exit_code == 4
     assert "`deployer dev --env local` is not running" in stopped.stderr
 
 
