@@ -5,9 +5,6 @@ from pathlib import Path
 
 from support.ejected import cloud_mocks_file, run_ejected
 
-from deployer.plan.document import build_plan
-from deployer.speclang.load import load_spec, resolve
-
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SECRETS = {"StripeAPIKey": "sk_live_abc123", "SendGridToken": "SG.xyz789", "CRMToken": "crm-token-42"}
 
@@ -16,7 +13,7 @@ def without_secrets(inputs: dict, plan_inputs: dict) -> dict:
     return {k: "[secret]" if plan_inputs.get(k) == "[secret]" else v for k, v in inputs.items()}
 
 
-def test_the_ejected_project_creates_what_plan_shows(deployer, tmp_path):
+def test_the_ejected_project_creates_what_plan_shows(deployer, tmp_path, example_env, example_plan):
     # AWS only: importing pulumi_gcp alone takes seconds; both providers share the ejection code
     spec, env_name = EXAMPLES / "shop-yaml/infra.yaml", "prod"
     out = tmp_path / "ejected"
@@ -24,8 +21,7 @@ def test_the_ejected_project_creates_what_plan_shows(deployer, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert {p.name for p in out.iterdir()} >= {"Pulumi.yaml", "__main__.py", "requirements.txt", "environment.json"}
 
-    env = resolve(load_spec(spec), env_name)
-    plan = build_plan(env, SECRETS)
+    env, plan = example_env("shop-yaml", env_name), example_plan("shop-yaml", env_name)  # secrets masked either way
     ejected = run_ejected(out, env.app, env.stack, cloud_mocks_file(env.provider), SECRETS)
 
     assert all(Path(f).is_relative_to(out) for f in ejected["loaded"]), "deployer was imported from outside"

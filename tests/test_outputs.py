@@ -2,6 +2,7 @@
 example's plans (the same shape as a stack's outputs); tests/encore checks it against Encore's own
 definitions."""
 
+import copy
 import json
 from pathlib import Path
 
@@ -19,11 +20,6 @@ def shop():
     return load_spec(YAML_EXAMPLE)
 
 
-def config_of(shop, env_name: str) -> dict:
-    env = resolve(shop, env_name)
-    return encore_config(env, build_plan(env)["outputs"])
-
-
 def test_secrets_are_environment_references_never_values(shop):
     env = resolve(shop, "prod")
     values = {"StripeAPIKey": "sk_live_abc123", "SendGridToken": "SG.xyz789", "CRMToken": "crm-token-42"}
@@ -33,8 +29,9 @@ def test_secrets_are_environment_references_never_values(shop):
     assert not any(value in text for value in values.values())
 
 
-def test_a_preview_is_ephemeral_for_encore(shop):
-    assert config_of(shop, "pr-42")["metadata"]["env_type"] == "ephemeral"
+def test_a_preview_is_ephemeral_for_encore(example_env, example_plan):
+    config = encore_config(example_env("shop-yaml", "pr-42"), copy.deepcopy(example_plan("shop-yaml", "pr-42")["outputs"]))
+    assert config["metadata"]["env_type"] == "ephemeral"
 
 
 def test_the_command_reads_state_so_needs_the_pulumi_cli(deployer, monkeypatch):

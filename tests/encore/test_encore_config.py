@@ -12,10 +12,7 @@ import jsonschema
 import pytest
 
 from deployer.encore import encore_config
-from deployer.plan.document import build_plan
-from deployer.speclang.load import load_spec, resolve
 
-SHOP = Path(__file__).resolve().parents[2] / "examples/shop-yaml/infra.yaml"
 pytestmark = pytest.mark.slow  # the example planned for AWS and GCP: seconds
 ENCORE = jsonschema.Draft202012Validator(json.loads((Path(__file__).parent / "infra_config.schema.json").read_text()),
                                          format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
@@ -27,13 +24,12 @@ def encore_errors(config: dict) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def planned():
+def planned(example_env, example_plan):
     """ENV -> (the outputs of its plan, its Encore config, what the config had to leave out)"""
-    shop = load_spec(SHOP)
     plans = {}
     for env_name in ("prod", "staging"):  # AWS, GCP
-        env = resolve(shop, env_name)
-        outputs = build_plan(env)["outputs"]
+        env = example_env("shop-yaml", env_name)
+        outputs = copy.deepcopy(example_plan("shop-yaml", env_name)["outputs"])  # the session's, unchanged
         gaps: list[str] = []
         plans[env_name] = outputs, encore_config(env, outputs, gaps), gaps
     return lambda env_name: copy.deepcopy(plans[env_name])

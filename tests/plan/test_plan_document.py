@@ -19,8 +19,8 @@ def shop():
 
 
 @pytest.fixture(scope="module")
-def prod_plan(shop):
-    return build_plan(resolve(shop, "prod"))
+def prod_plan(example_plan):
+    return example_plan("shop-yaml", "prod")
 
 
 def test_document_has_the_documented_shape(prod_plan):

@@ -12,7 +12,8 @@ from deployer.errors import EXIT_INVALID
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples/shop-yaml/infra.yaml"
 EXAMPLE_DATA = yaml.safe_load(EXAMPLE.read_text())
-SETTINGS = settings(max_examples=150, deadline=None, database=None,
+# 100 specs per property: every command and mutation kind many times over, in a second or two
+SETTINGS = settings(max_examples=100, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 # Values a user might plausibly write in the wrong place, and some that push the limits.
