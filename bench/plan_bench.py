@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
-from deployer.providers.aws.cloud import CLOUD
 from measure import best_of, print_peak_memory
 
 from deployer.plan import offline
 from deployer.plan.document import build_plan
 from deployer.plan.offline import PlaceholderMocks, run_offline
+from deployer.providers.aws.cloud import CLOUD
 from deployer.speclang.load import load_spec, resolve
 
 ACCOUNT = "000000000000"

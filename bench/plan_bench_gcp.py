@@ -13,8 +13,9 @@ import plan_bench
 import pulumi
 import pulumi_gcp as gcp
 import pulumi_random as random
-from deployer.providers.gcp.cloud import CLOUD
 from plan_bench import generated_spec
+
+from deployer.providers.gcp.cloud import CLOUD
 
 PROJECT = "bench-project"
 REGION = "europe-west1"

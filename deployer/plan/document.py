@@ -9,7 +9,6 @@ from deployer.errors import UsageError, quoted
 from deployer.plan.offline import SECRET, PlaceholderMocks, run_offline
 from deployer.speclang.resolved import ResolvedEnv
 
-
 # Where a planned output holds a value only a deploy can tell (as Terraform's "(known after apply)").
 UNKNOWN = "(known after deploy)"
 

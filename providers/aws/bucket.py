@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
+
 from deployer.providers.aws.context import Context, policy_document
 from deployer.providers.aws.naming import bucket_name
-
 from deployer.speclang.model import Bucket
 
 STORAGE_CLASSES = {"infrequent": "STANDARD_IA", "archive": "GLACIER"}

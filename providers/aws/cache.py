@@ -5,12 +5,12 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
+
+from deployer.errors import PreconditionMissing
 from deployer.providers.aws.context import Context
 from deployer.providers.aws.secrets import stored_secret
 from deployer.providers.aws.versions import family_suffix, parameter_family
 from deployer.providers.shared import keyspace_outputs
-
-from deployer.errors import PreconditionMissing
 from deployer.speclang.model import Cache
 
 REDIS_PORT = 6379

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
+
 from deployer.providers.aws.context import Context
 from deployer.providers.aws.naming import caller_key, cron_called
 from deployer.providers.aws.secrets import stored_secret

@@ -4,12 +4,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
 
+from deployer.clouds import Cloud, MockCall, MockState, Program
+from deployer.encore import NotInEncore
 from deployer.providers.aws.naming import NAME_LIMITS, resource_names
 from deployer.providers.aws.replacements import REPLACED_ON
 from deployer.providers.aws.rules import aws_rules
-
-from deployer.clouds import Cloud, MockCall, MockState, Program
-from deployer.encore import NotInEncore
 from deployer.speclang.environments import EnvInfo
 from deployer.speclang.model import Infra
 from deployer.speclang.resolved import ResolvedEnv

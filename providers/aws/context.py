@@ -7,9 +7,9 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+
 from deployer.providers.aws.naming import NAME_LIMITS
 from deployer.providers.shared import base_labels, stateful_options
-
 from deployer.speclang.naming import physical_name
 from deployer.speclang.resolved import ResolvedEnv
 

@@ -5,12 +5,12 @@ from collections.abc import Mapping
 
 import pulumi
 import pulumi_aws as aws
+
 from deployer.providers.aws.callers import CALLER_KEY_HEADER, CallerKey
 from deployer.providers.aws.context import Context, policy_document, service_principal_trust
 from deployer.providers.aws.naming import JOIN, cron_dead_letter_queue, cron_role
 from deployer.providers.aws.pubsub import MAX_RETENTION_SECONDS, encrypted_queue
 from deployer.providers.shared import cron_expressions, cron_url
-
 from deployer.speclang import cronexpr
 from deployer.speclang.model import CronJob
 from deployer.speclang.naming import schedule_names

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 
 import pulumi
 import pulumi_aws as aws
+
 from deployer.providers.aws.callers import CallerKey
 from deployer.providers.aws.context import Context, policy_document, service_principal_trust
 from deployer.providers.aws.naming import JOIN, cron_called

@@ -11,10 +11,9 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
+from deployer.local.stack import Delivery, Local, LocalStack, PushQueue, Server
 from deployer.providers.aws.naming import NAME_LIMITS
 from deployer.providers.shared import keyspace_outputs, service_outputs
-
-from deployer.local.stack import Delivery, Local, LocalStack, PushQueue, Server
 from deployer.speclang.durations import seconds
 from deployer.speclang.model import Subscription, Topic
 from deployer.speclang.naming import physical_name

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from deployer.providers.aws.naming import ACCESS
 from deployer.providers.shared import service_uses
-
 from deployer.speclang.model import Infra
 
 INLINE_LIMIT = 10_240

@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 
 import pulumi
+
 from deployer.providers.aws.bucket import create_buckets
 from deployer.providers.aws.cache import create_caches
 from deployer.providers.aws.callers import caller_outputs, create_caller_keys
@@ -12,7 +13,6 @@ from deployer.providers.aws.identity import create_identities
 from deployer.providers.aws.pubsub import create_topics
 from deployer.providers.aws.secrets import create_secrets
 from deployer.providers.shared import export_outputs
-
 from deployer.speclang.resolved import ResolvedEnv
 
 # Each section of the spec and what creates its resources (the secrets, from the environment's values).

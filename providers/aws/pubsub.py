@@ -5,10 +5,10 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
+
 from deployer.providers.aws.context import Context, policy_document
 from deployer.providers.aws.delivery import retry_phases, sns_retries
 from deployer.providers.aws.naming import dead_letter_queue, fifo_suffix, subscription_queue
-
 from deployer.speclang.durations import seconds
 from deployer.speclang.model import Subscription, Topic
 

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from datetime import timedelta
 
+from deployer.errors import Finding, quoted
 from deployer.providers.aws.delivery import (
     SNS_HTTPS_MAX_RETRIES,
     SNS_HTTPS_RETRY_SECONDS,
@@ -21,8 +22,6 @@ from deployer.providers.aws.permissions import (
     split,
 )
 from deployer.providers.aws.versions import SUPPORTED, parameter_family
-
-from deployer.errors import Finding, quoted
 from deployer.speclang import cronexpr
 from deployer.speclang.durations import format_duration
 from deployer.speclang.environments import EnvInfo

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
+
 from deployer.providers.aws.context import Context
 
 

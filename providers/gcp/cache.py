@@ -4,11 +4,11 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_gcp as gcp
+
 from deployer.providers.gcp.context import Context
 from deployer.providers.gcp.identity import Grant
 from deployer.providers.gcp.secrets import reader, stored_secret
 from deployer.providers.shared import keyspace_outputs
-
 from deployer.speclang.model import Cache
 
 DEFAULT_NETWORK = "default"

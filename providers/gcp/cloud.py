@@ -5,11 +5,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
 
+from deployer.clouds import Cloud, MockCall, MockState, Program
 from deployer.providers.gcp.naming import NAME_LIMITS, gcp_name, resource_names
 from deployer.providers.gcp.replacements import REPLACED_ON
 from deployer.providers.gcp.rules import gcp_rules
-
-from deployer.clouds import Cloud, MockCall, MockState, Program
 from deployer.speclang.environments import EnvInfo
 from deployer.speclang.model import Infra
 from deployer.speclang.resolved import ResolvedEnv

@@ -7,9 +7,9 @@ from functools import cached_property
 
 import pulumi
 import pulumi_gcp as gcp
+
 from deployer.providers.gcp.naming import INVOKER, INVOKER_LOGICAL_NAME, gcp_name
 from deployer.providers.shared import base_labels, stateful_options
-
 from deployer.speclang.resolved import ResolvedEnv
 
 LABEL_VALUE = re.compile(r"[a-z0-9_-]{1,63}")

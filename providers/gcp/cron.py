@@ -1,10 +1,10 @@
 """Cloud Scheduler: each cron job POSTs to its endpoint with an OIDC token, on a UTC schedule."""
 
 import pulumi_gcp as gcp
+
 from deployer.providers.gcp.context import Context
 from deployer.providers.gcp.naming import JOIN
 from deployer.providers.shared import cron_expressions, cron_url, service_url
-
 from deployer.speclang.model import CronJob
 from deployer.speclang.naming import schedule_names
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 import pulumi_random as random
+
 from deployer.providers.gcp.context import Context
 from deployer.providers.shared import Created, service_url, service_uses, subscriptions_by_service
 

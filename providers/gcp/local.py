@@ -12,11 +12,10 @@ import shutil
 import sys
 from pathlib import Path
 
-from deployer.providers.gcp.naming import gcp_name
-from deployer.providers.shared import keyspace_outputs, service_outputs
-
 from deployer.errors import PreconditionMissing
 from deployer.local.stack import Delivery, Local, LocalStack, PushQueue, Server
+from deployer.providers.gcp.naming import gcp_name
+from deployer.providers.shared import keyspace_outputs, service_outputs
 from deployer.speclang.durations import seconds
 from deployer.speclang.model import Topic
 

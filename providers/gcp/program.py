@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 
 import pulumi
+
 from deployer.providers.gcp.bucket import create_buckets
 from deployer.providers.gcp.cache import create_caches
 from deployer.providers.gcp.context import Context
@@ -11,7 +12,6 @@ from deployer.providers.gcp.identity import create_identities, invoker_claims
 from deployer.providers.gcp.pubsub import create_topics
 from deployer.providers.gcp.secrets import create_secrets
 from deployer.providers.shared import export_outputs
-
 from deployer.speclang.resolved import ResolvedEnv
 
 # Each section of the spec and what creates its resources (the secrets, from the environment's values).

@@ -4,11 +4,11 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_gcp as gcp
+
 from deployer.providers.gcp.context import INVOKER_LOGICAL_NAME, Context
 from deployer.providers.gcp.identity import Grant
 from deployer.providers.gcp.naming import DEAD_LETTER, subscription_name
 from deployer.providers.shared import service_url
-
 from deployer.speclang.durations import seconds
 from deployer.speclang.model import Subscription, Topic
 

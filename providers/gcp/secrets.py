@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_gcp as gcp
+
 from deployer.providers.gcp.context import Context
 from deployer.providers.gcp.identity import Grant
 

@@ -6,10 +6,10 @@ import json
 import sys
 
 import pytest
-from deployer.providers.gcp.local import pubsub_emulator
 from support.local_dev import leftovers, read_json, run_deployer, write_client
 
 from deployer.errors import PreconditionMissing
+from deployer.providers.gcp.local import pubsub_emulator
 
 
 def pubsub_emulator_missing() -> str | None:

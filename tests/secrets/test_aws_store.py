@@ -2,10 +2,10 @@
 
 import boto3
 import pytest
-from deployer.providers.aws.secret_store import AwsStore
 from moto import mock_aws
 
 from deployer.errors import EXIT_PRECONDITION, DeployerError
+from deployer.providers.aws.secret_store import AwsStore
 from deployer.secrets.resolution import resolve_secret_values
 from deployer.secrets.scopes import Scope
 

@@ -2,10 +2,10 @@
 the Secret Manager API (secret_manager_test_double.py), not Google's service."""
 
 import pytest
-from deployer.providers.gcp.secret_store import GcpStore
 from support.secret_manager_test_double import SecretManagerTestDouble
 
 from deployer.errors import EXIT_DEPLOY_FAILED, EXIT_PRECONDITION, DeployerError
+from deployer.providers.gcp.secret_store import GcpStore
 from deployer.secrets.scopes import Scope
 
 PROD, DEV, ENV_STAGING = Scope("type", "production"), Scope("type", "development"), Scope("env", "staging")

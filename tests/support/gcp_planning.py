@@ -3,9 +3,9 @@
 import textwrap
 
 import pulumi
-from deployer.providers.gcp.cloud import CLOUD
 
 from deployer.plan.offline import PlaceholderMocks, PlannedResource, run_offline
+from deployer.providers.gcp.cloud import CLOUD
 from deployer.speclang.resolved import ResolvedEnv
 
 BASE = """

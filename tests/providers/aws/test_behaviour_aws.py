@@ -5,11 +5,11 @@ import json
 
 import pulumi
 import pytest
-from deployer.providers.aws import mocks
 
 from deployer.clouds import cloud
 from deployer.errors import PreconditionMissing
 from deployer.plan.offline import PlaceholderMocks, run_offline
+from deployer.providers.aws import mocks
 from deployer.speclang.load import load_spec, resolve
 
 CACHE = "aws:elasticache/replicationGroup:ReplicationGroup"

@@ -4,10 +4,10 @@ import json
 from datetime import timedelta
 
 import pytest
-from deployer.providers.aws.cron import schedule_expression
-from deployer.providers.shared import every_expressions
 
 from deployer.errors import DeployerError
+from deployer.providers.aws.cron import schedule_expression
+from deployer.providers.shared import every_expressions
 
 RULE = "aws:cloudwatch/eventRule:EventRule"
 TARGET = "aws:cloudwatch/eventTarget:EventTarget"

@@ -5,6 +5,7 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"""
 import json
 
 import pytest
+
 from deployer.providers.aws.naming import cron_called
 from deployer.providers.aws.permissions import (
     INLINE_LIMIT,

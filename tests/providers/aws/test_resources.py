@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from deployer.providers.aws.cloud import CLOUD
 
 from deployer.plan.document import build_plan
 from deployer.plan.offline import PlaceholderMocks, run_offline
+from deployer.providers.aws.cloud import CLOUD
 from deployer.speclang.load import load_spec, resolve
 
 YAML_EXAMPLE = Path(__file__).resolve().parents[3] / "examples/shop-yaml/infra.yaml"

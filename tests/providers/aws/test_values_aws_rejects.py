@@ -2,6 +2,7 @@
 (`FILE:LINE: path: message`), each test named after AWS's rule, its documentation in a comment."""
 
 import pytest
+
 from deployer.providers.aws.cron import schedule_expression
 
 HEAD = """\

@@ -4,8 +4,8 @@ interval counted from midnight UTC, for every interval the spec allows."""
 from datetime import timedelta
 
 import pytest
-from deployer.providers.shared import every_expressions
 
+from deployer.providers.shared import every_expressions
 from deployer.speclang import cronexpr
 
 

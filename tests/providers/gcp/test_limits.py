@@ -140,10 +140,9 @@ def test_a_custom_role_id_is_new_for_every_creation_of_the_role(gcp_plan):
 
 
 def test_a_custom_role_whose_permissions_change_gets_a_new_id(gcp_plan, monkeypatch):
+    from deployer.plan.diff import diff_plans
     from deployer.providers.gcp import bucket
     from deployer.providers.gcp.cloud import CLOUD
-
-    from deployer.plan.diff import diff_plans
 
     before = gcp_plan(UPLOADERS)
     assert gcp_plan(UPLOADERS).inputs(CUSTOM_ROLE, "objects.create-delete-get") == \

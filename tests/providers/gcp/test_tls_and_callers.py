@@ -1,9 +1,8 @@
 """What a GCP service needs to trust its connections: the Memorystore CA its cache's certificate comes
 from, and the claims of the OIDC tokens Pub/Sub pushes and Cloud Scheduler calls carry."""
 
-from deployer.providers.gcp.mocks import REDIS_CA_CERT
-
 from deployer.encore import encore_config
+from deployer.providers.gcp.mocks import REDIS_CA_CERT
 
 SPEC = """
 caches: {sessions: {}}
