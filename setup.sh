@@ -13,7 +13,8 @@ python=${PYTHON:-python3}
 uv=$(command -v uv || echo .venv/bin/uv)
 [ -x "$uv" ] || .venv/bin/python -m pip install --quiet --disable-pip-version-check uv || true
 if [ -x "$uv" ]; then
-  "$uv" pip install --quiet --python .venv/bin/python -e '.[test]'
+  # compiled once here: every later process imports the SDKs from bytecode (pip compiles by default)
+  "$uv" pip install --quiet --compile-bytecode --python .venv/bin/python -e '.[test]'
 else
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 fi
