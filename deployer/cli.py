@@ -1,7 +1,9 @@
 """The `deployer` command line (CLI.md): options and output only; the work happens in the core."""
 
 import os
+import signal
 import sys
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -193,7 +195,12 @@ def read_secret(name: str) -> str:
     if sys.stdin.isatty():
         value = click.prompt(f"value of {name}", hide_input=True, confirmation_prompt=True, err=True)
     else:
-        value = sys.stdin.read().removesuffix("\n").removesuffix("\r")
+        try:
+            value = sys.stdin.buffer.read().decode().removesuffix("\n").removesuffix("\r")
+        except UnicodeDecodeError:
+            # not quoted back: the bytes are the secret
+            raise UsageError(f"the value given for {name} is not UTF-8 text: deployer stores text "
+                             "(encode binary values, e.g. with base64)") from None
     if not value:
         raise UsageError(f"no value given for {name} (pipe it in, or type it at the prompt)")
     return value
@@ -554,7 +561,14 @@ def resolve_app(spec: "Spec") -> str:
     return str(data.get("app", "?")) if isinstance(data, dict) else "?"
 
 
+def _exit_on_signal(signum: int, _frame) -> None:
+    sys.exit(128 + signum)  # through the normal cleanup: child processes stopped, locks released
+
+
 def main() -> None:
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, _exit_on_signal)
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:

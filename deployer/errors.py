@@ -24,8 +24,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """One line each: a newline or carriage return inside a name is shown as its escape."""
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return text.replace("\r", "\\r").replace("\n", "\\n")
 
     def as_dict(self) -> dict:
         return {"file": self.file, "line": self.line, "path": self.path, "message": self.message}

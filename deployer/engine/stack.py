@@ -5,7 +5,10 @@ the backend of the spec's `state` (default: a file backend under `.deployer/stat
 and its secrets provider (a passphrase from PULUMI_CONFIG_PASSPHRASE, or the spec's KMS URL).
 """
 
+import shutil
+import tempfile
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
@@ -16,6 +19,7 @@ from pulumi import automation as auto
 from deployer.clouds import cloud
 from deployer.errors import DeploymentFailed, UsageError
 from deployer.plan.offline import SECRET
+from deployer.secrets.keys import KEY_VARIABLE
 from deployer.speclang.resolved import ResolvedEnv
 
 LOCK_POLL_SECONDS = 5
@@ -42,22 +46,34 @@ def open_stack(env: ResolvedEnv, secrets: Mapping[str, str] | None = None, creat
     def inline_program() -> None:
         program(env, {name: pulumi.Output.secret(value) for name, value in values.items()})
 
+    # the workspace's folder (Pulumi.yaml): deployer's to remove with the stack, where Pulumi's own
+    # default (a /tmp/automation-* folder per run) stays behind
+    work_dir = tempfile.mkdtemp(prefix="deployer-workspace-")
     options = auto.LocalWorkspaceOptions(
+        work_dir=work_dir,
         project_settings=auto.ProjectSettings(name=env.app, runtime="python",
                                               backend=auto.ProjectBackend(backend_url(env))),
         secrets_provider=env.spec.secrets_provider or "passphrase",
+        # The CLI and its provider plugins need the cloud's credentials and the passphrase, never the age key.
+        env_vars={KEY_VARIABLE: ""},
     )
+    stack = None
     try:
         if create:
             stack = auto.create_or_select_stack(env.stack, env.app, inline_program, opts=options)
             stack.set_all_config(provider_config(env))
-            return stack
-        return auto.select_stack(env.stack, env.app, inline_program, opts=options)
+        else:
+            stack = auto.select_stack(env.stack, env.app, inline_program, opts=options)
     except auto.StackNotFoundError as err:
         raise UsageError(f"environment {env.name} has not been deployed (no stack {env.stack} in "
                          f"{backend_url(env)}); deploy it with `deployer up --env {env.name}`") from err
     except auto.CommandError as err:
         raise DeploymentFailed(f"the Pulumi engine failed to open stack {env.stack}:\n{err}") from err
+    finally:
+        if stack is None:  # not opened: nothing will use the folder
+            shutil.rmtree(work_dir, ignore_errors=True)
+    weakref.finalize(stack, shutil.rmtree, work_dir, ignore_errors=True)
+    return stack
 
 
 @contextmanager

@@ -26,9 +26,9 @@ class SecretList:
 
 def set_value(spec: Spec, name: str, types: str | None, env: str | None, read_value: Callable[[str], str],
               console: Console) -> None:
-    settings = _settings(spec)
-    _require_declared(settings, spec, name)
+    settings = _settings(spec, env)
     scopes = _scopes(spec, types, env)
+    _require_declared(settings, spec, name, scopes)
     value = read_value(name)
     store = open_store(spec.file, settings, console.info)
     store.write(name, scopes, value)
@@ -36,11 +36,11 @@ def set_value(spec: Spec, name: str, types: str | None, env: str | None, read_va
 
 
 def unset_value(spec: Spec, name: str, types: str | None, env: str | None, console: Console) -> None:
-    settings = _settings(spec)
+    settings = _settings(spec, env)
     store = open_store(spec.file, settings, console.info)
-    if name not in settings.secrets and name not in store.locations():
-        _require_declared(settings, spec, name)
     scopes = _scopes(spec, types, env)
+    if name not in store.locations():
+        _require_declared(settings, spec, name, scopes)
     removed = store.remove(name, scopes)
     kept = [s for s in scopes if s not in removed]
     if removed:
@@ -50,16 +50,15 @@ def unset_value(spec: Spec, name: str, types: str | None, env: str | None, conso
 
 
 def list_values(spec: Spec, env: str | None) -> SecretList:
-    settings = _settings(spec)
+    settings = _settings(spec, env)
     store = open_store(spec.file, settings)
     locations = store.locations()
     names = sorted(set(settings.secrets) | set(locations))
-    model = resolve(spec, env).spec if env else settings
-    used_by = {n: sorted(s for s, service in model.services.items() if n in service.uses.secrets) for n in names}
+    used_by = {n: sorted(s for s, service in settings.services.items() if n in service.uses.secrets) for n in names}
     sources = {}
     if env:
         info = spec.environment(env)
-        local = local_overrides(spec.file, set(model.secrets)) if info.type == "local" else {}
+        local = local_overrides(spec.file, set(settings.secrets)) if info.type == "local" else {}
         sources = secret_sources(info, names, store, spec.file, local)
     rows = []
     for name in names:
@@ -84,16 +83,25 @@ def add_recipient(spec: Spec, key: str, console: Console) -> None:
     console.info(f"re-encrypted {count} value(s) of {store.label} for {len(store.recipients())} recipient(s)")
 
 
-def _settings(spec: Spec) -> Infra:
-    """The base spec as a model: its declared secrets and where their values are kept."""
+def _settings(spec: Spec, env: str | None = None) -> Infra:
+    """ENV's spec, else the base spec, as a model: its declared secrets and where their values are kept
+    (an environment may override `secretStore`; `up` reads that store too)."""
+    if env is not None:
+        return resolve(spec, env).spec
     model, findings = model_findings(spec.data())
     if model is None:
         raise SpecInvalid([spec.problem(path, message) for path, message in findings])
     return model
 
 
-def _require_declared(settings: Infra, spec: Spec, name: str) -> None:
-    if name not in settings.secrets:
+def _require_declared(settings: Infra, spec: Spec, name: str, scopes: list[Scope]) -> None:
+    """NAME is declared by the base spec, or by the overrides of an environment SCOPES cover (the
+    name `up` asks a value of)."""
+    if name in settings.secrets:
+        return
+    covered = {scope.name for scope in scopes if scope.kind == "env"}
+    covered |= {env.name for env in spec.environments().values() if Scope("type", env.type) in scopes}
+    if not any(name in resolve(spec, env).spec.secrets for env in sorted(covered)):
         declared = ", ".join(sorted(settings.secrets)) or "none"
         raise DeployerError(f"{quoted(name)} is not a secret of {spec.file.name} (declared: {declared}); "
                             "declare it under `secrets:` first")

@@ -1,6 +1,8 @@
 """The user's age identity: DEPLOYER_AGE_KEY, else $XDG_CONFIG_HOME/deployer/key.txt (default ~/.config)."""
 
 import os
+import stat
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +26,9 @@ def load_identity() -> x25519.Identity | None:
         return _parse_identity(text, KEY_VARIABLE)
     path = key_file()
     if path.is_file():
+        if path.stat().st_mode & 0o077:
+            print(f"warning: others can read your age key {display_path(path)} (mode "
+                  f"{stat.S_IMODE(path.stat().st_mode):04o}): chmod 600 {display_path(path)}", file=sys.stderr)
         return _parse_identity(path.read_text(), display_path(path))
     return None
 

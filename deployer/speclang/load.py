@@ -11,7 +11,7 @@ from deployer.clouds import registered, type_defaults
 from deployer.cycles import without_cycle_collection
 from deployer.errors import Finding, Problem, SpecInvalid, SpecPath, UsageError, display_path, quoted
 from deployer.speclang import rules, unique_names
-from deployer.speclang.cue import EvaluationCache, cue_sources, declared_tags, export_cue
+from deployer.speclang.cue import EvaluationCache, cue_sources, declared_tags, export_cue, source_problems
 from deployer.speclang.environments import (
     EnvInfo,
     declared_environments,
@@ -26,6 +26,7 @@ from deployer.speclang.validation import model_findings
 from deployer.speclang.yaml_source import load_yaml
 
 SPEC_FILES = ("infra.cue", "infra.yaml", "infra.yml")
+_CUE_PREAMBLE = re.compile(r"\s*(//.*|package\s.*)?")
 DISCOVERY = EnvInfo("prod", "production", DEFAULT_PROVIDER)
 
 
@@ -62,13 +63,28 @@ class Spec:
         key = self._evaluation_key(env)
         if key not in self._evaluations:
             if self.is_cue:
-                data = export_cue(self.file, dict(key), self._cue_cache)
+                data = self._cue_data(key)
                 if key != self._evaluation_key(DISCOVERY) and isinstance(data, dict):
                     data = _sharing(data, self.data())
                 self._evaluations[key] = data
             else:
                 self._evaluations[key], self._yaml_lines = load_yaml(self.file)
         return self._evaluations[key]
+
+    def _cue_data(self, key: tuple) -> object:
+        """The evaluation of one set of tags; CUE's problems without a line located at their path."""
+        if problems := source_problems(self.file):
+            raise SpecInvalid(problems)
+        try:
+            return export_cue(self.file, dict(key), self._cue_cache)
+        except SpecInvalid as err:
+            raise SpecInvalid([self._located(problem) for problem in err.problems]) from None
+
+    def _located(self, problem: Problem) -> Problem:
+        if problem.line is not None or not problem.path:
+            return problem
+        located = self.problem(tuple(part.strip('"') for part in problem.path.split(".")), problem.message)
+        return Problem(located.file, located.line, problem.path, problem.message) if located.line else problem
 
     def _evaluation_key(self, env: EnvInfo) -> tuple | None:
         """The tag values CUE evaluates ENV with: only the tags the spec declares, so that a spec
@@ -114,6 +130,8 @@ class Spec:
     def location(self, path: SpecPath) -> tuple[Path, int | None]:
         """The file and line a spec path is written on, or its closest written parent's (in a CUE
         package: the file that writes most of the path)."""
+        if self.is_cue and not path:
+            return self.file, _first_value_line(self.file.read_text())
         if self.is_cue:
             sources = [self.file, *(s for s in cue_sources(self.file) if s != self.file)]
             found = [(_cue_label(source.read_text(), path), source) for source in sources]
@@ -225,6 +243,11 @@ def _rules_where_valid(env_data: dict, info: EnvInfo, findings: list[Finding]) -
         return []
     model, _ = model_findings({key: value for key, value in env_data.items() if key not in invalid})
     return rules.check(model, info, invalid) if model is not None else []
+
+
+def _first_value_line(text: str) -> int | None:
+    """The line a CUE file's value starts on: the first after comments and the package clause."""
+    return next((n for n, line in enumerate(text.splitlines(), 1) if not _CUE_PREAMBLE.fullmatch(line)), None)
 
 
 def _cue_label(text: str, path: SpecPath) -> tuple[int, int | None]:

@@ -17,6 +17,10 @@ def write_starter(folder: Path, as_yaml: bool, force: bool) -> str:
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{display_path(folder)} is not a folder: init writes {name} into a folder "
                          "(give --spec FOLDER)")
+    written = [folder / name, *([folder / SCHEMA_FILE] if as_yaml else [])]
+    if link := next((path for path in written if path.is_symlink()), None):
+        raise UsageError(f"{display_path(link)} is a symbolic link: init writes no file through one "
+                         "(remove the link first)")
     existing = [folder / n for n in SPEC_FILES if (folder / n).exists()]
     if existing and not force:
         raise UsageError(f"{display_path(existing[0])} exists already (use --force to overwrite)")
