@@ -105,14 +105,15 @@ def test_a_value_cannot_break_out_of_its_code_span_in_the_diff_comment(shop, dep
 # --- files deployer writes ----------------------------------------------------------------------------------
 
 
-def test_the_ejected_stack_config_holds_the_region_as_one_value(shop, deployer, tmp_path):
-    region = "eu-west-1 #: {x: y}"
-    shop.write_text(shop.read_text().replace("  region: eu-west-1", f"  region: '{region}'"))
+def test_the_ejected_stack_config_holds_the_project_as_one_value(shop, deployer, tmp_path):
+    project = "shop-staging-1234 #: {x: y}"  # regions are refused but in the clouds' form; projects are not
+    shop.write_text(shop.read_text().replace("  project: shop-staging-1234", f"  project: '{project}'"))
 
-    result = deployer("eject", "--env", "prod", "--out", str(tmp_path / "out"))
+    result = deployer("eject", "--env", "staging", "--out", str(tmp_path / "out"))
 
     assert result.exit_code == 0, result.stderr
-    assert yaml.safe_load((tmp_path / "out/Pulumi.shop-prod.yaml").read_text()) == {"config": {"aws:region": region}}
+    assert yaml.safe_load((tmp_path / "out/Pulumi.shop-staging.yaml").read_text()) == {
+        "config": {"gcp:project": project, "gcp:region": "europe-west1"}}
 
 
 @pytest.mark.parametrize("out", ["infra.yaml/sub", "/proc/deployer-eject", "infra.yaml"])

@@ -15,7 +15,8 @@ NAMES = {
     3: ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
     4: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"],
 }
-_ITEM = re.compile(r"^(\*|[0-9a-z]+(?:-[0-9a-z]+)?)(?:/(\d+))?$")
+_ITEM = re.compile(r"(\*|[0-9a-z]+(?:-[0-9a-z]+)?)(?:/([0-9]+))?")  # used with fullmatch
+DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # a leap year's
 
 
 def every_problem(every: timedelta) -> str | None:
@@ -44,7 +45,7 @@ def schedule_problem(expression: str) -> str | None:
                 "minute hour day-of-month month day-of-week")
     for index, (text, (name, low, high)) in enumerate(zip(fields, FIELDS)):
         for item in text.lower().split(","):
-            match = _ITEM.match(item)
+            match = _ITEM.fullmatch(item)
             if not match:
                 return f"schedule {quoted(expression)}: {name} field {quoted(text)} is not valid"
             values = [] if match.group(1) == "*" else match.group(1).split("-")
@@ -54,6 +55,13 @@ def schedule_problem(expression: str) -> str | None:
                     return f"schedule {quoted(expression)}: {name} {quoted(value)} is outside {low}-{high}"
             if match.group(2) is not None and int(match.group(2)) == 0:
                 return f"schedule {quoted(expression)}: {name} step must be at least 1"
+            if match.group(2) is not None and int(match.group(2)) > high - low:
+                return f"schedule {quoted(expression)}: {name} step {match.group(2)} is beyond {low}-{high}"
+    if fields[4] == "*" and not any(_matches(fields[2], 2, day) for month in range(1, 13)
+                                    if _matches(fields[3], 3, month)
+                                    for day in range(1, DAYS_IN_MONTH[month - 1] + 1)):
+        return (f"schedule {quoted(expression)}: day-of-month {quoted(fields[2])} never occurs in month "
+                f"{quoted(fields[3])}, so the job would never run")
     return None
 
 
@@ -88,7 +96,7 @@ def fires_at(expression: str, when: datetime) -> bool:
 def _matches(text: str, field_index: int, value: int) -> bool:
     low, high = FIELDS[field_index][1:]
     for item in text.lower().split(","):
-        match = _ITEM.match(item)
+        match = _ITEM.fullmatch(item)
         if match.group(1) == "*":
             first, last = low, high
         else:

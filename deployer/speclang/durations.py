@@ -3,7 +3,7 @@
 import re
 from datetime import timedelta
 
-_PART = re.compile(r"(\d+)(ms|s|m|h|d)")
+_PART = re.compile(r"([0-9]+)(ms|s|m|h|d)")  # ASCII digits only
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 

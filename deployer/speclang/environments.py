@@ -7,7 +7,8 @@ from typing import Any
 
 from deployer.speclang.model import DEFAULT_PROVIDER, canonical_env_type
 
-PREVIEW_ENV = re.compile(r"^pr-(\d+)$")
+PREVIEW_ENV = re.compile(r"pr-[0-9]+")  # ASCII digits; used with fullmatch (no trailing newline)
+PREVIEW_TYPE = "preview"
 DEFAULT_ENVIRONMENTS = {"prod": "production", "dev": "development", "local": "local"}
 UNDEPLOYED_TYPES = ("local",)
 NO_CRON_TYPES = ("preview",)  # `deployer dev` runs the jobs of a local environment
@@ -36,6 +37,8 @@ def declared_environments(data: dict) -> dict[str, EnvInfo]:
     for name, body in declared.items():
         body = body if isinstance(body, dict) else {}
         env_type = canonical_env_type(body.get("type", "development"))
+        if PREVIEW_ENV.fullmatch(str(name)):  # always a preview: validate refuses another type
+            env_type = PREVIEW_TYPE
         envs[name] = EnvInfo(name, str(env_type), str(body.get("provider") or default_provider))
     return envs
 
@@ -45,8 +48,8 @@ def environment_info(data: dict, name: str) -> EnvInfo | None:
     envs = declared_environments(data)
     if name in envs:
         return envs[name]
-    if PREVIEW_ENV.match(name):
-        return EnvInfo(name, "preview", str(data.get("provider") or DEFAULT_PROVIDER), declared=False)
+    if PREVIEW_ENV.fullmatch(name):
+        return EnvInfo(name, PREVIEW_TYPE, str(data.get("provider") or DEFAULT_PROVIDER), declared=False)
     return None
 
 

@@ -16,12 +16,23 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from deployer.errors import quoted
 from deployer.speclang.durations import format_duration, parse_duration
 
 KEBAB = r"^[a-z][a-z0-9-]*[a-z0-9]$"
 IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
 APP_NAME = r"^[a-z][a-z0-9-]{1,30}$"
-DURATION_PATTERN = r"^(\d+(ms|s|m|h|d))+$"
+DURATION_PATTERN = r"^(\d+(ms|s|m|h|d))+$"  # for editors: \d is ASCII in ECMAScript
+# The clouds' APIs take 32-bit integers (S3 lifecycle days, CORS MaxAgeSeconds, SQS receive counts).
+INT32_MAX = 2**31 - 1
+# Regions as the clouds name them: eu-west-1, us-gov-west-1 (AWS); europe-west1 (GCP).
+AWS_REGION = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$"
+GCP_REGION = r"^[a-z]+-[a-z]+[0-9]$"
+SERVICE_PRINCIPAL = r"^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$"  # e.g. lambda.amazonaws.com
+# A URL's host (a name or an IP address, an optional port), then a path, a query or nothing.
+URL_HOST = r"([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?([/?#][^\s]*)?$"
+# EventBridge rule descriptions hold 512 characters, Cloud Scheduler job descriptions 500.
+MAX_CRON_TITLE = 500
 
 Duration = Annotated[
     timedelta,
@@ -81,6 +92,19 @@ def _control_character(value: Any, pattern: re.Pattern) -> str | None:
     return next((found for item in items if (found := _control_character(item, pattern))), None)
 
 
+def _matching(pattern: str, what: str) -> classmethod:
+    """A field validator: the value, or each value of a list, matches PATTERN (else "… is not WHAT")."""
+    compiled = re.compile(pattern, re.ASCII)
+
+    def check(cls, value: Any) -> Any:
+        for item in value if isinstance(value, list) else [value]:
+            if item is not None and not compiled.fullmatch(item):
+                raise ValueError(f"{quoted(item)} is not {what}")
+        return value
+
+    return classmethod(check)
+
+
 # --- provider settings -------------------------------------------------------------------------
 
 
@@ -100,6 +124,9 @@ class AwsSettings(Model):
     tags: dict[str, str] = Field({}, description="tags added to every AWS resource")
     network: AwsNetwork | None = Field(None, description="where caches are placed")
 
+    _region = field_validator("region")(_matching(AWS_REGION, "an AWS region such as eu-west-1 (https://docs.aws.amazon.com/"
+                                                         "global-infrastructure/latest/regions/aws-regions.html)"))
+
 
 class GcpSettings(Model):
     """GCP settings, used by every environment that targets GCP."""
@@ -108,6 +135,9 @@ class GcpSettings(Model):
     region: str | None = Field(None, description="GCP region, e.g. europe-west1 (required when an env targets GCP)")
     labels: dict[str, str] = Field({}, description="labels added to every GCP resource")
     network: str | None = Field(None, description="VPC network for Memorystore (default: `default`)")
+
+    _region = field_validator("region")(_matching(GCP_REGION, "a GCP region such as europe-west1 "
+                                                         "(https://cloud.google.com/compute/docs/regions-zones)"))
 
 
 # --- caches --------------------------------------------------------------------------------------
@@ -123,7 +153,7 @@ ValueType = Literal["string", "int", "float", "bool", "struct", "set", "list"]
 class DailyAt(Model):
     """An expiry at a time of day."""
 
-    daily_at: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="expire at this time, HH:MM UTC")]
+    daily_at: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="expire at this time, HH:MM UTC")]
 
 
 Expiry = Literal["never", "keep-ttl"] | DailyAt | Duration
@@ -148,7 +178,7 @@ class AwsCache(Model):
                                 "and multi-AZ")
     engine_version: str = Field("7.1", description="Redis engine version")
     snapshot_retention_days: int | None = Field(None, ge=0, le=35, description="days of daily snapshots kept")
-    auth_token_generation: int = Field(1, ge=1, description="raise it to generate a new AUTH token (a rotation: "
+    auth_token_generation: int = Field(1, ge=1, le=INT32_MAX, description="raise it to generate a new AUTH token (a rotation: "
                                        "see authTokenUpdate)")
     auth_token_update: Literal["rotate", "set"] = Field(
         "rotate", description="how ElastiCache applies a new AUTH token: `rotate` keeps the old one valid beside "
@@ -181,17 +211,17 @@ class Cors(Model):
     origins: list[str] = Field(description="allowed origins, e.g. https://app.example.com")
     methods: list[Literal["GET", "PUT", "POST", "DELETE", "HEAD"]] = Field(description="allowed HTTP methods")
     headers: list[str] = Field([], description="allowed request headers (`*` for any)")
-    max_age_seconds: int = Field(3600, ge=0, description="how long browsers may cache the preflight response")
+    max_age_seconds: int = Field(3600, ge=0, le=INT32_MAX, description="how long browsers may cache the preflight response")
 
 
 class LifecycleRule(Model):
     """A lifecycle rule of a bucket: expire or move objects after some days."""
 
     prefix: str | None = Field(None, description="only objects whose key starts with this")
-    expire_after_days: int | None = Field(None, ge=1, description="delete objects this many days after creation")
-    transition_after_days: int | None = Field(None, ge=0, description="move objects to `storageClass` after N days")
+    expire_after_days: int | None = Field(None, ge=1, le=INT32_MAX, description="delete objects this many days after creation")
+    transition_after_days: int | None = Field(None, ge=0, le=INT32_MAX, description="move objects to `storageClass` after N days")
     storage_class: Literal["infrequent", "archive"] | None = Field(None, description="target class of a transition")
-    noncurrent_expire_after_days: int | None = Field(None, ge=1, description="delete old versions after this many days "
+    noncurrent_expire_after_days: int | None = Field(None, ge=1, le=INT32_MAX, description="delete old versions after this many days "
                                                      "(versioned buckets only)")
 
 
@@ -231,7 +261,7 @@ class RetryPolicy(Model):
 
     min_backoff: Duration = Field(timedelta(seconds=10), description="wait before the first retry")
     max_backoff: Duration = Field(timedelta(minutes=10), description="longest wait between retries")
-    max_retries: int = Field(100, ge=1, description="failed deliveries before the dead-letter destination")
+    max_retries: int = Field(100, ge=1, le=INT32_MAX, description="failed deliveries before the dead-letter destination")
 
 
 class Subscription(Model):
@@ -242,7 +272,7 @@ class Subscription(Model):
         None, description="push to this path of the service's URL; absent: the service pulls")
     ack_deadline: Duration = Field(timedelta(seconds=30), description="time to acknowledge a message")
     message_retention: Duration = Field(timedelta(days=7), description="how long undelivered messages are kept")
-    max_concurrency: int | None = Field(None, ge=1, description="most messages in flight at once")
+    max_concurrency: int | None = Field(None, ge=1, le=INT32_MAX, description="most messages in flight at once")
     retry_policy: RetryPolicy = Field(RetryPolicy(), description="retries before dead-lettering")
 
 
@@ -269,10 +299,10 @@ class ServiceEndpoint(Model):
 class CronJob(Model):
     """A periodic empty POST to an endpoint; give exactly one of `every` and `schedule`."""
 
-    title: str | None = Field(None, description="what the job does")
+    title: str | None = Field(None, max_length=MAX_CRON_TITLE, description="what the job does")
     every: Duration | None = Field(None, description="interval that divides 24h evenly, 1m to 24h")
     schedule: str | None = Field(None, description="5-field cron expression, in UTC, e.g. `0 4 * * *`")
-    endpoint: ServiceEndpoint | Annotated[str, Field(pattern=r"^https://")] = Field(
+    endpoint: ServiceEndpoint | Annotated[str, Field(pattern=rf"^https://{URL_HOST}")] = Field(
         description="`{service, path}` or a full https URL; must be idempotent")
 
 
@@ -306,11 +336,14 @@ class AwsService(Model):
         description="service principals that may assume the service's role",
     )
 
+    _trust = field_validator("trust")(_matching(SERVICE_PRINCIPAL, "an AWS service principal such as "
+                                                                    "lambda.amazonaws.com"))
+
 
 class Service(Model):
     """A consumer of the resources, with its own identity (IAM role, service account)."""
 
-    url: Annotated[str, Field(pattern=r"^https?://")] | None = Field(
+    url: Annotated[str, Field(pattern=rf"^https?://{URL_HOST}")] | None = Field(
         None, description="base URL for cron and push endpoints")
     uses: Uses = Field(Uses(), description="resources the service may use, and how")
     aws: AwsService = Field(AwsService(), description="AWS settings of its role")

@@ -9,7 +9,7 @@ from deployer.clouds import Cloud, registered
 from deployer.errors import Finding, SpecPath, quoted
 from deployer.speclang import cronexpr, keyspaces
 from deployer.speclang.durations import format_duration
-from deployer.speclang.environments import EnvInfo
+from deployer.speclang.environments import PREVIEW_ENV, PREVIEW_TYPE, EnvInfo
 from deployer.speclang.model import FILE_STORE, Infra, Subscription
 from deployer.speclang.unique_names import name_findings
 
@@ -39,6 +39,11 @@ def check_base(spec: Infra) -> list[Finding]:
     if spec.environments == {}:
         findings.append((("environments",),
                          "declares no environment: declare one, or leave the block out for prod, dev and local"))
+    for name, environment in (spec.environments or {}).items():
+        if PREVIEW_ENV.fullmatch(name) and environment.type != PREVIEW_TYPE:
+            findings.append((("environments", name, "type"),
+                             (f"pr-<number> is always a preview (a pull request's environment never gets "
+                              f"{environment.type} values): declare it with type: preview, or rename it")))
     if spec.state is not None and not spec.state.startswith(STATE_BACKENDS):
         backends = ", ".join(b + "…" for b in STATE_BACKENDS)
         findings.append((("state",), f"{quoted(spec.state)} is not a Pulumi backend URL: use one of {backends}"))
