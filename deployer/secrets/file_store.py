@@ -50,19 +50,20 @@ class FileStore(SecretStore):
 
     def write(self, name: str, scopes: Sequence[Scope], value: str) -> None:
         with locked(self.path, self.notify):
-            recipients, entries = self._load()
-            recipients = self._with_own_key(recipients, had_values=bool(entries))
+            recipients, entries, added_by = self._load()
+            recipients = self._with_own_key(recipients, added_by, had_values=bool(entries))
+            self._warn_unrecorded(recipients, added_by)
             targets = [parse_recipient(r) for r in recipients]
             for scope in scopes:
                 entries.setdefault(name, {})[scope] = _encrypt(name, scope, value, targets)
-            self._save(recipients, entries)
+            self._save(recipients, entries, added_by)
 
     def remove(self, name: str, scopes: Sequence[Scope]) -> list[Scope]:
         with locked(self.path, self.notify):
-            recipients, entries = self._load()
+            recipients, entries, added_by = self._load()
             removed = [scope for scope in scopes if entries.get(name, {}).pop(scope, None) is not None]
             if removed:
-                self._save(recipients, entries)
+                self._save(recipients, entries, added_by)
         return removed
 
     # --- recipients ------------------------------------------------------------------------------
@@ -71,10 +72,11 @@ class FileStore(SecretStore):
         return self._load()[0]
 
     def add_recipient(self, key: str) -> int:
-        """Make KEY a recipient and re-encrypt every value for all recipients; how many values."""
+        """Make KEY a recipient, recorded as added by the user's key, and re-encrypt every value for all
+        recipients; how many values."""
         public = str(parse_recipient(key))
         with locked(self.path, self.notify):
-            recipients, entries = self._load()
+            recipients, entries, added_by = self._load()
             stored = [(name, scope, ciphertext) for name, by_scope in entries.items()
                       for scope, ciphertext in by_scope.items()]
             identity = require_identity() if stored else None
@@ -82,16 +84,19 @@ class FileStore(SecretStore):
                       for name, scope, ciphertext in stored}
             if public not in recipients:
                 recipients.append(public)
+            adder = identity or load_identity()  # none before any value: the store's first recipients
+            added_by[public] = str(adder.to_public()) if adder else "a member without a key"
             targets = [parse_recipient(r) for r in recipients]
             for (name, scope), value in values.items():
                 entries[name][scope] = _encrypt(name, scope, value, targets)
-            self._save(recipients, entries)
+            self._save(recipients, entries, added_by)
         return len(values)
 
     # --- the file --------------------------------------------------------------------------------
 
-    def _with_own_key(self, recipients: list[str], had_values: bool) -> list[str]:
-        """The recipients including the user's own key, created on their first `set`."""
+    def _with_own_key(self, recipients: list[str], added_by: dict[str, str], had_values: bool) -> list[str]:
+        """The recipients including the user's own key, created on their first `set` (recorded as
+        added by itself)."""
         identity = load_identity()
         if identity is None:
             identity, key_path = create_identity()
@@ -101,22 +106,35 @@ class FileStore(SecretStore):
         if public in recipients:
             return recipients
         self.notify(f"added your public key {public} to the recipients of {self.label}")
+        added_by[public] = public
         if had_values:
             self.notify("you cannot read the values set before; ask a member who can to run "
                         f"`deployer secret recipients add {public}`")
         return [*recipients, public]
 
-    def _load(self) -> tuple[list[str], dict[str, dict[Scope, str]]]:
+    def _warn_unrecorded(self, recipients: list[str], added_by: dict[str, str]) -> None:
+        """A recipient that `recipients add` did not record was added by hand: the values are about
+        to be encrypted to it, so the user is told."""
+        for recipient in recipients:
+            if recipient not in added_by:
+                self.notify(f"warning: {recipient} under `recipients:` of {self.label} was added by hand, not by "
+                            "`deployer secret recipients add` (no record of who added it): the value is encrypted "
+                            "to it too; remove it if nobody on the team added it, else run `deployer secret "
+                            f"recipients add {recipient}` to record it")
+
+    def _load(self) -> tuple[list[str], dict[str, dict[Scope, str]], dict[str, str]]:
+        """The recipients, the entries by name and scope, and who added each recipient."""
         if not self.path.exists():
-            return [], {}
+            return [], {}, {}
         try:
             document = load_yaml(self.path)[0] or {}
         except SpecInvalid as err:  # located, and never quoting the file's text
             problem = err.problems[0]
             raise self._corrupt(f"{problem.path}: {problem.message}" if problem.path else problem.message,
                                 problem.line) from None
-        if not isinstance(document, dict) or not isinstance(document.get("recipients", []), list):
-            raise self._corrupt("expected `recipients:` (a list) and `secrets:` (a mapping)")
+        if not isinstance(document, dict) or not isinstance(document.get("recipients", []), list) \
+                or not isinstance(document.get("addedBy") or {}, dict):
+            raise self._corrupt("expected `recipients:` (a list), `addedBy:` and `secrets:` (mappings)")
         entries: dict[str, dict[Scope, str]] = {}
         try:
             for name, by_kind in (document.get("secrets") or {}).items():
@@ -132,16 +150,19 @@ class FileStore(SecretStore):
                 x25519.Recipient.from_str(recipient)
             except pyrage.RecipientError:
                 raise self._corrupt(f"{recipient} under `recipients:` is not an age public key") from None
-        return recipients, entries
+        added_by = {str(key): str(by) for key, by in (document.get("addedBy") or {}).items()}
+        return recipients, entries, added_by
 
-    def _save(self, recipients: list[str], entries: dict[str, dict[Scope, str]]) -> None:
+    def _save(self, recipients: list[str], entries: dict[str, dict[Scope, str]], added_by: dict[str, str]) -> None:
         secrets = {}
         for name in sorted(entries):
             by_kind = {plural: {s.name: entries[name][s] for s in sorted(entries[name]) if s.kind == kind}
                        for kind, plural in KINDS.items()}
             if by_kind := {plural: values for plural, values in by_kind.items() if values}:
                 secrets[name] = by_kind
-        body = yaml.safe_dump({"recipients": recipients, "secrets": secrets}, sort_keys=False, width=1 << 16)
+        added_by = {key: by for key, by in added_by.items() if key in recipients}
+        body = yaml.safe_dump({"recipients": recipients, "addedBy": added_by, "secrets": secrets}, sort_keys=False,
+                              width=1 << 16)
         atomic_write(self.path, (HEADER + body).encode())
 
     def _decrypt(self, name: str, scope: Scope, ciphertext: str, identity) -> str:
