@@ -1,5 +1,6 @@
 """Problems found in a spec, and the errors every command turns into an exit code (CLI.md)."""
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,9 +73,13 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def quoted(value: object) -> str:
-    """A name or value as messages show it: `"emial"`."""
-    return f'"{value}"'
+    """A name or value as messages show it: `"emial"`; a line break or other control character as its
+    escape (`"pr-1\\n"`), so one message stays one line."""
+    return '"' + _CONTROL.sub(lambda m: ascii(m.group())[1:-1], str(value)) + '"'
 
 
 def read_source(path: Path) -> str:
