@@ -7,7 +7,7 @@ from functools import cached_property
 from itertools import count
 from pathlib import Path
 
-from deployer.clouds import registered, type_defaults
+from deployer.clouds import type_defaults
 from deployer.cycles import without_cycle_collection
 from deployer.errors import Finding, Problem, SpecInvalid, SpecPath, UsageError, display_path, quoted
 from deployer.speclang import rules, unique_names
@@ -21,6 +21,7 @@ from deployer.speclang.environments import (
     written_at,
 )
 from deployer.speclang.model import DEFAULT_PROVIDER, Infra
+from deployer.speclang.naming import ResourceName
 from deployer.speclang.resolved import ResolvedEnv
 from deployer.speclang.validation import model_findings
 from deployer.speclang.yaml_source import load_yaml
@@ -160,7 +161,7 @@ def resolve(spec: Spec, env_name: str) -> ResolvedEnv:
     """The resolved model of one environment, or every problem that prevents it."""
     with without_cycle_collection():
         info = spec.environment(env_name)
-        resolved, problems = _resolve(spec, info)
+        resolved, problems, _ = _resolve(spec, info)
     if problems:
         raise SpecInvalid(problems)
     return resolved
@@ -187,24 +188,23 @@ def _problems(spec: Spec, env_name: str | None) -> list[Problem]:
     envs = [spec.environment(env_name)] if env_name else [*spec.environments().values(), *_implicit_preview(spec)]
     deployable = []
     for env in envs:
-        resolved, env_problems = _resolve(spec, env)
+        resolved, env_problems, names = _resolve(spec, env)
         problems += env_problems
         if resolved is not None and env.deployable:
-            deployable.append(resolved)
+            deployable.append((resolved, names))
     if not env_name:
         problems += _across_environments(spec, deployable)
     return sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.path, p.message))
 
 
-def _across_environments(spec: Spec, envs: list[ResolvedEnv]) -> list[Problem]:
+def _across_environments(spec: Spec, envs: list[tuple[ResolvedEnv, list[ResourceName]]]) -> list[Problem]:
     """Physical names that two deployable environments would share in one account or project."""
-    clouds = registered()
-    by_name = {env.name: env.info for env in envs}
+    by_name = {env.name: env.info for env, _ in envs}
 
     def written(name: str, path: SpecPath) -> SpecPath:
         return written_at(spec.data(by_name[name]), by_name[name], path)
 
-    found = unique_names.across_environments(((env.name, clouds[env.provider], env.spec) for env in envs), written)
+    found = unique_names.across_environments(((env.name, env.provider, names) for env, names in envs), written)
     return [spec.problem(written(name, path), message) for name, (path, message) in found]
 
 
@@ -216,23 +216,27 @@ def _implicit_preview(spec: Spec) -> list[EnvInfo]:
     return [spec.environment(next(name for n in count(1) if (name := f"pr-{n}") not in declared))]
 
 
-def _resolve(spec: Spec, info: EnvInfo) -> tuple[ResolvedEnv | None, list[Problem]]:
+def _resolve(spec: Spec, info: EnvInfo) -> tuple[ResolvedEnv | None, list[Problem], list[ResourceName]]:
+    """ENV's resolved model, or the problems that prevent it; and the names its cloud gives its
+    resources (for the check across environments)."""
     data = spec.data(info)
     if not isinstance(data, dict):
-        return None, [spec.problem((), "the spec must be a mapping of fields")]
+        return None, [spec.problem((), "the spec must be a mapping of fields")], []
     base_model = spec.base[0]
     like = (spec.data(), base_model) if base_model is not None else None
     env_data = environment_data(data, info, type_defaults(info.type))
     model, findings = model_findings(env_data, like)
+    names: list[ResourceName] = []
     if model is not None:
-        findings = rules.check(model, info)
+        names = unique_names.environment_names(model, info)
+        findings = [*rules.check(model, info), *unique_names.name_findings(names)]
     else:
         findings += _rules_where_valid(env_data, info, findings)
     problems = [spec.problem(written_at(data, info, path), message) for path, message in findings]
     problems += [spec.problem(path, message) for path, message in override_findings(data, info)]
     if problems or model is None:
-        return None, problems
-    return ResolvedEnv(info, model, spec.file), []
+        return None, problems, names
+    return ResolvedEnv(info, model, spec.file), [], names
 
 
 def _rules_where_valid(env_data: dict, info: EnvInfo, findings: list[Finding]) -> list[Finding]:
@@ -242,7 +246,9 @@ def _rules_where_valid(env_data: dict, info: EnvInfo, findings: list[Finding]) -
     if not findings or any(not path for path, _ in findings) or invalid & {"app", "provider"}:
         return []
     model, _ = model_findings({key: value for key, value in env_data.items() if key not in invalid})
-    return rules.check(model, info, invalid) if model is not None else []
+    if model is None:
+        return []
+    return [*rules.check(model, info, invalid), *unique_names.name_findings(unique_names.environment_names(model, info))]
 
 
 def _first_value_line(text: str) -> int | None:

@@ -11,7 +11,6 @@ from deployer.speclang import cronexpr, keyspaces
 from deployer.speclang.durations import format_duration
 from deployer.speclang.environments import PREVIEW_ENV, PREVIEW_TYPE, EnvInfo
 from deployer.speclang.model import FILE_STORE, Infra, Subscription
-from deployer.speclang.unique_names import name_findings
 
 STATE_BACKENDS = ("file://", "s3://", "gs://", "azblob://", "https://")  # https: Pulumi Cloud
 
@@ -66,7 +65,6 @@ def check(spec: Infra, env: EnvInfo, invalid: Collection[str] = ()) -> list[Find
     findings = [finding for reads, rule in rules if not reads & set(invalid) for finding in rule()]
     if target is not None:
         findings += [(path, message) for path, message in target.rules(spec, env) if path[:1] not in invalid]
-        findings += name_findings(target, spec, env.name)
     return findings
 
 

@@ -4,18 +4,25 @@ environment (one stack) and across the environments of a spec on one cloud (one 
 
 from collections.abc import Callable, Iterable, Iterator
 
-from deployer.clouds import Cloud
+from deployer.clouds import registered
 from deployer.errors import Finding, SpecPath, quoted
+from deployer.speclang.environments import EnvInfo
 from deployer.speclang.model import Infra
 from deployer.speclang.naming import ResourceName
 
 
-def name_findings(cloud: Cloud, spec: Infra, env_name: str) -> Iterator[Finding]:
-    """The names the cloud would refuse, and every name or URN two resources of ENV_NAME would share
-    (located at the later one, naming the other)."""
+def environment_names(spec: Infra, env: EnvInfo) -> list[ResourceName]:
+    """The names ENV's cloud gives its resources (none where the cloud is unknown: the rules say so)."""
+    cloud = registered().get(env.provider)
+    return list(cloud.resource_names(spec, env.name)) if cloud is not None else []
+
+
+def name_findings(names: Iterable[ResourceName]) -> Iterator[Finding]:
+    """The names the cloud would refuse, and every name or URN two resources of one environment would
+    share (located at the later one, naming the other)."""
     physical: dict[tuple[str, str, str], ResourceName] = {}
     urns: dict[str, ResourceName] = {}
-    for named in cloud.resource_names(spec, env_name):
+    for named in names:
         if named.problem:
             yield named.at, f"its {named.what} name {quoted(named.physical)} is refused: {named.problem}"
         first = physical.setdefault((named.kind, named.scope, named.physical), named)
@@ -28,15 +35,15 @@ def name_findings(cloud: Cloud, spec: Infra, env_name: str) -> Iterator[Finding]
                              f"{_dotted(first.at)} (one URN, one resource in a stack): rename one of them")
 
 
-def across_environments(envs: Iterable[tuple[str, Cloud, Infra]],
+def across_environments(envs: Iterable[tuple[str, str, list[ResourceName]]],
                         written: Callable[[str, SpecPath], SpecPath]) -> Iterator[tuple[str, Finding]]:
-    """Physical names that two environments (name, cloud, spec) on one cloud would both give, e.g.
+    """Physical names that two environments (name, cloud name, its names) on one cloud would both give, e.g.
     `dev` with bucket `eu-uploads` and `dev-eu` with bucket `uploads`: (environment, finding),
     located in the later environment; `written(env, path)` is where ENV's value at PATH is written."""
     seen: dict[tuple[str, str, str, str], tuple[str, ResourceName]] = {}
-    for env_name, cloud, spec in envs:
-        for named in cloud.resource_names(spec, env_name):
-            other_env, first = seen.setdefault((cloud.name, named.kind, named.scope, named.physical),
+    for env_name, cloud, names in envs:
+        for named in names:
+            other_env, first = seen.setdefault((cloud, named.kind, named.scope, named.physical),
                                                (env_name, named))
             if other_env != env_name:
                 yield env_name, (named.at, (
