@@ -3,7 +3,6 @@
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from deployer.speclang.cronexpr import cron_expressions, every_expressions  # noqa: F401 (the programs' import)
 from deployer.speclang.durations import format_duration
 from deployer.speclang.model import Cache, CronJob, DailyAt, Infra, Keyspace
 from deployer.speclang.resolved import ResolvedEnv
@@ -69,6 +68,16 @@ def subscriptions_by_service(env: ResolvedEnv) -> dict[str, list[tuple[str, str]
 
 def keyspace_outputs(cache: Cache) -> dict[str, dict]:
     return {name: keyspace_output(keyspace) for name, keyspace in cache.keyspaces.items()}
+
+
+def local_service_outputs(env: ResolvedEnv, identities: Mapping[str, str], created: Created,
+                          caches: Mapping[str, dict]) -> dict[str, dict]:
+    """`service_outputs` of a local environment, whose caches' outputs come from its running servers."""
+    from deployer.local.stack import Local
+
+    running = {name: Local({**outputs, "keyspaces": keyspace_outputs(env.spec.caches[name])})
+               for name, outputs in caches.items()}
+    return service_outputs(env, identities, {**created, "caches": running})
 
 
 def service_outputs(env: ResolvedEnv, identities: Mapping[str, "pulumi.Input[str]"],

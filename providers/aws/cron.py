@@ -10,7 +10,7 @@ from deployer.providers.aws.callers import CALLER_KEY_HEADER, CallerKey
 from deployer.providers.aws.context import Context, policy_document, service_principal_trust
 from deployer.providers.aws.naming import JOIN, cron_dead_letter_queue, cron_role
 from deployer.providers.aws.pubsub import MAX_RETENTION_SECONDS, encrypted_queue
-from deployer.providers.shared import cron_expressions, cron_url
+from deployer.providers.shared import cron_url
 from deployer.speclang import cronexpr
 from deployer.speclang.model import CronJob
 from deployer.speclang.naming import schedule_names
@@ -61,7 +61,7 @@ def _aws_weekdays(item: str) -> str:
 
 
 def schedule_expressions(job: CronJob) -> list[str]:
-    return [schedule_expression(expression) for expression in cron_expressions(job)]
+    return [schedule_expression(expression) for expression in cronexpr.cron_expressions(job)]
 
 
 # EventBridge retries a call that fails with 429, 5xx or its 5 s timeout for up to an hour, then sends

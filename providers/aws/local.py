@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from deployer.local.stack import Delivery, Local, LocalStack, PushQueue, Server
 from deployer.providers.aws.naming import NAME_LIMITS
-from deployer.providers.shared import keyspace_outputs, service_outputs
+from deployer.providers.shared import local_service_outputs
 from deployer.speclang.durations import seconds
 from deployer.speclang.model import Subscription, Topic
 from deployer.speclang.naming import physical_name
@@ -152,9 +152,7 @@ class AwsLocalStack(LocalStack):
     def service_outputs(self, caches) -> dict[str, dict]:
         identities = {name: f"arn:aws:iam::123456789012:role/{self.name('role', name)}"
                       for name in self.env.spec.services}
-        local_caches = {name: Local({**outputs, "keyspaces": keyspace_outputs(self.env.spec.caches[name])})
-                        for name, outputs in caches.items()}
-        return service_outputs(self.env, identities, {**self.created, "caches": local_caches})
+        return local_service_outputs(self.env, identities, self.created, caches)
 
     # --- the buckets' objects across restarts ----------------------------------------------------
 

@@ -4,7 +4,8 @@ import pulumi_gcp as gcp
 
 from deployer.providers.gcp.context import Context
 from deployer.providers.gcp.naming import JOIN
-from deployer.providers.shared import cron_expressions, cron_url, service_url
+from deployer.providers.shared import cron_url, service_url
+from deployer.speclang.cronexpr import cron_expressions
 from deployer.speclang.model import CronJob
 from deployer.speclang.naming import schedule_names
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from deployer.errors import PreconditionMissing
 from deployer.local.stack import Delivery, Local, LocalStack, PushQueue, Server
 from deployer.providers.gcp.naming import gcp_name
-from deployer.providers.shared import keyspace_outputs, service_outputs
+from deployer.providers.shared import local_service_outputs
 from deployer.speclang.durations import seconds
 from deployer.speclang.model import Topic
 
@@ -156,9 +156,7 @@ class GcpLocalStack(LocalStack):
     def service_outputs(self, caches) -> dict[str, dict]:
         identities = {name: f"{self.name('service-account', name)}@{self.project}.iam.gserviceaccount.com"
                       for name in self.env.spec.services}
-        local_caches = {name: Local({**outputs, "keyspaces": keyspace_outputs(self.env.spec.caches[name])})
-                        for name, outputs in caches.items()}
-        return service_outputs(self.env, identities, {**self.created, "caches": local_caches})
+        return local_service_outputs(self.env, identities, self.created, caches)
 
 
 class PubSubPushQueue(PushQueue):

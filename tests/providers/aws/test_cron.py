@@ -7,7 +7,7 @@ import pytest
 
 from deployer.errors import DeployerError
 from deployer.providers.aws.cron import schedule_expression
-from deployer.providers.shared import every_expressions
+from deployer.speclang.cronexpr import every_expressions
 
 RULE = "aws:cloudwatch/eventRule:EventRule"
 TARGET = "aws:cloudwatch/eventTarget:EventTarget"

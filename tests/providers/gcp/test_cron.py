@@ -1,12 +1,12 @@
-"""`every` -> cron (providers.shared, used by both clouds): fires exactly at the multiples of the
+"""`every` -> cron (deployer.speclang.cronexpr, used by both clouds): fires exactly at the multiples of the
 interval counted from midnight UTC, for every interval the spec allows."""
 
 from datetime import timedelta
 
 import pytest
 
-from deployer.providers.shared import every_expressions
 from deployer.speclang import cronexpr
+from deployer.speclang.cronexpr import every_expressions
 
 
 def expand(field: str, low: int, high: int) -> set[int]:
