@@ -37,6 +37,17 @@ def run_main(*args: str, stdin: str | None = None) -> Run:
         return Run(code, out.getvalue().decode(), err.getvalue().decode())
 
 
+# What the machine running the tests may have set (CI=true on every CI service) and deployer reads:
+# each test starts without them, and a test about one sets it itself.
+OUTER_SETTINGS = ("CI", "DEPLOYER_ALLOW_LOCAL_STATE", "DEPLOYER_ENV", "DEPLOYER_SPEC", "DEPLOYER_OUTPUTS")
+
+
+@pytest.fixture(autouse=True)
+def without_outer_settings(monkeypatch):
+    for name in OUTER_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture(scope="session")
 def deployer():
     """Run `deployer ARGS` in-process: `deployer("--spec", path, "validate")` -> Run."""
