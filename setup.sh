@@ -26,6 +26,4 @@ if [ -z "${DEPLOYER_CUE:-}" ] && ! command -v cue >/dev/null; then
 fi
 
 .venv/bin/deployer --spec examples/shop validate
-if .venv/bin/deployer plan --help >/dev/null 2>&1; then
-  .venv/bin/deployer --spec examples/shop plan --env prod
-fi
+.venv/bin/deployer --spec examples/shop plan --env prod
