@@ -44,6 +44,16 @@ class DeployerError(Exception):
         if exit_code is not None:
             self.exit_code = exit_code
 
+    def __reduce__(self):  # whole through a pipe (forked.py), whatever a subclass's __init__ takes
+        return _rebuilt, (type(self), str(self), self.__dict__)
+
+
+def _rebuilt(kind: type[DeployerError], message: str, state: dict) -> DeployerError:
+    error = kind.__new__(kind)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
+
 
 class SpecInvalid(DeployerError):
     """The spec has problems; all of them are listed."""

@@ -62,19 +62,40 @@ def test_escape_sequences_in_table_cells_are_shown_as_escapes(capsys):
 
 @pytest.mark.parametrize("old, new, path", [
     ("  region: eu-west-1", '  region: "eu-west-1\\n  aws:skipCredentialsValidation: true"', "aws.region"),
-    ("    team: commerce", '    team: "commerce\\e[2J"', "aws.tags"),
+    ("    team: commerce", '    team: "commerce\\e[2J"', "aws.tags.team"),
     ("  StripeAPIKey: {description: Stripe secret key for charging cards}",
      '  StripeAPIKey: {description: "a bell\\a"}', "secrets.StripeAPIKey.description"),
 ], ids=["region", "tag", "description"])
 def test_control_characters_are_refused_in_the_spec(shop, deployer, old, new, path):
     text = shop.read_text().replace(old, new)
     shop.write_text(text)
-    line = text.splitlines().index(new) + 1 - (path == "aws.tags")  # a mapping is located at its key
+    line = text.splitlines().index(new) + 1
 
     result = deployer("validate")
 
     assert result.exit_code == EXIT_INVALID
     assert f"infra.yaml:{line}: {path}: control character U+00" in result.stderr
+
+
+def test_control_characters_are_refused_in_keys_and_in_overrides(spec_file, deployer):
+    spec = spec_file("""
+        app: shop
+        aws:
+          region: eu-west-1
+          tags:
+            "te\\e[2Jam": x
+        environments:
+          prod:
+            type: production
+            overrides:
+              aws: {tags: {team: "a\\tb"}}
+    """)
+
+    result = deployer("--spec", str(spec), "validate")
+
+    assert result.exit_code == EXIT_INVALID
+    assert "infra.yaml:5: aws.tags.te\\x1b[2Jam: control character U+001B is not allowed" in result.stderr
+    assert "infra.yaml:10: environments.prod.overrides.aws.tags.team: control character U+0009" in result.stderr
 
 
 def test_descriptions_may_break_lines(shop, deployer):

@@ -7,17 +7,17 @@ replaced; any other change of its inputs or protection is an in-place change.
 
 import io
 import json
-import multiprocessing
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from deployer.clouds import cloud
 from deployer.errors import DeployerError, UsageError, quoted
+from deployer.forked import forked
 from deployer.speclang.load import Spec, resolve
 from deployer.speclang.resolved import ResolvedEnv
 
@@ -161,7 +161,7 @@ def diff_environment(spec: Spec, env_name: str, base_ref: str) -> PlanDiff:
     head_env = resolve(spec, env_name)
     with tempfile.TemporaryDirectory(prefix="deployer-base-") as scratch:
         base_env = _base_env(spec.file, env_name, base_ref, Path(scratch))
-        base = _forked(lambda: build_plan(base_env) if base_env else EMPTY_PLAN)
+        base = forked(lambda: build_plan(base_env) if base_env else EMPTY_PLAN)
         head = build_plan(head_env)
         try:
             base = base()
@@ -188,34 +188,3 @@ def _base_env(spec_file: Path, env_name: str, ref: str, scratch: Path) -> Resolv
 
 def _not_planned(ref: str, env_name: str, err: DeployerError) -> DeployerError:
     return DeployerError(f"the spec at {ref} does not plan for {env_name}:\n{err}", err.exit_code)
-
-
-def _forked(work: Callable[[], dict]) -> Callable[[], dict]:
-    """Start `work` in a forked copy of this process (modules imported, data read) and return what
-    waits for its result; where processes cannot fork, `work` itself, run when waited for."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return work
-    receiving, sending = multiprocessing.Pipe(duplex=False)
-
-    def child() -> None:
-        try:
-            sending.send((work(), None))
-        except DeployerError as err:  # sent as its parts: an exception's pickle keeps only its message
-            sending.send((None, (str(err), err.exit_code)))
-
-    process = multiprocessing.get_context("fork").Process(target=child, daemon=True)
-    process.start()
-    sending.close()
-
-    def result() -> dict:
-        try:
-            document, failure = receiving.recv()
-        except EOFError:
-            raise DeployerError("planning the base failed (its process ended without a plan)") from None
-        finally:
-            process.join()
-        if failure:
-            raise DeployerError(*failure)
-        return document
-
-    return result

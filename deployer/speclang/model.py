@@ -10,7 +10,6 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
-    ValidationInfo,
     WithJsonSchema,
     field_validator,
 )
@@ -65,31 +64,6 @@ class Model(BaseModel):
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
     )
-
-    @field_validator("*")
-    @classmethod
-    def _no_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
-        if info.field_name not in NOT_CHECKED_HERE and (found := _control_character(
-                value, FREE_TEXT if info.field_name in FREE_TEXT_FIELDS else CONTROL)):
-            raise ValueError(f"control character {found} is not allowed (only a description or a title may "
-                             "hold line breaks and tabs)")
-        return value
-
-
-# Names and settings become physical names, tags, URLs and config files: no control character there.
-# Text people write for people (descriptions, titles) may break lines. Overrides are checked once merged.
-CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-FREE_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-FREE_TEXT_FIELDS = {"description", "title"}
-NOT_CHECKED_HERE = {"overrides"}
-
-
-def _control_character(value: Any, pattern: re.Pattern) -> str | None:
-    """The first control character in a field's value, as `U+001B` (a model inside checks its own)."""
-    if isinstance(value, str):
-        return f"U+{ord(match.group()):04X}" if (match := pattern.search(value)) else None
-    items = [*value, *value.values()] if isinstance(value, dict) else value if isinstance(value, list) else ()
-    return next((found for item in items if (found := _control_character(item, pattern))), None)
 
 
 def _matching(pattern: str, what: str) -> classmethod:

@@ -11,6 +11,13 @@ from deployer.errors import Finding, SpecPath, quoted
 from deployer.speclang.model import Infra
 from deployer.speclang.rules import not_allowed
 
+# Names and settings become physical names, tags, URLs and config files: no control character there.
+# Text people write for people (descriptions, titles) may break lines. Overrides are checked once merged.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+FREE_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+FREE_TEXT_FIELDS = {"description", "title"}
+NOT_CHECKED_HERE = {"overrides"}
+
 # Which of several union members' errors explains the problem best, most telling first.
 _PREFERENCE = ("value_error", "literal_error", "string_pattern_mismatch", "extra_forbidden", "missing")
 
@@ -22,10 +29,33 @@ def model_findings(data: object, like: tuple[dict, Infra] | None = None) -> tupl
         return None, [((), "the spec must be a mapping of fields (app, caches, services, …)")]
     if like is not None:
         return _with_changed_sections(data, *like)
+    control = _control_characters(data, ())
     try:
-        return Infra.model_validate(data), []
+        model = Infra.model_validate(data)
     except ValidationError as err:
-        return None, _findings(err, data)
+        located = {path for path, _ in control}
+        return None, [*control, *((path, message) for path, message in _findings(err, data) if path not in located)]
+    return (None, control) if control else (model, [])
+
+
+def _control_characters(value: object, at: SpecPath, pattern: re.Pattern = CONTROL) -> list[Finding]:
+    """Every key and value of the data holding a control character (a description or a title may
+    break lines), but in overrides: those are checked once merged into an environment's spec."""
+    if isinstance(value, str):
+        if match := pattern.search(value):
+            return [(at, (f"control character U+{ord(match.group()):04X} is not allowed (only a description or "
+                         "a title may hold line breaks and tabs)"))]
+        return []
+    found = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key not in NOT_CHECKED_HERE:
+                found += _control_characters(key, (*at, key))
+                found += _control_characters(item, (*at, key), FREE_TEXT if key in FREE_TEXT_FIELDS else CONTROL)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _control_characters(item, (*at, index))
+    return found
 
 
 def _with_changed_sections(data: dict, like_data: dict, like_model: Infra) -> tuple[Infra | None, list[Finding]]:
