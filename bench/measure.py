@@ -20,6 +20,12 @@ def best_of(work, *args, repeat: int = 1, clock=time.perf_counter) -> tuple[floa
     return best, result
 
 
+def cpu_with_children() -> float:
+    """CPU seconds of this process and of the children it has waited for (a forked helper's too)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def median_run(command: list[str], runs: int = 5, **options) -> tuple[float, float]:
     """The median wall and CPU (user + system) seconds of running `command`, a whole process: on a
     busy machine the CPU time is the figure that other processes move least."""

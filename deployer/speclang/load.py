@@ -25,7 +25,7 @@ from deployer.speclang.model import DEFAULT_PROVIDER, Infra
 from deployer.speclang.naming import ResourceName
 from deployer.speclang.resolved import ResolvedEnv
 from deployer.speclang.validation import model_findings
-from deployer.speclang.yaml_source import load_yaml
+from deployer.speclang.yaml_source import Lines, load_yaml
 
 SPEC_FILES = ("infra.cue", "infra.yaml", "infra.yml")
 _CUE_PREAMBLE = re.compile(r"\s*(//.*|package\s.*)?")
@@ -54,7 +54,7 @@ class Spec:
 
     file: Path
     _evaluations: dict = field(default_factory=dict, repr=False)
-    _yaml_lines: dict[SpecPath, int] | None = field(default=None, repr=False)
+    _yaml_lines: Lines | None = field(default=None, repr=False)
 
     @property
     def is_cue(self) -> bool:

@@ -60,15 +60,19 @@ class NameRule:
 
     def problem(self, name: str) -> str | None:
         """What the rule says that NAME breaks, with its source; None when NAME keeps it."""
-        whole, refused = self._compiled
+        whole, any_refused, refused = self._compiled
+        if whole.fullmatch(name) and not (any_refused and any_refused.search(name)):
+            return None
         broken = None if whole.fullmatch(name) else self.says
-        broken = broken or next((says for expression, says in refused if expression.search(name)), None)
-        return f"{self.names} {broken} ({self.source})" if broken else None
+        broken = broken or next(says for expression, says in refused if expression.search(name))
+        return f"{self.names} {broken} ({self.source})"
 
     @cached_property
-    def _compiled(self) -> tuple[re.Pattern, list[tuple[re.Pattern, str]]]:
-        # validate checks every name of every environment: compiled once, not looked up each time
-        return re.compile(self.pattern), [(re.compile(expression), says) for expression, says in self.refused]
+    def _compiled(self) -> tuple[re.Pattern, re.Pattern | None, list[tuple[re.Pattern, str]]]:
+        # validate checks every name of every environment: compiled once, the kept names matched twice at most
+        any_refused = re.compile("|".join(f"(?:{expression})" for expression, _ in self.refused)) if self.refused else None
+        return (re.compile(self.pattern), any_refused,
+                [(re.compile(expression), says) for expression, says in self.refused])
 
 
 def schedule_names(job_id: str, job: CronJob, join: str) -> list[tuple[str, str]]:

@@ -29,7 +29,10 @@ def model_findings(data: object, like: tuple[dict, Infra] | None = None) -> tupl
         return None, [((), "the spec must be a mapping of fields (app, caches, services, …)")]
     if like is not None:
         return _with_changed_sections(data, *like)
-    control = _control_characters(data, ())
+    return _validated(data, _control_characters(data, ()))
+
+
+def _validated(data: dict, control: list[Finding]) -> tuple[Infra | None, list[Finding]]:
     try:
         model = Infra.model_validate(data)
     except ValidationError as err:
@@ -38,31 +41,46 @@ def model_findings(data: object, like: tuple[dict, Infra] | None = None) -> tupl
     return (None, control) if control else (model, [])
 
 
-def _control_characters(value: object, at: SpecPath, pattern: re.Pattern = CONTROL) -> list[Finding]:
+def _control_characters(value: object, at: SpecPath, checked: object = None) -> list[Finding]:
     """Every key and value of the data holding a control character (a description or a title may
-    break lines), but in overrides: those are checked once merged into an environment's spec."""
-    if isinstance(value, str):
-        if match := pattern.search(value):
-            return [(at, (f"control character U+{ord(match.group()):04X} is not allowed (only a description or "
-                         "a title may hold line breaks and tabs)"))]
-        return []
-    found = []
+    break lines), but in overrides: those are checked once merged into an environment's spec. What
+    is the very object `checked` holds at the same place was checked there already."""
+    found: list[Finding] = []
     if isinstance(value, dict):
+        checked = checked if isinstance(checked, dict) else {}
         for key, item in value.items():
-            if key not in NOT_CHECKED_HERE:
-                found += _control_characters(key, (*at, key))
-                found += _control_characters(item, (*at, key), FREE_TEXT if key in FREE_TEXT_FIELDS else CONTROL)
+            if key in NOT_CHECKED_HERE:
+                continue
+            if match := CONTROL.search(str(key)):
+                found.append(_control_finding((*at, key), match))
+            if item is checked.get(key):
+                continue
+            if isinstance(item, str):
+                if match := (FREE_TEXT if key in FREE_TEXT_FIELDS else CONTROL).search(item):
+                    found.append(_control_finding((*at, key), match))
+            elif isinstance(item, (dict, list)):
+                found += _control_characters(item, (*at, key), checked.get(key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            found += _control_characters(item, (*at, index))
+            if isinstance(item, str):
+                if match := CONTROL.search(item):
+                    found.append(_control_finding((*at, index), match))
+            elif isinstance(item, (dict, list)):
+                found += _control_characters(item, (*at, index))
     return found
+
+
+def _control_finding(at: SpecPath, match: re.Match) -> Finding:
+    return at, (f"control character U+{ord(match.group()):04X} is not allowed (only a description or a title "
+                "may hold line breaks and tabs)")
 
 
 def _with_changed_sections(data: dict, like_data: dict, like_model: Infra) -> tuple[Infra | None, list[Finding]]:
     absent = object()
     changed = [key for key in data.keys() | like_data.keys()
                if data.get(key, absent) is not like_data.get(key, absent)]
-    partial, findings = model_findings({"app": data.get("app"), **{k: data[k] for k in changed if k in data}})
+    changed_data = {"app": data.get("app"), **{k: data[k] for k in changed if k in data}}
+    partial, findings = _validated(changed_data, _control_characters(changed_data, (), checked=like_data))
     if partial is None:
         return None, findings
     fields = {info.alias or name: name for name, info in Infra.model_fields.items()}

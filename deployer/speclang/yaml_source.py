@@ -16,6 +16,7 @@ except AttributeError:  # PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
 _STANDARD = "tag:yaml.org,2002:"
+_STR = f"{_STANDARD}str"
 _PLAIN_COLLECTIONS = (f"{_STANDARD}map", f"{_STANDARD}seq")
 _SCALARS = tuple(f"{_STANDARD}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "binary"))
 # Values built through aliases, at most: far above any spec's sharing, far below an alias bomb's billions.
@@ -24,8 +25,8 @@ _RESOLVER = yaml.resolver.Resolver()
 _YAML_TAGS = {tag for tag in yaml.constructor.SafeConstructor.yaml_constructors if tag}
 
 
-def load_yaml(path: Path, text: str | None = None) -> tuple[object, dict[SpecPath, int]]:
-    """The document's data and a map from each spec path to its 1-based line."""
+def load_yaml(path: Path, text: str | None = None) -> tuple[object, "Lines"]:
+    """The document's data, and the line of each spec path in it."""
     text = read_source(path) if text is None else text
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -38,19 +39,54 @@ def load_yaml(path: Path, text: str | None = None) -> tuple[object, dict[SpecPat
         line = mark.line + 1 if mark else None
         reason = getattr(err, "problem", None) or str(err)
         raise SpecInvalid([Problem(display_path(path), line, "", f"invalid YAML: {reason}")]) from None
-    lines: dict[SpecPath, int] = {}
     if node is None:
-        return {}, lines
+        return {}, Lines(None)
     try:
-        return _Builder(path, lines).build(node, ()), lines
+        return _Builder(path).build(node, ()), Lines(node)
     except RecursionError:
         raise SpecInvalid([Problem(display_path(path), None, "", "the document is nested too deeply")]) from None
 
 
+class Lines:
+    """The 1-based line each spec path is written on (a mapping entry's: its key's), found in the
+    document's nodes when a problem asks: reading records none."""
+
+    def __init__(self, root: yaml.Node | None):
+        self.root = root
+        self._entries: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = {}
+
+    def get(self, at: SpecPath) -> int | None:
+        node = self.root
+        if node is None:
+            return None
+        line = node.start_mark.line + 1
+        for part in at:
+            if isinstance(node, yaml.MappingNode) and (entry := self._mapping(node).get(str(part))):
+                key_node, node = entry
+                line = key_node.start_mark.line + 1
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+                line = node.start_mark.line + 1
+            else:
+                return None
+        return line
+
+    def _mapping(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        if id(node) not in self._entries:
+            scalars = yaml.constructor.SafeConstructor()
+            self._entries[id(node)] = {_key(scalars.construct_object(key) if key.tag != _STR else key.value): (key, value)
+                                       for key, value in node.value}
+        return self._entries[id(node)]
+
+
+def _key(key: object) -> str:
+    """A mapping key as the data holds it: YAML's true and 1 are the names `true` and `1`."""
+    return str(key).lower() if isinstance(key, bool) else str(key)
+
+
 class _Builder:
-    def __init__(self, path: Path, lines: dict[SpecPath, int]):
+    def __init__(self, path: Path):
         self.path = path
-        self.lines = lines
         self.scalars = yaml.constructor.SafeConstructor()
         self.open: set[int] = set()  # the collections being built: an alias to one of them is a cycle
         self.built: set[int] = set()  # every node built once: building one again copies it for an alias
@@ -63,7 +99,7 @@ class _Builder:
             self.built.add(id(node))
             return self.value(node, at, line)
         if self.alias_use is None:  # an alias, used at `at`
-            self.alias_use = (at, line or self.lines.get(at[:-1]))
+            self.alias_use = (at, line)
             try:
                 return self.value(node, at, line)
             finally:
@@ -77,7 +113,6 @@ class _Builder:
 
     def value(self, node: yaml.Node, at: SpecPath, line: int | None) -> object:
         if not isinstance(node, yaml.CollectionNode):
-            self.lines[at] = node.start_mark.line + 1
             return self.scalar(node, at)
         if id(node) in self.open:
             raise self.problem(node, at, line, "a YAML alias refers to its own anchor")
@@ -89,32 +124,37 @@ class _Builder:
         return result
 
     def collection(self, node: yaml.CollectionNode, at: SpecPath) -> object:
-        lines, path = self.lines, self.path
-        lines[at] = node.start_mark.line + 1
+        path, built = self.path, self.built
         if isinstance(node, yaml.MappingNode):
             result = {}
             for key_node, value_node in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise SpecInvalid([Problem(display_path(path), key_node.start_mark.line + 1,
-                                               _dotted(at), "YAML merge keys (<<) are not supported")])
-                key = self.scalar(key_node, at)
-                if not isinstance(key, (str, int, bool)) or isinstance(key_node, yaml.CollectionNode):
-                    raise SpecInvalid([Problem(display_path(path), key_node.start_mark.line + 1,
-                                               _dotted(at), "mapping keys must be plain names")])
-                key = str(key).lower() if isinstance(key, bool) else str(key)
+                if key_node.tag == _STR and type(key_node) is yaml.ScalarNode:  # a plain name: most keys
+                    key = key_node.value
+                else:
+                    if key_node.tag == "tag:yaml.org,2002:merge":
+                        raise SpecInvalid([Problem(display_path(path), key_node.start_mark.line + 1, _dotted(at),
+                                                   "YAML merge keys (<<) are not supported")])
+                    key = self.scalar(key_node, at)
+                    if not isinstance(key, (str, int, bool)) or isinstance(key_node, yaml.CollectionNode):
+                        raise SpecInvalid([Problem(display_path(path), key_node.start_mark.line + 1, _dotted(at),
+                                                   "mapping keys must be plain names")])
+                    key = _key(key)
                 if key in result:
                     raise SpecInvalid([Problem(display_path(path), key_node.start_mark.line + 1,
                                                _dotted((*at, key)), "duplicate key")])
-                key_line = key_node.start_mark.line + 1
-                result[key] = self.build(value_node, (*at, key), key_line)
-                lines[(*at, key)] = key_line
+                if value_node.tag == _STR and type(value_node) is yaml.ScalarNode and id(value_node) not in built:
+                    built.add(id(value_node))  # a string met for the first time: most values
+                    result[key] = value_node.value
+                else:
+                    result[key] = self.build(value_node, (*at, key), key_node.start_mark.line + 1)
             return result
-        return [self.build(item, (*at, i)) for i, item in enumerate(node.value)]
+        line = node.start_mark.line + 1
+        return [self.build(item, (*at, i), line) for i, item in enumerate(node.value)]
 
     def scalar(self, node: yaml.Node, at: SpecPath) -> object:
         if not isinstance(node, yaml.ScalarNode):
             return None
-        if node.tag == f"{_STANDARD}str":
+        if node.tag == _STR:
             return node.value
         if node.tag not in _SCALARS:
             raise self.problem(node, at, None, f"invalid YAML: {_tag_name(node.tag)} is not supported here")
