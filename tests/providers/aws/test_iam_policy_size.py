@@ -91,6 +91,13 @@ def test_a_role_beyond_ten_managed_policies_is_refused_with_its_counts(deployer,
             ) in problem
 
 
+def test_a_local_environment_has_no_role_to_refuse(deployer, spec_file):
+    path = spec_file("app: shop\nprovider: aws\naws: {region: eu-west-1}\nenvironments: {dev: {type: local}}\n"
+                     + many(secrets=800))
+    assert deployer("--spec", str(path), "validate", "--env", "dev").exit_code == 0
+    assert deployer("--spec", str(path), "validate", "--env", "pr-1").exit_code == 1  # a preview has one
+
+
 @pytest.mark.parametrize(("example", "env"), [(x, e) for x in ("shop", "shop-yaml") for e in ("prod", "dev", "pr-42")])
 def test_every_example_role_fits_and_the_estimate_is_an_upper_bound(example_plan, example_env, example, env):
     plan, resolved = example_plan(example, env), example_env(example, env)
