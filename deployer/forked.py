@@ -2,12 +2,18 @@
 this process goes on with: where a command waits on two independent computations, two cores serve it."""
 
 import multiprocessing
-from collections.abc import Callable
+import os
+import select
+import struct
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from deployer.errors import DeployerError
 
 T = TypeVar("T")
+Item = TypeVar("Item")
+_INDEX = struct.Struct("I")
+MAX_SHARED = select.PIPE_BUF // _INDEX.size  # their indices written at once, before either process reads
 
 
 def forked(work: Callable[[], T]) -> Callable[[], T]:
@@ -39,3 +45,27 @@ def forked(work: Callable[[], T]) -> Callable[[], T]:
         return value
 
     return result
+
+
+def each_in_two_processes(work: Callable[[Item], T], items: Sequence[Item]) -> list[T]:
+    """`[work(item) for item in items]`, this process and a forked one each taking the next item that
+    neither has taken until none is left (items that take long do not leave one process idle)."""
+    if not 1 < len(items) <= MAX_SHARED:
+        return [work(item) for item in items]
+    readable, writable = os.pipe()  # the items' indices, each read by one process only
+    os.write(writable, b"".join(_INDEX.pack(index) for index in range(len(items))))
+    os.close(writable)
+
+    def share() -> dict[int, T]:
+        done = {}
+        while taken := os.read(readable, _INDEX.size):
+            (index,) = _INDEX.unpack(taken)
+            done[index] = work(items[index])
+        return done
+
+    try:
+        theirs = forked(share)
+        results = {**share(), **theirs()}
+    finally:
+        os.close(readable)
+    return [results[index] for index in range(len(items))]

@@ -10,7 +10,7 @@ from pathlib import Path
 from deployer.clouds import registered, type_defaults
 from deployer.cycles import without_cycle_collection
 from deployer.errors import Finding, Problem, SpecInvalid, SpecPath, UsageError, display_path, quoted
-from deployer.forked import forked
+from deployer.forked import each_in_two_processes
 from deployer.speclang import rules, unique_names
 from deployer.speclang.cue import EvaluationCache, cue_sources, declared_tags, export_cue, source_problems
 from deployer.speclang.environments import (
@@ -196,24 +196,24 @@ def _problems(spec: Spec, env_name: str | None) -> list[Problem]:
     return sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.path, p.message))
 
 
-# Entries (of every section, in every environment checked) from which checking half of the environments
-# in a forked process saves more than the fork costs.
+# Entries (of every section, in every environment checked) from which sharing the environments out
+# with a forked process saves more than the fork costs.
 FORK_FROM = 2_000
 
 
 def _checked(spec: Spec, envs: list[EnvInfo]) -> list[tuple[EnvInfo, list[Problem], list[ResourceName]]]:
-    """Each environment's problems and the names its cloud gives its resources; a large spec's
-    environments half here, half in a forked process."""
-    def check(some: list[EnvInfo]) -> list[tuple[EnvInfo, list[Problem], list[ResourceName]]]:
-        return [(env, *_resolve(spec, env)[1:]) for env in some]
+    """Each environment's problems, and the names its cloud gives its resources where it is deployed;
+    a large spec's environments shared out between this process and a forked one."""
+    def check(env: EnvInfo) -> tuple[EnvInfo, list[Problem], list[ResourceName]]:
+        _, problems, names = _resolve(spec, env)
+        return env, problems, names if env.deployable else []
 
     data = spec.data()
     entries = sum(len(section) for section in data.values() if isinstance(section, dict)) * len(envs)
-    if entries < FORK_FROM or len(envs) < 2:
-        return check(envs)
+    if entries < FORK_FROM:
+        return [check(env) for env in envs]
     registered()  # the clouds' modules imported before the fork, not in both processes
-    theirs = forked(lambda: check(envs[1::2]))
-    return [*check(envs[::2]), *theirs()]
+    return each_in_two_processes(check, envs)
 
 
 def _across_environments(spec: Spec, envs: list[tuple[EnvInfo, list[ResourceName]]]) -> list[Problem]:

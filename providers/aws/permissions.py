@@ -12,7 +12,17 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from deployer.providers.aws.naming import ACCESS
+from deployer.providers.aws.naming import (
+    ACCESS,
+    ACCOUNT_STAND_IN,
+    BUCKET_PERMISSIONS,
+    CONSUME_ACTIONS,
+    LONGEST_PARTITION,
+    NAME_LIMITS,
+    READ_SECRET_ACTIONS,
+    SECRET_ARN_SUFFIX,
+    TOPIC_PERMISSIONS,
+)
 from deployer.providers.shared import service_uses
 from deployer.speclang.model import Infra
 
@@ -69,6 +79,26 @@ def longest_arn(spec: Infra, env: str) -> Callable[[Target], str]:
 def size(statements: list[dict]) -> int:
     """The characters IAM counts in a policy of these statements (white space is not counted)."""
     return len(json.dumps({"Version": "2012-10-17", "Statement": statements}, separators=(",", ":")))
+
+
+EVERY_ACTION = tuple(dict.fromkeys([*(a for actions, _ in BUCKET_PERMISSIONS.values() for a in actions),
+                                   *(a for actions in TOPIC_PERMISSIONS.values() for a in actions),
+                                   *CONSUME_ACTIONS, *READ_SECRET_ACTIONS]))
+
+
+def most_per_target(spec: Infra) -> int:
+    """The most characters one target can add to a role's policies: a statement of its own granting
+    every action, on an ARN at the longest name AWS allows (a secret's)."""
+    arn = (f"arn:{LONGEST_PARTITION}:secretsmanager:{spec.aws.region or ''}:{ACCOUNT_STAND_IN}:secret:"
+           f"{'x' * NAME_LIMITS['secret']}{SECRET_ARN_SUFFIX}")
+    return size([statement(Grant(EVERY_ACTION, (Target("", ""),)), lambda _: arn)]) - size([]) + 1
+
+
+def surely_fitting(spec: Infra) -> int:
+    """The most targets any role fits in its policies, unmeasured: each managed policy is filled to
+    within one target's most of its limit (validate measures only the roles with more)."""
+    most = most_per_target(spec)
+    return MANAGED_PER_ROLE * (MANAGED_LIMIT - size([]) - most) // most
 
 
 @dataclass(frozen=True)

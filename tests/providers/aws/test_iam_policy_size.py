@@ -11,9 +11,13 @@ from deployer.providers.aws.permissions import (
     INLINE_LIMIT,
     MANAGED_LIMIT,
     longest_arn,
+    most_per_target,
     service_grants,
+    size,
     split,
+    surely_fitting,
 )
+from deployer.speclang.load import load_spec, resolve
 
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 MANAGED_POLICY = "aws:iam/policy:Policy"
@@ -89,6 +93,38 @@ def test_a_role_beyond_ten_managed_policies_is_refused_with_its_counts(deployer,
             "policies of at most 6,144: a role takes 10,240 characters of inline policies or 10 managed policies "
             "(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html); split the service"
             ) in problem
+
+
+def test_no_target_adds_more_than_validate_assumes_of_the_roles_it_does_not_measure(spec_file):
+    """validate measures only the roles that `surely_fits` cannot tell: its bound per target must hold for
+    the longest names there are (each cut to its kind's limit), a bucket counted as its objects and itself."""
+    long = "x" * 600
+    path = spec_file(f"""
+        app: shop
+        aws: {{region: ap-southeast-4}}
+        environments: {{production-environment: {{type: production}}}}
+        buckets: {{b{long}: {{}}}}
+        caches: {{c{long}: {{}}}}
+        secrets: [S{long}]
+        topics:
+          t{long}: {{}}
+          f{long}: {{orderingAttribute: key, subscriptions: {{s{long}: {{service: api}}}}}}
+        cron: {{nightly: {{every: 24h, endpoint: {{service: api, path: /cron}}}}}}
+        services:
+          api:
+            url: https://api.example.com
+            uses:
+              buckets: {{b{long}: [download, upload, list, remove]}}
+              topics: {{t{long}: [publish]}}
+              caches: [c{long}]
+              secrets: [S{long}]
+    """)
+    env = resolve(load_spec(path), "production-environment")
+    grants = service_grants(env.spec, "api", [(f"f{long}", f"s{long}")], called=True)
+    targets = sum(len(grant.targets) for grant in grants)
+    assert targets == 7
+    assert split(grants, longest_arn(env.spec, env.name)).characters <= size([]) + targets * most_per_target(env.spec)
+    assert surely_fitting(env.spec) == 65
 
 
 def test_a_local_environment_has_no_role_to_refuse(deployer, spec_file):
