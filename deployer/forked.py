@@ -17,17 +17,23 @@ MAX_SHARED = select.PIPE_BUF // _INDEX.size  # their indices written at once, be
 
 
 def forked(work: Callable[[], T]) -> Callable[[], T]:
-    """Start `work` in a forked process and return what waits for its result (or raises its
-    DeployerError); where processes cannot fork, `work` itself, run when waited for."""
+    """Start `work` in a forked process and return what waits for its result (or raises its error);
+    where processes cannot fork, `work` itself, run when waited for."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return work
     receiving, sending = multiprocessing.Pipe(duplex=False)
 
     def child() -> None:
         try:
-            sending.send((work(), None))
-        except DeployerError as err:
-            sending.send((None, err))
+            outcome = (work(), None)
+        except Exception as err:  # noqa: BLE001 - the parent reports it, as if it had done the work itself
+            outcome = (None, err)
+        try:
+            sending.send(outcome)
+        except Exception as err:  # noqa: BLE001 - an error that does not pickle
+            sending.send((None, RuntimeError(f"{type(err).__name__} in a forked process: {err}")))
+        # Gone without flushing streams: a thread of the parent (a spinner) may have held their lock at the fork.
+        os._exit(0)
 
     process = multiprocessing.get_context("fork").Process(target=child, daemon=True)
     process.start()

@@ -68,3 +68,11 @@ def test_an_error_in_either_process_comes_back():
     with pytest.raises(SpecInvalid) as raised:
         each_in_two_processes(work, list(range(6)))
     assert raised.value.problems == [Problem("infra.yaml", 3, "envs", "refused")]
+
+
+def test_a_bug_in_the_forked_work_comes_back_as_its_exception():
+    def failing() -> dict:
+        return {}["missing"]
+
+    with pytest.raises(KeyError):
+        forked(failing)()
