@@ -197,8 +197,9 @@ def _problems(spec: Spec, env_name: str | None) -> list[Problem]:
 
 
 # Entries (of every section, in every environment checked) from which sharing the environments out
-# with a forked process saves more than the fork costs.
-FORK_FROM = 2_000
+# with a forked process saves more than the fork and the results' way back cost (measured: 300
+# generated services in five environments, 18,000 entries, gain 4%; 1,000 services 12%).
+FORK_FROM = 10_000
 
 
 def _checked(spec: Spec, envs: list[EnvInfo]) -> list[tuple[EnvInfo, list[Problem], list[ResourceName]]]:
