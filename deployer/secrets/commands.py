@@ -3,13 +3,15 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from deployer.clouds import registered, type_defaults
 from deployer.console import Console
 from deployer.errors import DeployerError, SpecInvalid, UsageError, quoted
 from deployer.secrets.file_store import FileStore
 from deployer.secrets.local_override import local_overrides
 from deployer.secrets.resolution import secret_sources
 from deployer.secrets.scopes import Scope, type_scopes
-from deployer.secrets.stores import open_store
+from deployer.secrets.stores import open_store, store_place
+from deployer.speclang.environments import EnvInfo, environment_data
 from deployer.speclang.load import Spec, resolve
 from deployer.speclang.model import Infra
 from deployer.speclang.validation import model_findings
@@ -26,8 +28,8 @@ class SecretList:
 
 def set_value(spec: Spec, name: str, types: str | None, env: str | None, read_value: Callable[[str], str],
               console: Console) -> None:
-    settings = _settings(spec, env)
     scopes = _scopes(spec, types, env)
+    settings = _settings(spec, env, scopes)
     _require_declared(settings, spec, name, scopes)
     value = read_value(name)
     store = open_store(spec.file, settings, console.info)
@@ -36,9 +38,9 @@ def set_value(spec: Spec, name: str, types: str | None, env: str | None, read_va
 
 
 def unset_value(spec: Spec, name: str, types: str | None, env: str | None, console: Console) -> None:
-    settings = _settings(spec, env)
-    store = open_store(spec.file, settings, console.info)
     scopes = _scopes(spec, types, env)
+    settings = _settings(spec, env, scopes)
+    store = open_store(spec.file, settings, console.info)
     if name not in store.locations():
         _require_declared(settings, spec, name, scopes)
     removed = store.remove(name, scopes)
@@ -83,12 +85,31 @@ def add_recipient(spec: Spec, key: str, console: Console) -> None:
     console.info(f"re-encrypted {count} value(s) of {store.label} for {len(store.recipients())} recipient(s)")
 
 
-def _settings(spec: Spec, env: str | None = None) -> Infra:
-    """ENV's spec, else the base spec, as a model: its declared secrets and where their values are kept
-    (an environment may override `secretStore`; `up` reads that store too)."""
+def _settings(spec: Spec, env: str | None = None, scopes: list[Scope] | tuple = ()) -> Infra:
+    """The spec whose `secretStore` keeps the values, as a model (with its declared secrets): ENV's;
+    for type scopes, that of the environments of those types (an environment may override
+    `secretStore`, and `up` reads the environment's store); else the base spec."""
     if env is not None:
         return resolve(spec, env).spec
-    model, findings = model_findings(spec.data())
+    base = _valid(spec, spec.data())
+    types = {scope.name for scope in scopes if scope.kind == "type"}
+    typed = {info.name: _store_settings(spec, info) for info in spec.every_environment() if info.type in types}
+    places = {name: store_place(settings) for name, settings in typed.items()}
+    if len(set(places.values())) > 1:
+        where = ", ".join(f"{name}: {' '.join(place)}" for name, place in places.items())
+        raise UsageError(f"the environments of {_joined(scopes)} keep their secrets in different stores ({where}): "
+                         "set the value for each environment with --env")
+    return next(iter(typed.values()), base)
+
+
+def _store_settings(spec: Spec, info: EnvInfo) -> Infra:
+    """What ENV says of its secrets and their store (the rest of its spec need not be valid for that)."""
+    data = environment_data(spec.data(info), info, type_defaults(info.type))
+    return _valid(spec, {key: data[key] for key in ("app", "secrets", "secretStore", *registered()) if key in data})
+
+
+def _valid(spec: Spec, data: object) -> Infra:
+    model, findings = model_findings(data)
     if model is None:
         raise SpecInvalid([spec.problem(path, message) for path, message in findings])
     return model

@@ -19,3 +19,13 @@ def open_store(spec_file: Path, settings: Infra, notify: Notify = lambda _: None
     if store is None:
         raise UsageError(f"provider {quoted(settings.secret_store)} keeps no secrets: use secretStore: file")
     return store
+
+
+def store_place(settings: Infra) -> tuple[str, ...]:
+    """Where the store SETTINGS choose keeps its values: its kind and the settings it needs (a region,
+    a project). Environments with one place share their values; nothing is opened to tell."""
+    if settings.secret_store == FILE_STORE:
+        return (FILE_STORE,)
+    chosen = cloud(settings.secret_store)
+    cloud_settings = getattr(settings, chosen.name, None)
+    return (chosen.name, *(str(getattr(cloud_settings, field, "")) for field in chosen.store_settings))

@@ -14,6 +14,7 @@ from deployer.forked import each_in_two_processes
 from deployer.speclang import rules, unique_names
 from deployer.speclang.cue import EvaluationCache, cue_sources, declared_tags, export_cue, source_problems
 from deployer.speclang.environments import (
+    PREVIEW_TYPE,
     EnvInfo,
     declared_environments,
     environment_data,
@@ -108,6 +109,14 @@ class Spec:
         data = self.data()
         return declared_environments(data) if isinstance(data, dict) else {}
 
+    def every_environment(self) -> list[EnvInfo]:
+        """The declared environments, and where none is a preview a `pr-<number>` stand-in: what
+        preview overrides make of the spec is checked too."""
+        declared = self.environments()
+        if any(env.type == PREVIEW_TYPE for env in declared.values()):
+            return list(declared.values())
+        return [*declared.values(), self.environment(next(name for n in count(1) if (name := f"pr-{n}") not in declared))]
+
     def environment(self, name: str) -> EnvInfo:
         """A declared or implicit preview environment, or a usage error with the closest name."""
         data = self.data()
@@ -186,7 +195,7 @@ def _problems(spec: Spec, env_name: str | None) -> list[Problem]:
     problems = [spec.problem(path, message) for path, message in findings]
     if not isinstance(base_data, dict):
         return problems
-    envs = [spec.environment(env_name)] if env_name else [*spec.environments().values(), *_implicit_preview(spec)]
+    envs = [spec.environment(env_name)] if env_name else spec.every_environment()
     checked = _checked(spec, envs)
     for _, env_problems, _ in checked:
         problems += env_problems
@@ -226,14 +235,6 @@ def _across_environments(spec: Spec, envs: list[tuple[EnvInfo, list[ResourceName
 
     found = unique_names.across_environments(((env.name, env.provider, names) for env, names in envs), written)
     return [spec.problem(written(name, path), message) for name, (path, message) in found]
-
-
-def _implicit_preview(spec: Spec) -> list[EnvInfo]:
-    """A `pr-<number>` stand-in, so that preview overrides are checked where no preview is declared."""
-    declared = spec.environments()
-    if any(env.type == "preview" for env in declared.values()):
-        return []
-    return [spec.environment(next(name for n in count(1) if (name := f"pr-{n}") not in declared))]
 
 
 def _resolve(spec: Spec, info: EnvInfo) -> tuple[ResolvedEnv | None, list[Problem], list[ResourceName]]:
