@@ -1,27 +1,29 @@
 """Times `plan` (build_plan: the AWS program under the mock runtime) for generated specs of 10, 100 and
-1,000 services, against a hand-written pulumi-aws program declaring the same resources under the same
-mocks. Prints CPU seconds, the plan / hand-written ratio (goal <= 1.0), the growth from 100 to 1,000 (goal <= x11)
-and the peak memory (goal: under 1.5 GB at 1,000 services).
+1,000 services, against a hand-written pulumi-aws program declaring the same resources, run as Pulumi's
+documentation runs a program under mocks (set_mocks, pulumi.runtime.test, the collector running) in this
+process. Prints CPU seconds (forked processes included), plan / stock (goal <= 1.0), the growth from 100
+to 1,000 services (goal <= x11), and the hand-written program under plan's own runner (run_offline):
+plan / that is what deployer adds to the SDK's work. Last, the peak memory (goal: under 1.5 GB at 1,000).
 
     .venv/bin/python bench/plan_bench.py [SIZES...]
 """
 
+import asyncio
 import contextvars
 import hashlib
 import json
 import sys
 import tempfile
-import time
 import warnings
 from functools import partial
 from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
-from measure import best_of, print_peak_memory
+from measure import best_of, cpu_seconds, print_peak_memory
+from pulumi.runtime.mocks import MockMonitor
 
-from deployer.plan import offline
-from deployer.plan.document import build_plan
+from deployer.plan.document import build_plan, runs_forked
 from deployer.plan.offline import PlaceholderMocks, run_offline
 from deployer.providers.aws.cloud import CLOUD
 from deployer.speclang.load import load_spec, resolve
@@ -127,18 +129,38 @@ def hand_written(services: int, secrets: dict[str, str]) -> None:
         pulumi.export(name, value)
 
 
-def same_resources(document: dict, run) -> bool:
-    """The same URNs with the same inputs, dependencies and protection, and the same outputs."""
+def stock(program, mocks: PlaceholderMocks, project: str, stack: str) -> MockMonitor:
+    """`program` under Pulumi's stock mocks, as its documentation runs one (set_mocks, pulumi.runtime.test)
+    with the cycle collector running, in a context and event loop of its own; its monitor."""
+    monitor = MockMonitor(mocks)
+
+    def run() -> None:
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        try:
+            pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
+            pulumi.runtime.test(program)()
+        finally:
+            asyncio.get_event_loop().close()
+            asyncio.set_event_loop(None)
+
+    contextvars.copy_context().run(run)
+    return monitor
+
+
+def same_resources(document: dict, run, monitor: MockMonitor) -> bool:
+    """The same URNs with the same inputs, dependencies and protection, and the same outputs; the
+    stock run, the same types and names."""
     declared = {r.urn: (r.inputs, r.depends_on, r.protect) for r in run.resources}
+    stock_names = sorted((urn.split("::")[-2].split("$")[-1], urn.split("::")[-1]) for urn in monitor.resources)
     return (declared == {r["urn"]: (r["inputs"], r["dependsOn"], r["protect"]) for r in document["resources"]}
-            and run.outputs == document["outputs"])
+            and run.outputs == document["outputs"]
+            and stock_names == sorted((r["type"], r["name"]) for r in document["resources"]))
 
 
 def measure(services: int, mocks: PlaceholderMocks, spec=generated_spec, hand=None,
             repeat: int = 1) -> tuple[int, float, float, float]:
-    """(resources, plan, hand-written and stock CPU seconds) for a generated spec of `services`.
-    Stock: the hand-written program under the same mocks without run_offline's configuration (the
-    cycle collector left running)."""
+    """(resources, plan, stock and runner CPU seconds) for a generated spec of `services`: the
+    hand-written program under the stock mocks, and under run_offline as plan runs its own."""
     hand = hand or hand_written
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "infra.yaml"
@@ -146,13 +168,12 @@ def measure(services: int, mocks: PlaceholderMocks, spec=generated_spec, hand=No
         env = resolve(load_spec(path), "prod")
     secrets = {f"Token{i}": f"value-{i}" for i in range(services)}
     program = partial(hand, services, secrets)
-    plan_time, document = best_of(build_plan, env, secrets, repeat=repeat, clock=time.process_time)
-    hand_time, run = best_of(run_offline, program, mocks, "bench", "bench-prod", repeat=repeat,
-                             clock=time.process_time)
-    stock_time, _ = best_of(lambda: contextvars.copy_context().run(offline._run, program, mocks, "bench", "bench-prod"),
-                            repeat=repeat, clock=time.process_time)
-    assert same_resources(document, run), "the hand-written program must declare exactly the plan's resources"
-    return len(document["resources"]), plan_time, hand_time, stock_time
+    plan_time, document = best_of(build_plan, env, secrets, repeat=repeat, clock=cpu_seconds)
+    stock_time, monitor = best_of(stock, program, mocks, "bench", "bench-prod", repeat=repeat, clock=cpu_seconds)
+    runner_time, run = best_of(lambda: run_offline(program, mocks, "bench", "bench-prod", forked=runs_forked(env)),
+                               repeat=repeat, clock=cpu_seconds)
+    assert same_resources(document, run, monitor), "the hand-written program must declare exactly the plan's resources"
+    return len(document["resources"]), plan_time, stock_time, runner_time
 
 
 def main(sizes: list[int], cloud=CLOUD, spec=generated_spec, hand=hand_written) -> None:
@@ -160,18 +181,19 @@ def main(sizes: list[int], cloud=CLOUD, spec=generated_spec, hand=hand_written) 
     warnings.simplefilter("ignore")
     mocks = PlaceholderMocks(*cloud.mocks())
     timings = {}
-    measure(1, mocks, spec, hand)  # imports and first-use costs out of the way for both programs
-    print("CPU seconds; ratio: plan / hand-written (goal <= 1.0); configured: hand-written under run_offline /"
-          " under the stock configuration")
-    print(f"{'services':>8} {'resources':>9} {'plan s':>8} {'hand s':>8} {'ratio':>6} {'stock s':>8} {'configured':>10}")
+    measure(1, mocks, spec, hand)  # imports and first-use costs out of the way for every program
+    print("CPU seconds, forked processes included. stock: the hand-written program under Pulumi's stock mocks;"
+          " runner: under plan's run_offline")
+    print(f"{'services':>8} {'resources':>9} {'plan s':>8} {'stock s':>8} {'plan/stock':>10}"
+          f" {'runner s':>8} {'plan/runner':>11}")
     for services in sizes:
-        planned, plan_time, hand_time, stock_time = measure(services, mocks, spec, hand,
-                                                            repeat=3 if services <= 100 else 1)
-        timings[services] = plan_time
-        print(f"{services:>8} {planned:>9} {plan_time:>8.2f} {hand_time:>8.2f} {plan_time / hand_time:>6.2f}"
-              f" {stock_time:>8.2f} {hand_time / stock_time:>10.2f}")
+        planned, *times = measure(services, mocks, spec, hand, repeat=3 if services <= 100 else 1)
+        plan_time, stock_time, runner_time = timings[services] = times
+        print(f"{services:>8} {planned:>9} {plan_time:>8.2f} {stock_time:>8.2f} {plan_time / stock_time:>10.2f}"
+              f" {runner_time:>8.2f} {plan_time / runner_time:>11.2f}")
     if 100 in timings and 1000 in timings:
-        print(f"growth 100 -> 1000 services: x{timings[1000] / timings[100]:.1f} (linear: x10; goal <= x11)")
+        plan, stock_, runner = (f"x{big / small:.1f}" for big, small in zip(timings[1000], timings[100]))
+        print(f"growth 100 -> 1000 services: plan {plan} (goal <= x11), stock {stock_}, runner {runner}")
     print_peak_memory()
 
 
