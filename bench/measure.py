@@ -26,13 +26,6 @@ def cpu_with_children() -> float:
     return time.process_time() + children.ru_utime + children.ru_stime
 
 
-def cpu_seconds() -> float:
-    """User and system CPU seconds of this process and of the child processes it has waited for
-    (work done in a forked process counts)."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
 def median_run(command: list[str], runs: int = 5, **options) -> tuple[float, float]:
     """The median wall and CPU (user + system) seconds of running `command`, a whole process: on a
     busy machine the CPU time is the figure that other processes move least."""

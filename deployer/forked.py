@@ -1,10 +1,13 @@
 """Work done in a forked copy of this process (its modules imported, its data read), beside the work
 this process goes on with: where a command waits on two independent computations, two cores serve it."""
 
+import gc
 import multiprocessing
 import os
+import pickle
 import select
 import struct
+import traceback
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -18,20 +21,15 @@ MAX_SHARED = select.PIPE_BUF // _INDEX.size  # their indices written at once, be
 
 def forked(work: Callable[[], T]) -> Callable[[], T]:
     """Start `work` in a forked process and return what waits for its result (or raises its error);
-    where processes cannot fork, `work` itself, run when waited for."""
+    where processes cannot fork, `work` itself, run when waited for. The forked process never
+    collects cycles and ends without freeing what it made: the kernel takes its memory back at once."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return work
     receiving, sending = multiprocessing.Pipe(duplex=False)
 
     def child() -> None:
-        try:
-            outcome = (work(), None)
-        except Exception as err:  # noqa: BLE001 - the parent reports it, as if it had done the work itself
-            outcome = (None, err)
-        try:
-            sending.send(outcome)
-        except Exception as err:  # noqa: BLE001 - an error that does not pickle
-            sending.send((None, RuntimeError(f"{type(err).__name__} in a forked process: {err}")))
+        gc.disable()
+        sending.send_bytes(_outcome(work))
         # Gone without flushing streams: a thread of the parent (a spinner) may have held their lock at the fork.
         os._exit(0)
 
@@ -41,7 +39,7 @@ def forked(work: Callable[[], T]) -> Callable[[], T]:
 
     def result() -> T:
         try:
-            value, failure = receiving.recv()
+            value, failure = pickle.loads(receiving.recv_bytes())
         except EOFError:
             raise DeployerError("a forked computation ended without its result") from None
         finally:
@@ -51,6 +49,24 @@ def forked(work: Callable[[], T]) -> Callable[[], T]:
         return value
 
     return result
+
+
+def _outcome(work: Callable[[], T]) -> bytes:
+    """(what `work` returned, None) or (None, what it raised), pickled: the parent raises it as if it
+    had done the work itself (an unexpected error with the forked process's traceback as a note)."""
+    try:
+        outcome = (work(), None)
+    except Exception as err:  # noqa: BLE001 - raised again in the parent
+        if not isinstance(err, DeployerError):  # a message to its user, never shown with a traceback
+            err.add_note("".join(traceback.format_exception(err)))
+        outcome = (None, err)
+    try:
+        pickled = pickle.dumps(outcome)
+        pickle.loads(pickled)  # an exception its class cannot rebuild from its arguments fails here, not there
+    except Exception:  # noqa: BLE001 - its text and traceback instead
+        text = "".join(traceback.format_exception(outcome[1])) if outcome[1] else "the result does not pickle"
+        pickled = pickle.dumps((None, RuntimeError(text)))
+    return pickled
 
 
 def each_in_two_processes(work: Callable[[Item], T], items: Sequence[Item]) -> list[T]:

@@ -33,7 +33,7 @@ def build_plan(env: ResolvedEnv, secrets: Mapping[str, str] | None = None) -> di
                                for name in env.spec.used_secrets()})
 
     mocks = PlaceholderMocks(*target.mocks())
-    run = run_offline(program, mocks, project=env.app, stack=env.stack, forked=runs_forked(env))
+    run = run_offline(program, mocks, project=env.app, stack=env.stack, in_fork=runs_forked(env))
     resources = sorted(run.resources, key=lambda r: r.urn)
     return {
         "app": env.app,

@@ -2,11 +2,6 @@
 
 import asyncio
 import contextvars
-import gc
-import os
-import pickle
-import sys
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +12,7 @@ from pulumi.runtime import rpc, settings
 from pulumi.runtime.stack import Stack, run_pulumi_func
 
 from deployer.cycles import without_cycle_collection
-from deployer.errors import DeployerError
+from deployer.forked import forked
 
 SECRET = "[secret]"
 
@@ -100,56 +95,17 @@ def mask_secrets(value: Any) -> Any:
 
 
 def run_offline(program: Callable[[], None], mocks: pulumi_mocks.Mocks,
-                project: str, stack: str, forked: bool = False) -> OfflineRun:
+                project: str, stack: str, in_fork: bool = False) -> OfflineRun:
     """Run `program` as `pulumi up` would, against mocks instead of a cloud, with the cycle collector
     paused: the SDK keeps every resource, output and task it makes until the end, so each collection
-    would rescan more of them. `forked` (where processes fork): in a forked copy of this process that
-    sends back what it recorded and ends without freeing those objects one by one (5 million in
-    cycles at 1,000 services: collecting them took a quarter of the plan's time)."""
-    if not (forked and hasattr(os, "fork")):
+    would rescan more of them. `in_fork`: in a forked copy of this process, which sends back what it
+    recorded and ends without freeing those objects (5 million in cycles at 1,000 services: collecting
+    them took a quarter of the plan's time)."""
+    def run() -> OfflineRun:
         with without_cycle_collection():
             return contextvars.copy_context().run(_run, program, mocks, project, stack)
-    readable, writable = os.pipe()
-    child = os.fork()
-    if child == 0:  # the forked process, which ends here whatever happens, without a collection
-        try:
-            os.close(readable)
-            gc.disable()
-            _send(writable, lambda: contextvars.copy_context().run(_run, program, mocks, project, stack))
-        finally:
-            os._exit(0)
-    os.close(writable)
-    try:
-        with os.fdopen(readable, "rb") as pipe:
-            run, failure = pickle.load(pipe)
-    except EOFError:
-        raise RuntimeError("the forked run of the program ended without its result") from None
-    finally:
-        os.waitpid(child, 0)
-    if failure is not None:
-        raise failure
-    return run
 
-
-def _send(writable: int, work: Callable[[], OfflineRun]) -> None:
-    """What `work` returned, or what it raised (an unexpected exception with its traceback added as a
-    note), through the pipe."""
-    try:
-        result = work(), None
-    except BaseException as err:  # noqa: BLE001 raised again in the parent
-        if not isinstance(err, DeployerError):  # a message to its user, never shown with a traceback
-            err.add_note("".join(traceback.format_exception(err)))
-        result = None, err
-    try:
-        message = pickle.dumps(result)
-        if result[1] is not None:
-            pickle.loads(message)  # an exception that its class cannot rebuild from its arguments
-    except Exception as err:  # noqa: BLE001 what does not pickle: its text and traceback
-        message = pickle.dumps((None, RuntimeError("".join(traceback.format_exception(result[1] or err)))))
-    with os.fdopen(writable, "wb") as pipe:
-        pipe.write(message)
-    sys.stdout.flush()
-    sys.stderr.flush()
+    return forked(run)() if in_fork else run()
 
 
 def _run(program: Callable[[], None], mocks: pulumi_mocks.Mocks, project: str, stack: str) -> OfflineRun:

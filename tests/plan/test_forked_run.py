@@ -30,10 +30,10 @@ def raising(error: BaseException):
 def test_what_the_forked_program_raises_reaches_the_caller():
     mocks = PlaceholderMocks(*cloud("aws").mocks())
     with pytest.raises(UsageError, match="^refused$") as refused:
-        run_offline(raising(UsageError("refused", exit_code=2)), mocks, "app", "app-prod", forked=True)
+        run_offline(raising(UsageError("refused", exit_code=2)), mocks, "app", "app-prod", in_fork=True)
     assert refused.value.exit_code == 2
     with pytest.raises(KeyError) as missing:
-        run_offline(raising(KeyError("name")), mocks, "app", "app-prod", forked=True)
+        run_offline(raising(KeyError("name")), mocks, "app", "app-prod", in_fork=True)
     assert "in program" in missing.value.__notes__[0]  # the forked process's traceback
     with pytest.raises(RuntimeError, match="Unrebuilt: lost"):
-        run_offline(raising(Unrebuilt("lost", 1)), mocks, "app", "app-prod", forked=True)
+        run_offline(raising(Unrebuilt("lost", 1)), mocks, "app", "app-prod", in_fork=True)
