@@ -62,7 +62,8 @@ def _outcome(work: Callable[[], T]) -> bytes:
         outcome = (None, err)
     try:
         pickled = pickle.dumps(outcome)
-        pickle.loads(pickled)  # an exception its class cannot rebuild from its arguments fails here, not there
+        if outcome[1] is not None:
+            pickle.loads(pickled)  # an exception its class cannot rebuild from its arguments fails here, not there
     except Exception:  # noqa: BLE001 - its text and traceback instead
         text = "".join(traceback.format_exception(outcome[1])) if outcome[1] else "the result does not pickle"
         pickled = pickle.dumps((None, RuntimeError(text)))
