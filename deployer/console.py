@@ -10,12 +10,14 @@ import re
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
-
-import rich.console
-import rich.table
-from rich.text import Text
+from functools import cached_property
+from typing import IO, TYPE_CHECKING
 
 from deployer.render import Table
+
+if TYPE_CHECKING:
+    import rich.console
+    import rich.text
 
 # Control characters (C0 but newline and tab, DEL, C1) and the bidirectional overrides, shown as escapes
 # wherever text reaches a reader: a name in a spec cannot move the cursor, retitle the window, clear the
@@ -44,14 +46,29 @@ class Console:
     def __init__(self, quiet: bool = False):
         self.quiet = quiet
         self.color = not os.environ.get("NO_COLOR")
-        self.out = self._console(sys.stdout)
-        self.err = self._console(sys.stderr)
+        self.stdout, self.stderr = sys.stdout, sys.stderr
 
-    def _console(self, file) -> rich.console.Console:
+    @cached_property
+    def out(self) -> "rich.console.Console":
+        return self._console(self.stdout)
+
+    @cached_property
+    def err(self) -> "rich.console.Console":
+        return self._console(self.stderr)
+
+    def _console(self, file: IO[str]) -> "rich.console.Console":
+        import rich.console  # only for a terminal: a pipe gets plain text (_plain), sooner
+
         # Without colour, no styles either: rich's own no_color keeps bold and underline. No emoji codes:
         # `infra.yaml:100:` is a file and a line, not :100:.
         return rich.console.Console(file=file, color_system="auto" if self.color else None, highlight=False,
                                     soft_wrap=True, emoji=False)
+
+    def _print(self, file: IO[str], text: str, style: str | None = None) -> None:
+        if _plain(file):
+            file.write(text.expandtabs() + "\n")  # as rich writes it there
+        else:
+            (self.out if file is self.stdout else self.err).print(text, markup=False, style=style)
 
     def json(self, document: object) -> None:
         sys.stdout.write(json.dumps(document, indent=2, sort_keys=False) + "\n")
@@ -61,14 +78,14 @@ class Console:
         sys.stdout.write(document)
 
     def text(self, text: str) -> None:
-        self.out.print(printable(text), markup=False)
+        self._print(self.stdout, printable(text))
 
     def info(self, message: str) -> None:
         if not self.quiet:
-            self.err.print(printable(message), markup=False)
+            self._print(self.stderr, printable(message))
 
     def error(self, message: str) -> None:
-        self.err.print(printable(message), markup=False, style="red")
+        self._print(self.stderr, printable(message), style="red")
 
     def show(self, fmt: str, *result: object, **renderers: Callable[..., object]) -> None:
         """A command's result in the format asked for, as `renderers[fmt](*result)` renders it: `json` a
@@ -86,10 +103,12 @@ class Console:
 
     def table(self, columns: list[str], rows: list[list[str]]) -> None:
         rows = [[printable(cell, _UNPRINTABLE_IN_CELL) for cell in row] for row in rows]
-        if not self.out.is_terminal:  # tab-separated, for cut, awk and spreadsheets (rich would expand tabs)
+        if _plain(self.stdout):  # tab-separated, for cut, awk and spreadsheets (rich would expand tabs)
             for line in ([c.upper() for c in columns], *rows):
-                self.out.file.write("\t".join(line) + "\n")
+                self.stdout.write("\t".join(line) + "\n")
             return
+        import rich.table
+
         # A value too long for its column folds onto the next line, never cut short (rich's default
         # ellipsis would show `"cache.r7g.lar…`).
         table = rich.table.Table(*(rich.table.Column(c, overflow="fold") for c in columns), header_style="bold")
@@ -103,7 +122,7 @@ class Console:
 
         Without colours, one plain line instead: a spinner redraws itself with escape codes.
         """
-        if self.quiet or not self.err.is_terminal:
+        if self.quiet or _plain(self.stderr):
             yield
             return
         if not self.color:
@@ -114,5 +133,20 @@ class Console:
             yield
 
 
-def _styled(cell: str) -> Text:
+def _plain(file: IO[str]) -> bool:
+    """Whether rich would write FILE plain text: no terminal, and none forced (FORCE_COLOR,
+    TTY_COMPATIBLE; https://force-color.org)."""
+    if os.environ.get("TTY_COMPATIBLE") in ("0", "1"):
+        return os.environ["TTY_COMPATIBLE"] == "0"
+    if os.environ.get("FORCE_COLOR") is not None:
+        return os.environ["FORCE_COLOR"] == ""
+    try:
+        return not file.isatty()
+    except ValueError:  # closed
+        return True
+
+
+def _styled(cell: str) -> "rich.text.Text":
+    from rich.text import Text
+
     return Text(cell, style=CHANGE_STYLES.get(cell, ""))

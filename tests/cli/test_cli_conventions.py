@@ -2,11 +2,9 @@
 terminal, global options anywhere, -e and DEPLOYER_ENV, the spec found from a subfolder, a diff that
 can gate a script, tables that never cut a value, completion that offers only what works."""
 
-import io
 import subprocess
 
 import pytest
-import rich.console
 from click.shell_completion import ShellComplete
 
 from deployer.cli import EXIT_CHANGES, cli
@@ -75,14 +73,14 @@ def test_without_a_spec_anywhere_the_error_says_parents_were_searched(deployer, 
     assert result.exit_code == 2 and "or its parents" in result.stderr
 
 
-def test_a_table_folds_a_long_value_instead_of_cutting_it():
+def test_a_table_folds_a_long_value_instead_of_cutting_it(monkeypatch, capsys):
+    for name, value in {"FORCE_COLOR": "1", "COLUMNS": "80", "NO_COLOR": "1"}.items():  # an 80-column terminal
+        monkeypatch.setenv(name, value)
     console = Console()
-    out = io.StringIO()
-    console.out = rich.console.Console(file=out, force_terminal=True, width=80, color_system=None)
     old, new = '"cache.r7g.large-with-a-long-suffix"', '"cache.r7g.xlarge-with-a-long-suffix"'
     console.table(["resource", "field", "old", "new"],
                   [["aws:elasticache/replicationGroup:ReplicationGroup sessions", "nodeType", old, new]])
-    text = out.getvalue()
+    text = capsys.readouterr().out
     assert "…" not in text
     lines = [line.split("│") for line in text.splitlines() if line.startswith("│")]
     assert max(len(line) for line in text.splitlines()) <= 80
