@@ -21,9 +21,10 @@ MAX_SHARED = select.PIPE_BUF // _INDEX.size  # their indices written at once, be
 
 def forked(work: Callable[[], T]) -> Callable[[], T]:
     """Start `work` in a forked process and return what waits for its result (or raises its error);
-    where processes cannot fork, `work` itself, run when waited for. The forked process never
-    collects cycles and ends without freeing what it made: the kernel takes its memory back at once."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    where processes cannot fork, or in a forked process already (diff's base plan, whose plan would
+    fork again), `work` itself, run when waited for. The forked process never collects cycles and
+    ends without freeing what it made: the kernel takes its memory back at once."""
+    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
         return work
     receiving, sending = multiprocessing.Pipe(duplex=False)
 

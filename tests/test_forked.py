@@ -76,3 +76,11 @@ def test_a_bug_in_the_forked_work_comes_back_as_its_exception():
 
     with pytest.raises(KeyError):
         forked(failing)()
+
+
+def test_work_forked_from_a_forked_process_runs_there():
+    def nested() -> tuple[int, int]:
+        return os.getpid(), forked(os.getpid)()
+
+    outer, inner = forked(nested)()
+    assert outer == inner != os.getpid()
