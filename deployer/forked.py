@@ -2,7 +2,6 @@
 this process goes on with: where a command waits on two independent computations, two cores serve it."""
 
 import gc
-import multiprocessing
 import os
 import pickle
 import select
@@ -17,6 +16,7 @@ T = TypeVar("T")
 Item = TypeVar("Item")
 _INDEX = struct.Struct("I")
 MAX_SHARED = select.PIPE_BUF // _INDEX.size  # their indices written at once, before either process reads
+_in_fork = False  # this process is a forked one
 
 
 def forked(work: Callable[[], T]) -> Callable[[], T]:
@@ -24,27 +24,32 @@ def forked(work: Callable[[], T]) -> Callable[[], T]:
     where processes cannot fork, or in a forked process already (diff's base plan, whose plan would
     fork again), `work` itself, run when waited for. The forked process never collects cycles and
     ends without freeing what it made: the kernel takes its memory back at once."""
-    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
+    global _in_fork
+    if _in_fork or not hasattr(os, "fork"):
         return work
-    receiving, sending = multiprocessing.Pipe(duplex=False)
-
-    def child() -> None:
-        gc.disable()
-        sending.send_bytes(_outcome(work))
-        # Gone without flushing streams: a thread of the parent (a spinner) may have held their lock at the fork.
-        os._exit(0)
-
-    process = multiprocessing.get_context("fork").Process(target=child, daemon=True)
-    process.start()
-    sending.close()
+    readable, writable = os.pipe()
+    child = os.fork()
+    if child == 0:
+        try:
+            os.close(readable)
+            gc.disable()
+            _in_fork = True
+            with open(writable, "wb") as pipe:
+                pipe.write(_outcome(work))
+        finally:
+            # Gone without flushing streams: a thread of the parent (a spinner) may have held their lock at the fork.
+            os._exit(0)
+    os.close(writable)
 
     def result() -> T:
         try:
-            value, failure = pickle.loads(receiving.recv_bytes())
-        except EOFError:
-            raise DeployerError("a forked computation ended without its result") from None
+            with open(readable, "rb") as pipe:
+                pickled = pipe.read()
         finally:
-            process.join()
+            os.waitpid(child, 0)
+        if not pickled:
+            raise DeployerError("a forked computation ended without its result")
+        value, failure = pickle.loads(pickled)
         if failure:
             raise failure
         return value
