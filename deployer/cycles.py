@@ -6,18 +6,20 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def without_cycle_collection():
+def without_cycle_collection(kept: bool = False):
     """Every collection would only rescan the objects the work keeps, over and over: more of them
-    each time (reading a 1,000-service spec took twice as long, planning it three times). Once the
-    work is done, what it made joins the oldest generation untraced (gc.freeze, then gc.unfreeze):
-    left young, the first collection after a 1,000-service validate traced all of it for 0.19 s and
-    freed nothing. Its cycles are collected with that generation."""
+    each time (reading a 1,000-service spec took twice as long, planning it three times). The cycles
+    made meanwhile are collected once the work is done. `kept`: what the work made is mostly kept (a
+    spec's data and models), so it joins the oldest generation untraced (gc.freeze, then unfreeze):
+    left young, the first collection after a 1,000-service validate traced it all for 0.19 s and
+    freed nothing."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
-        gc.unfreeze()
+        if kept:
+            gc.freeze()
+            gc.unfreeze()
         if enabled:
             gc.enable()

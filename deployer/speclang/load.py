@@ -169,7 +169,7 @@ def load_spec(option: str | Path | None) -> Spec:
 
 def resolve(spec: Spec, env_name: str) -> ResolvedEnv:
     """The resolved model of one environment, or every problem that prevents it."""
-    with without_cycle_collection():
+    with without_cycle_collection(kept=True):
         info = spec.environment(env_name)
         resolved, problems, _ = _resolve(spec, info)
     if problems:
@@ -181,7 +181,7 @@ def validate(spec: Spec, env_name: str | None = None) -> list[Problem]:
     """Every problem of the spec, for one environment or for all of them (the problems of reading
     it, where it cannot be read)."""
     try:
-        with without_cycle_collection():
+        with without_cycle_collection(kept=True):
             return _problems(spec, env_name)
     except SpecInvalid as err:
         return err.problems
