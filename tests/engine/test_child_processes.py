@@ -116,3 +116,25 @@ def test_the_pulumi_cli_gets_the_passphrase_and_credentials_but_no_age_key(tmp_p
     for env in engine_runs:
         assert env["DEPLOYER_AGE_KEY"] == ""
         assert env["PULUMI_CONFIG_PASSPHRASE"] == "hunter2" and env["AWS_SECRET_ACCESS_KEY"] == "aws-secret"
+
+
+def test_children_start_cleanly_beside_a_running_grpc_server():
+    """A GCP secret store's client (gRPC) and then CUE or a local server started with a death signal:
+    gRPC's own fork handling would run in each such child, logging into deployer's stderr and at times
+    killing the child before its exec (https://github.com/grpc/grpc/issues/43055)."""
+    probe = ("import signal, subprocess\n"
+             "from concurrent import futures\n"
+             "import deployer.children\n"
+             "import grpc\n"
+             "server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))\n"
+             "server.add_insecure_port('127.0.0.1:0')\n"
+             "server.start()\n"
+             "runs = [subprocess.run(['true'], stderr=subprocess.PIPE,\n"
+             "                       preexec_fn=deployer.children.dying_with_deployer(signal.SIGKILL))\n"
+             "        for _ in range(50)]\n"
+             "print(sum(1 for run in runs if run.returncode or run.stderr))\n"
+             "server.stop(None)\n")
+    environment = {key: value for key, value in os.environ.items() if key != "GRPC_ENABLE_FORK_SUPPORT"}
+    result = subprocess.run([sys.executable, "-c", probe], check=False, capture_output=True, text=True, env=environment,
+                            timeout=60)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "0\n", "")
