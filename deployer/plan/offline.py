@@ -128,6 +128,14 @@ def _run(program: Callable[[], None], mocks: pulumi_mocks.Mocks, project: str, s
         resolved = loop.run_until_complete(_resolve_outputs(root.outputs))
         run.outputs = resolved
     finally:
+        # What a failed program leaves pending ends here, and the SDK's globals let go of this run's
+        # objects: none lingers to be collected (and reported by asyncio) in some later work.
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        settings.SETTINGS.rpc_manager.clear()
+        settings.SETTINGS.outputs.clear()
         loop.close()
         asyncio.set_event_loop(None)
     return run
