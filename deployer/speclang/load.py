@@ -1,6 +1,7 @@
 """Finding, evaluating and resolving a spec: the entry points every command uses."""
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from functools import cached_property
@@ -249,8 +250,7 @@ def _resolve(spec: Spec, info: EnvInfo) -> tuple[ResolvedEnv | None, list[Proble
     model, findings = model_findings(env_data, like)
     names: list[ResourceName] = []
     if model is not None:
-        names = unique_names.environment_names(model, info)
-        findings = [*rules.check(model, info), *unique_names.name_findings(names)]
+        names, findings = _checks(model, info)
     else:
         findings += _rules_where_valid(env_data, info, findings)
     problems = [spec.problem(written_at(data, info, path), message) for path, message in findings]
@@ -267,9 +267,14 @@ def _rules_where_valid(env_data: dict, info: EnvInfo, findings: list[Finding]) -
     if not findings or any(not path for path, _ in findings) or invalid & {"app", "provider"}:
         return []
     model, _ = model_findings({key: value for key, value in env_data.items() if key not in invalid})
-    if model is None:
-        return []
-    return [*rules.check(model, info, invalid), *unique_names.name_findings(unique_names.environment_names(model, info))]
+    return _checks(model, info, invalid)[1] if model is not None else []
+
+
+def _checks(model: Infra, info: EnvInfo, invalid: Collection[str] = ()) -> tuple[list[ResourceName], list[Finding]]:
+    """The names ENV's cloud gives its resources, and every rule's findings on ENV's model but those
+    that read a section in `invalid`."""
+    names = unique_names.environment_names(model, info)
+    return names, [*rules.check(model, info, invalid), *unique_names.name_findings(names)]
 
 
 def _first_value_line(text: str) -> int | None:
