@@ -9,6 +9,12 @@ SpecPath = tuple[str | int, ...]
 # A spec problem before it is located in a file: its path and the message.
 Finding = tuple[SpecPath, str]
 
+
+def dotted(path: SpecPath) -> str:
+    """A spec path as messages write it: `topics.signups.subscriptions.crm`."""
+    return ".".join(map(str, path))
+
+
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_DEPLOY_FAILED = 3

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from deployer.clouds import registered, type_defaults
 from deployer.cycles import without_cycle_collection
-from deployer.errors import Finding, Problem, SpecInvalid, SpecPath, UsageError, display_path, quoted
+from deployer.errors import Finding, Problem, SpecInvalid, SpecPath, UsageError, display_path, dotted, quoted
 from deployer.forked import each_in_two_processes
 from deployer.speclang import rules, unique_names
 from deployer.speclang.cue import EvaluationCache, cue_sources, declared_tags, export_cue, source_problems
@@ -137,7 +137,7 @@ class Spec:
 
     def problem(self, path: SpecPath, message: str) -> Problem:
         file, line = self.location(path)
-        return Problem(display_path(file), line, ".".join(map(str, path)), message)
+        return Problem(display_path(file), line, dotted(path), message)
 
     def location(self, path: SpecPath) -> tuple[Path, int | None]:
         """The file and line a spec path is written on, or its closest written parent's (in a CUE

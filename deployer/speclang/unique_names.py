@@ -5,7 +5,7 @@ environment (one stack) and across the environments of a spec on one cloud (one 
 from collections.abc import Callable, Iterable, Iterator
 
 from deployer.clouds import registered
-from deployer.errors import Finding, SpecPath, quoted
+from deployer.errors import Finding, SpecPath, dotted, quoted
 from deployer.speclang.environments import EnvInfo
 from deployer.speclang.model import Infra
 from deployer.speclang.naming import ResourceName
@@ -28,11 +28,11 @@ def name_findings(names: Iterable[ResourceName]) -> Iterator[Finding]:
         first = physical.setdefault((named.kind, named.scope, named.physical), named)
         if first is not named:
             yield named.at, (f"its {named.what} {quoted(named.physical)} is also the {first.what} of "
-                             f"{_dotted(first.at)}: rename one of them")
+                             f"{dotted(first.at)}: rename one of them")
         first = urns.setdefault(named.urn, named)
         if first is not named and first.physical != named.physical:
             yield named.at, (f"its {named.what} is the Pulumi resource {named.urn}, as is the {first.what} of "
-                             f"{_dotted(first.at)} (one URN, one resource in a stack): rename one of them")
+                             f"{dotted(first.at)} (one URN, one resource in a stack): rename one of them")
 
 
 def across_environments(envs: Iterable[tuple[str, str, list[ResourceName]]],
@@ -48,9 +48,5 @@ def across_environments(envs: Iterable[tuple[str, str, list[ResourceName]]],
             if other_env != env_name:
                 yield env_name, (named.at, (
                     f"its {named.what} {quoted(named.physical)} in environment {quoted(env_name)} is also the "
-                    f"{first.what} of {_dotted(written(other_env, first.at))} in environment {quoted(other_env)}: rename one of them"
+                    f"{first.what} of {dotted(written(other_env, first.at))} in environment {quoted(other_env)}: rename one of them"
                     + (" (pin a bucket's name per environment, in its overrides)" if named.at[-1] == "name" else "")))
-
-
-def _dotted(path: tuple) -> str:
-    return ".".join(map(str, path))

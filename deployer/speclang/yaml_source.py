@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from deployer.errors import Problem, SpecInvalid, SpecPath, display_path, read_source
+from deployer.errors import Problem, SpecInvalid, SpecPath, display_path, dotted, read_source
 
 try:
     _Loader = yaml.CSafeLoader
@@ -132,16 +132,16 @@ class _Builder:
                     key = key_node.value
                 else:
                     if key_node.tag == "tag:yaml.org,2002:merge":
-                        raise SpecInvalid([Problem(display_path(path), key_node.start_mark.line + 1, _dotted(at),
+                        raise SpecInvalid([Problem(display_path(path), key_node.start_mark.line + 1, dotted(at),
                                                    "YAML merge keys (<<) are not supported")])
                     key = self.scalar(key_node, at)
                     if not isinstance(key, (str, int, bool)) or isinstance(key_node, yaml.CollectionNode):
-                        raise SpecInvalid([Problem(display_path(path), key_node.start_mark.line + 1, _dotted(at),
+                        raise SpecInvalid([Problem(display_path(path), key_node.start_mark.line + 1, dotted(at),
                                                    "mapping keys must be plain names")])
                     key = _key(key)
                 if key in result:
                     raise SpecInvalid([Problem(display_path(path), key_node.start_mark.line + 1,
-                                               _dotted((*at, key)), "duplicate key")])
+                                               dotted((*at, key)), "duplicate key")])
                 if value_node.tag == _STR and type(value_node) is yaml.ScalarNode and id(value_node) not in built:
                     built.add(id(value_node))  # a string met for the first time: most values
                     result[key] = value_node.value
@@ -167,14 +167,10 @@ class _Builder:
                                + (" (quote it if it is text)" if implicit else "")) from None
 
     def problem(self, node: yaml.Node, at: SpecPath, line: int | None, message: str) -> SpecInvalid:
-        return SpecInvalid([Problem(display_path(self.path), line or node.start_mark.line + 1, _dotted(at),
+        return SpecInvalid([Problem(display_path(self.path), line or node.start_mark.line + 1, dotted(at),
                                     message)])
 
 
 def _tag_name(tag: str) -> str:
     """`!!int` for YAML's own tags; any other is never quoted (in a secrets file, it may be a value)."""
     return f"!!{tag.removeprefix(_STANDARD)}" if tag in _YAML_TAGS else "a custom tag (!…)"
-
-
-def _dotted(at: SpecPath) -> str:
-    return ".".join(str(p) for p in at)
