@@ -61,10 +61,12 @@ class NameRule:
     def problem(self, name: str) -> str | None:
         """What the rule says that NAME breaks, with its source; None when NAME keeps it."""
         whole, any_refused, refused = self._compiled
-        if whole.fullmatch(name) and not (any_refused and any_refused.search(name)):
+        if not whole.fullmatch(name):
+            broken = self.says
+        elif any_refused and any_refused.search(name):
+            broken = next(says for expression, says in refused if expression.search(name))
+        else:
             return None
-        broken = None if whole.fullmatch(name) else self.says
-        broken = broken or next(says for expression, says in refused if expression.search(name))
         return f"{self.names} {broken} ({self.source})"
 
     @cached_property
