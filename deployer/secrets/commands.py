@@ -3,15 +3,15 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from deployer.clouds import registered, type_defaults
+from deployer.clouds import registered
 from deployer.console import Console
-from deployer.errors import DeployerError, SpecInvalid, UsageError, quoted
+from deployer.errors import DeployerError, Finding, SpecInvalid, UsageError, quoted
 from deployer.secrets.file_store import FileStore
 from deployer.secrets.local_override import local_overrides
 from deployer.secrets.resolution import secret_sources
 from deployer.secrets.scopes import Scope, type_scopes
 from deployer.secrets.stores import open_store, store_place
-from deployer.speclang.environments import EnvInfo, environment_data
+from deployer.speclang.environments import EnvInfo
 from deployer.speclang.load import Spec, resolve
 from deployer.speclang.model import Infra
 from deployer.speclang.validation import model_findings
@@ -91,7 +91,7 @@ def _settings(spec: Spec, env: str | None = None, scopes: list[Scope] | tuple = 
     `secretStore`, and `up` reads the environment's store); else the base spec."""
     if env is not None:
         return resolve(spec, env).spec
-    base = _valid(spec, spec.data())
+    base = _valid(spec, spec.base)
     types = {scope.name for scope in scopes if scope.kind == "type"}
     typed = {info.name: _store_settings(spec, info) for info in spec.every_environment() if info.type in types}
     places = {name: store_place(settings) for name, settings in typed.items()}
@@ -104,12 +104,14 @@ def _settings(spec: Spec, env: str | None = None, scopes: list[Scope] | tuple = 
 
 def _store_settings(spec: Spec, info: EnvInfo) -> Infra:
     """What ENV says of its secrets and their store (the rest of its spec need not be valid for that)."""
-    data = environment_data(spec.data(info), info, type_defaults(info.type))
-    return _valid(spec, {key: data[key] for key in ("app", "secrets", "secretStore", *registered()) if key in data})
+    data = spec.merged(info)
+    return _valid(spec, model_findings({key: data[key] for key in ("app", "secrets", "secretStore", *registered())
+                                        if key in data}))
 
 
-def _valid(spec: Spec, data: object) -> Infra:
-    model, findings = model_findings(data)
+def _valid(spec: Spec, checked: tuple[Infra | None, list[Finding]]) -> Infra:
+    """The model of a (model, findings) pair, or its findings as located problems."""
+    model, findings = checked
     if model is None:
         raise SpecInvalid([spec.problem(path, message) for path, message in findings])
     return model

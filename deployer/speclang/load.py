@@ -110,6 +110,10 @@ class Spec:
         data = self.data()
         return declared_environments(data) if isinstance(data, dict) else {}
 
+    def merged(self, env: EnvInfo) -> dict:
+        """The data ENV deploys: its evaluation under its cloud's type defaults and its overrides."""
+        return environment_data(self.data(env), env, type_defaults(env.type))
+
     def every_environment(self) -> list[EnvInfo]:
         """The declared environments, and where none is a preview a `pr-<number>` stand-in: what
         preview overrides make of the spec is checked too."""
@@ -246,7 +250,7 @@ def _resolve(spec: Spec, info: EnvInfo) -> tuple[ResolvedEnv | None, list[Proble
         return None, [spec.problem((), "the spec must be a mapping of fields")], []
     base_model = spec.base[0]
     like = (spec.data(), base_model) if base_model is not None else None
-    env_data = environment_data(data, info, type_defaults(info.type))
+    env_data = spec.merged(info)
     model, findings = model_findings(env_data, like)
     names: list[ResourceName] = []
     if model is not None:
