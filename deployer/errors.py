@@ -89,13 +89,14 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+# C0 and C1 control characters and DEL: escaped in messages, refused in a spec's names and settings.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def quoted(value: object) -> str:
     """A name or value as messages show it: `"emial"`; a line break or other control character as its
     escape (`"pr-1\\n"`), so one message stays one line."""
-    return '"' + _CONTROL.sub(lambda m: ascii(m.group())[1:-1], str(value)) + '"'
+    return '"' + CONTROL.sub(lambda m: ascii(m.group())[1:-1], str(value)) + '"'
 
 
 def read_source(path: Path) -> str:

@@ -7,13 +7,12 @@ from difflib import get_close_matches
 
 from pydantic import BaseModel, ValidationError
 
-from deployer.errors import Finding, SpecPath, quoted
+from deployer.errors import CONTROL, Finding, SpecPath, quoted
 from deployer.speclang.model import Infra
 from deployer.speclang.rules import not_allowed
 
-# Names and settings become physical names, tags, URLs and config files: no control character there.
+# Names and settings become physical names, tags, URLs and config files: no control character (CONTROL).
 # Text people write for people (descriptions, titles) may break lines. Overrides are checked once merged.
-CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 FREE_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 FREE_TEXT_FIELDS = {"description", "title"}
 NOT_CHECKED_HERE = {"overrides"}
