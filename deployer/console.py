@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from functools import cached_property
 from typing import IO, TYPE_CHECKING
 
-from deployer.render import Table
+from deployer.render import Lines, Table
 
 if TYPE_CHECKING:
     import rich.console
@@ -36,7 +36,8 @@ CHANGE_STYLES = {
     "create": "green", "+": "green",
     "update": "yellow", "~": "yellow",
     "delete": "red", "-": "red",
-    "replace": "magenta", "create-replacement": "magenta", "delete-replaced": "magenta", "+-": "magenta",
+    "replace": "magenta", "create-replacement": "magenta", "delete-replaced": "magenta", "-/+": "magenta",
+    "risk": "bold red", "heading": "bold",
 }
 
 
@@ -96,16 +97,23 @@ class Console:
         elif fmt == "markdown":
             self.text(shown)
         elif isinstance(shown, Table):
-            self.table(shown.columns, shown.rows)
+            self.table(shown.columns, shown.rows, shown.tree)
+            self.info(shown.note)
+        elif isinstance(shown, Lines):
+            for symbol, text in shown.lines:
+                self._print(self.stdout, printable(text), style=CHANGE_STYLES.get(symbol))
             self.info(shown.note)
         else:
             self.info(shown)
 
-    def table(self, columns: list[str], rows: list[list[str]]) -> None:
+    def table(self, columns: list[str], rows: list[list[str]], tree: bool = False) -> None:
         rows = [[printable(cell, _UNPRINTABLE_IN_CELL) for cell in row] for row in rows]
         if _plain(self.stdout):  # tab-separated, for cut, awk and spreadsheets (rich would expand tabs)
             for line in ([c.upper() for c in columns], *rows):
                 self.stdout.write("\t".join(line) + "\n")
+            return
+        if tree:
+            self._tree(rows)
             return
         import rich.table
 
@@ -115,6 +123,17 @@ class Console:
         for row in rows:
             table.add_row(*(_styled(cell) for cell in row))
         self.out.print(table)
+
+    def _tree(self, rows: list[list[str]]) -> None:
+        """Rows under their first cell, the rest of each row on one line (values whole: the terminal wraps)."""
+        groups: dict[str, list[list[str]]] = {}
+        for first, *rest in rows:
+            groups.setdefault(first, []).append(rest)
+        for first, members in groups.items():
+            self.out.print(first, markup=False, style="bold")
+            for i, rest in enumerate(members):
+                branch = "└─" if i == len(members) - 1 else "├─"
+                self.out.print(f"{branch} {'  '.join(cell for cell in rest if cell)}", markup=False)
 
     @contextmanager
     def progress(self, message: str):

@@ -68,8 +68,8 @@ def test_changes_in_a_table_are_coloured_as_pulumi_colours_them(monkeypatch):
     monkeypatch.setattr(sys, "stdout", screen)
     monkeypatch.setenv("FORCE_COLOR", "1")  # rich: treat the stream as a terminal
     monkeypatch.delenv("NO_COLOR", raising=False)
-    Console().table(["op", "resource"], [["create", "avatars"], ["-", "old-queue"], ["+-", "sessions"]])
+    Console().table(["op", "resource"], [["create", "avatars"], ["-", "old-queue"], ["-/+", "sessions"]])
     shown = screen.getvalue()
     green, red, magenta = "\x1b[32m", "\x1b[31m", "\x1b[35m"
-    assert f"{green}create" in shown and f"{red}-  " in shown and f"{magenta}+-" in shown
+    assert f"{green}create" in shown and f"{red}-  " in shown and f"{magenta}-/+" in shown
     assert "avatars" in shown and f"{green}avatars" not in shown
