@@ -269,15 +269,21 @@ def plan(ctx: Context, env: str, fmt: str) -> None:
 
     Example: deployer plan --env prod --format json
     """
+    from deployer.clouds import cloud
     from deployer.engine.preflight import deployable_env
     from deployer.plan.document import build_plan
+    from deployer.plan.entries import Entries, counted
     from deployer.render import plan as render
     from deployer.speclang.load import resolve
 
     deployable_env(ctx.spec, env)
-    with ctx.console.progress(f"planning {env}"):
-        document = build_plan(resolve(ctx.spec, env))
-    ctx.console.show(fmt, document, json=lambda document: document, markdown=render.markdown, table=render.table)
+    with ctx.console.progress(f"planning {env}") as status:
+        resolved = resolve(ctx.spec, env)
+        status(f"planning {env}: {counted(resolved.spec)}")
+        document = build_plan(resolved)
+    entries = Entries([resolved.spec], cloud(resolved.provider).holds_data)
+    ctx.console.show(fmt, document, entries, json=lambda document, _: document, markdown=render.markdown,
+                     table=render.table)
 
 
 @cli.command()

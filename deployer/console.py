@@ -8,12 +8,13 @@ import json
 import os
 import re
 import sys
+import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from functools import cached_property
 from typing import IO, TYPE_CHECKING
 
-from deployer.render import Lines, Table
+from deployer.render import Lines, Table, tree
 
 if TYPE_CHECKING:
     import rich.console
@@ -39,6 +40,9 @@ CHANGE_STYLES = {
     "replace": "magenta", "create-replacement": "magenta", "delete-replaced": "magenta", "-/+": "magenta",
     "risk": "bold red", "heading": "bold",
 }
+
+
+LONG_WORK = 5.0  # seconds of work after which `progress` says how long it took
 
 
 class Console:
@@ -125,31 +129,32 @@ class Console:
         self.out.print(table)
 
     def _tree(self, rows: list[list[str]]) -> None:
-        """Rows under their first cell, the rest of each row on one line (values whole: the terminal wraps)."""
-        groups: dict[str, list[list[str]]] = {}
-        for first, *rest in rows:
-            groups.setdefault(first, []).append(rest)
-        for first, members in groups.items():
-            self.out.print(first, markup=False, style="bold")
-            for i, rest in enumerate(members):
-                branch = "└─" if i == len(members) - 1 else "├─"
-                self.out.print(f"{branch} {'  '.join(cell for cell in rest if cell)}", markup=False)
+        """Rows under their first cell, each on one line (values whole: the terminal wraps a long one)."""
+        for line in tree(rows):
+            self.out.print(line, markup=False, style=None if line.startswith(("├", "└")) else "bold")
 
     @contextmanager
     def progress(self, message: str):
-        """A spinner on a terminal while slow work (CUE, planning, the engine) runs.
+        """A spinner and the time elapsed on a terminal while slow work (CUE, planning, the engine) runs;
+        it yields a callable the work may give a new message (with its counts: `deploying shop-prod: 12
+        done, 3 in progress`). Long work ends with a line saying how long it took, on a terminal or not.
 
         Without colours, one plain line instead: a spinner redraws itself with escape codes.
         """
-        if self.quiet or _plain(self.stderr):
-            yield
-            return
-        if not self.color:
-            self.err.print(f"{printable(message)} …", markup=False)
-            yield
-            return
-        with self.err.status(printable(message)):
-            yield
+        started = time.monotonic()
+        if self.quiet or _plain(self.stderr) or not self.color:
+            if not self.quiet and not _plain(self.stderr):
+                self.err.print(f"{printable(message)} …", markup=False)
+            yield lambda _message: None
+        else:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                          console=self.err, transient=True) as shown:
+                task = shown.add_task(printable(message))
+                yield lambda message: shown.update(task, description=printable(message))
+        if (elapsed := time.monotonic() - started) >= LONG_WORK:
+            self.info(f"{message}: {elapsed:.1f}s")
 
 
 def _plain(file: IO[str]) -> bool:

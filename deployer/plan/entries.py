@@ -56,3 +56,9 @@ def shown(entry: Entry) -> str:
     """`cache sessions`, for a heading; `environment` for what no entry owns."""
     kind, name = entry
     return f"{kind} {name}" if name else kind
+
+
+def counted(spec: Infra) -> str:
+    """`412 spec entries`: what a progress display says is being planned."""
+    subscriptions = sum(len(topic.subscriptions) for topic in spec.topics.values())
+    return f"{sum(len(getattr(spec, section)) for section in SECTIONS) + subscriptions} spec entries"

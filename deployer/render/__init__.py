@@ -25,6 +25,20 @@ class Lines:
     note: str
 
 
+def tree(rows: list[list[str]]) -> list[str]:
+    """Rows under their first cell (in the order first met), the rest of each row joined on one line:
+    `bucket avatars`, `├─ aws:s3:Bucket avatars protected`, …, `└─ …`."""
+    groups: dict[str, list[list[str]]] = {}
+    for first, *rest in rows:
+        groups.setdefault(first, []).append(rest)
+    lines = []
+    for first, members in groups.items():
+        lines.append(first)
+        lines += [f"{'└─' if i == len(members) - 1 else '├─'} {'  '.join(filter(None, rest))}"
+                  for i, rest in enumerate(members)]
+    return lines
+
+
 def code_span(text: str) -> str:
     """TEXT as a markdown code span, shown as written whatever it holds (backticks, a link, HTML): its
     fence is longer than any run of backticks inside, and a newline cannot end the paragraph."""
