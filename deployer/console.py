@@ -137,14 +137,16 @@ class Console:
     def progress(self, message: str):
         """A spinner and the time elapsed on a terminal while slow work (CUE, planning, the engine) runs;
         it yields a callable the work may give a new message (with its counts: `deploying shop-prod: 12
-        done, 3 in progress`). Long work ends with a line saying how long it took, on a terminal or not.
+        done, 3 in progress`). Long work ends with a line saying how long it took.
 
         Without colours, one plain line instead: a spinner redraws itself with escape codes.
         """
+        if self.quiet or _plain(self.stderr):
+            yield lambda _message: None
+            return
         started = time.monotonic()
-        if self.quiet or _plain(self.stderr) or not self.color:
-            if not self.quiet and not _plain(self.stderr):
-                self.err.print(f"{printable(message)} …", markup=False)
+        if not self.color:
+            self.err.print(f"{printable(message)} …", markup=False)
             yield lambda _message: None
         else:
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
