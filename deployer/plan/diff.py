@@ -65,8 +65,8 @@ def diff_plans(env: str, base_ref: str, base: dict, head: dict, target: Cloud, e
             diff.replaced.append({**entry, "replacedBy": forcing})
         else:
             diff.changed.append(entry)
-    for entries_ in (diff.added, diff.removed, diff.changed, diff.replaced):
-        entries_.sort(key=lambda e: (e["entry"], e["urn"]))
+    for listed in (diff.added, diff.removed, diff.changed, diff.replaced):
+        listed.sort(key=lambda e: (e["entry"], e["urn"]))
     diff.risks = [risk for action, shown in (("delete", diff.removed), ("replace", diff.replaced))
                   for entry in shown if (risk := _risk(action, entry, before[entry["urn"]], target))]
     return diff

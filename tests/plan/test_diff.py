@@ -245,3 +245,14 @@ def test_a_cue_package_is_read_whole_at_the_ref(deployer, repo):
     assert "aws:s3/bucket:Bucket::avatars" not in urns(document["added"])  # buckets.cue was read at main
     assert document["removed"] == []
     assert git(repo, "status", "--porcelain") == " M infra/buckets.cue\n"
+
+
+def test_on_a_narrow_terminal_every_line_stays_whole(deployer, repo, monkeypatch):
+    """The terminal wraps a long line where it must; deployer never cuts or folds a value itself."""
+    change(repo, OVERRIDE, ("avatars: [download]", "avatars: [download, upload]"))
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich: the streams are terminals
+    monkeypatch.setenv("COLUMNS", "40")
+    lines = deployer("--spec", str(repo), "diff", "--env", "dev", "--base", "main").stdout.splitlines()
+    assert "cache sessions: nodeType cache.t4g.micro → cache.t4g.small" in lines
+    assert '+               "s3:PutObject"' in lines
+    assert '                "arn:aws:s3:::shop-dev-avatars-<account-hash>/*"' in lines
