@@ -23,6 +23,7 @@ from pathlib import Path
 
 from deployer.errors import DeploymentFailed, PreconditionMissing
 from deployer.local.stack import LOCALHOST, Server
+from deployer.secrets.atomic import atomic_write
 
 PROGRAMS = ("postgres", "initdb", "psql")
 SUPERUSER = "postgres"
@@ -136,9 +137,7 @@ class LocalPostgres:
             input=password, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             raise DeploymentFailed(f"initdb ({self.origin}) failed with code {result.returncode}:\n{result.stderr}")
-        descriptor = os.open(self.passfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(descriptor, "w") as passfile:
-            passfile.write(f"*:*:*:*:{password}\n")
+        atomic_write(self.passfile, f"*:*:*:*:{password}\n".encode(), mode=0o600)
         fresh.rename(self.cluster)
 
     def _end_leftover(self) -> None:
