@@ -73,8 +73,8 @@ def scram_verifier(password: str) -> str:
     salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, SCRAM_ITERATIONS)
     stored_key = hashlib.sha256(hmac.digest(salted, b"Client Key", "sha256")).digest()
     server_key = hmac.digest(salted, b"Server Key", "sha256")
-    b64 = lambda raw: b64encode(raw).decode()  # noqa: E731
-    return f"SCRAM-SHA-256${SCRAM_ITERATIONS}:{b64(salt)}${b64(stored_key)}:{b64(server_key)}"
+    salt_text, stored_text, server_text = (b64encode(raw).decode() for raw in (salt, stored_key, server_key))
+    return f"SCRAM-SHA-256${SCRAM_ITERATIONS}:{salt_text}${stored_text}:{server_text}"
 
 
 def literal(text: str) -> str:
@@ -136,7 +136,11 @@ class LocalPostgres:
                             "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C", "--no-sync"]),
             input=password, capture_output=True, text=True, check=False)
         if result.returncode != 0:
-            raise DeploymentFailed(f"initdb ({self.origin}) failed with code {result.returncode}:\n{result.stderr}")
+            hint = ("\nUnder root, PostgreSQL runs as `nobody` in a user namespace: where the system refuses one "
+                    "(as Docker's default seccomp profile does), run `deployer dev` as a regular user"
+                    if os.geteuid() == 0 else "")
+            raise DeploymentFailed(f"initdb ({self.origin}) failed with code {result.returncode}:\n"
+                                   f"{result.stderr}{hint}")
         atomic_write(self.passfile, f"*:*:*:*:{password}\n".encode(), mode=0o600)
         fresh.rename(self.cluster)
 
