@@ -23,6 +23,7 @@ from pathlib import Path
 
 from deployer.errors import DeploymentFailed, PreconditionMissing
 from deployer.local.stack import LOCALHOST, Server
+from deployer.primitives.databases import database_name
 from deployer.secrets.atomic import atomic_write
 
 PROGRAMS = ("postgres", "initdb", "psql")
@@ -108,8 +109,8 @@ class LocalPostgres:
                       stop_signal=signal.SIGINT, scheme="postgresql")  # SIGINT: fast shutdown, the data kept
 
     def provision(self, databases: list[str]) -> dict[str, dict]:
-        """Each of DATABASES (names inside PostgreSQL) and its owner user of the same name, made if missing once
-        the server accepts queries; each one's outputs."""
+        """The database of each entry of DATABASES and its owner user, both named `database_name(entry)`,
+        made if missing once the server accepts queries; each entry's outputs."""
         password = self.password()
         verifier = literal(scram_verifier(password))
         script = "".join(
@@ -117,10 +118,10 @@ class LocalPostgres:
             f"WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {name})\\gexec\n"
             f"SELECT format('CREATE DATABASE %I OWNER %I', {name}, {name}) "
             f"WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = {name})\\gexec\n"
-            for name in map(literal, databases))
+            for name in (literal(database_name(entry)) for entry in databases))
         self._psql(script)
-        return {name: {"host": LOCALHOST, "port": self.port, "database": name, "user": name, "password": password,
-                       "tls": False} for name in databases}
+        return {entry: {"host": LOCALHOST, "port": self.port, "database": database_name(entry),
+                        "user": database_name(entry), "password": password, "tls": False} for entry in databases}
 
     def password(self) -> str:
         return self.passfile.read_text().strip().rsplit(":", 1)[1]

@@ -41,7 +41,7 @@ def test_the_package_ships_a_server():
 
 
 @pytest.mark.parametrize("installation", INSTALLATIONS, ids=[origin for _, origin in INSTALLATIONS])
-def test_a_row_survives_a_restart_and_a_database_added_then_is_created(tmp_path, base_port, installation):
+def test_a_row_survives_a_restart_and_a_database_added_then_is_made(tmp_path, base_port, installation):
     supervisor, outputs = start(tmp_path, base_port, ["orders"], installation)
     try:
         orders = outputs["orders"]
@@ -55,11 +55,11 @@ def test_a_row_survives_a_restart_and_a_database_added_then_is_created(tmp_path,
         supervisor.stop()
     assert not processes_mentioning(str(base_port))  # the server ended with its owner
 
-    supervisor, outputs = start(tmp_path, base_port, ["orders", "shop_users"], installation)
+    supervisor, outputs = start(tmp_path, base_port, ["orders", "shop-users"], installation)
     try:
         with connect(outputs["orders"]) as client:
             assert client.execute("SELECT name FROM items").fetchall() == [("kept",)]
-        with connect(outputs["shop_users"]) as client:
+        with connect(outputs["shop-users"]) as client:
             client.execute("CREATE TABLE users (id int)")  # its owner may
             assert client.execute("SELECT current_database(), current_user").fetchone() == ("shop_users",) * 2
     finally:
