@@ -4,16 +4,16 @@ A cloud names a resource after its entry (`avatars`, `signups.crm-sync`, `cron.s
 the entry and a part (`signups.crm-sync.dead-letter`, `sessions.auth-token`): the entry is the longest
 dotted prefix of the name that names one. Where two sections hold that name (a cache and a service
 `catalog`), the section of the data-holding type of the resource's module wins (`aws:s3/bucketPolicy`
-goes with `aws:s3/bucket`), else the first below.
+goes with `aws:s3/bucket`), else the first of `sections()`.
 """
 
 from collections.abc import Iterable, Mapping
 
+from deployer.primitives import PRIMITIVES
 from deployer.speclang.model import Infra
 
-# The spec's sections of named entries, and what one entry is called.
-SECTIONS = {"buckets": "bucket", "caches": "cache", "topics": "topic", "secrets": "secret",
-            "services": "service", "cron": "cron job"}
+# The spec's sections of named entries besides the primitives', and what one entry is called.
+OTHER_SECTIONS = {"secrets": "secret", "services": "service", "cron": "cron job"}
 ENVIRONMENT = ("environment", "")  # what no entry owns (the cloud's provider, shared roles)
 
 Entry = tuple[str, str]  # (kind, name): ("subscription", "signups.crm-sync")
@@ -25,7 +25,7 @@ class Entries:
     def __init__(self, specs: Iterable[Infra], holds_data: Mapping[str, tuple[str, str]]):
         self._named: dict[str, list[Entry]] = {}
         for spec in specs:
-            for section, kind in SECTIONS.items():
+            for section, kind in sections().items():
                 for name in getattr(spec, section):
                     self._add(name, (kind, name))
             for topic, entry in spec.topics.items():
@@ -48,6 +48,11 @@ class Entries:
         return ENVIRONMENT
 
 
+def sections() -> dict[str, str]:
+    """Each section of named entries (the primitives', then the others), and what one entry is called."""
+    return {**{primitive.section: primitive.kind for primitive in PRIMITIVES}, **OTHER_SECTIONS}
+
+
 def _module(token: str) -> str:
     return token.split("/", 1)[0]
 
@@ -61,4 +66,4 @@ def shown(entry: Entry) -> str:
 def counted(spec: Infra) -> str:
     """`412 spec entries`: what a progress display says is being planned."""
     subscriptions = sum(len(topic.subscriptions) for topic in spec.topics.values())
-    return f"{sum(len(getattr(spec, section)) for section in SECTIONS) + subscriptions} spec entries"
+    return f"{sum(len(getattr(spec, section)) for section in sections()) + subscriptions} spec entries"

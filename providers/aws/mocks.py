@@ -47,6 +47,9 @@ class AwsPlaceholders:
                                                                                    with_uuid=True),
             "aws:cloudwatch/eventRule:EventRule": self._events("rule"),
             "random:index/randomPassword:RandomPassword": self._password,
+            "aws:rds/instance:Instance": self._db_instance,
+            "aws:rds/subnetGroup:SubnetGroup": self._named("rds", "subgrp:"),
+            "aws:rds/parameterGroup:ParameterGroup": self._named("rds", "pg:"),
         }
 
     def arn(self, service: str, resource: str, regional: bool = True) -> str:
@@ -100,6 +103,13 @@ class AwsPlaceholders:
         return group, {"arn": self.arn("elasticache", f"replicationgroup:{group}"),
                        "primaryEndpointAddress": f"master.{host}", "readerEndpointAddress": f"replica.{host}"}
 
+    def _db_instance(self, name: str, inputs: dict) -> tuple[str, dict]:
+        identifier = inputs.get("identifier", name)
+        address = f"{identifier}.c{_digest(self.region, 11)}.{self.region}.rds.amazonaws.com"
+        port = inputs.get("port", 5432)
+        return identifier, {"arn": self.arn("rds", f"db:{identifier}"), "address": address, "port": port,
+                            "endpoint": f"{address}:{port}"}
+
     def _named(self, service: str, prefix: str) -> Callable[[str, dict], tuple[str, dict]]:
         def answer(name: str, inputs: dict) -> tuple[str, dict]:
             physical = inputs.get("name", name)
@@ -144,7 +154,7 @@ class AwsPlaceholders:
 
 # What these answers invent, as a plan shows it: the account, and the hash of it that ends a bucket's name.
 INVENTED = {ACCOUNT: "<account>", owner_suffix(ACCOUNT): "-<account-hash>"}
-ASSIGNED_HOSTS = (".cache.amazonaws.com", ".cloudfront.net")  # whole values AWS assigns
+ASSIGNED_HOSTS = (".cache.amazonaws.com", ".rds.amazonaws.com", ".cloudfront.net")  # whole values AWS assigns
 
 
 def shown_planned(value: str) -> str:
