@@ -13,9 +13,10 @@ from deployer.providers.aws.mocks import ACCOUNT
 from deployer.speclang.naming import owner_suffix
 
 SHOP = Path(__file__).resolve().parents[2] / "examples/shop-yaml/infra.yaml"
-# GitHub's comment column in a 1000-pixel window, in characters of its code font: the column is about
-# 560 pixels inside a code block's padding, and its monospace (12 px) about 7 pixels a character.
-COMMENT_COLUMNS = 80
+# GitHub's comment column in a 1000-pixel window, in characters of its code font: a code block holds
+# about 560 pixels (a 624-pixel comment less the body's and the block's padding), and GitHub's monospace
+# at 85% of 14 px is 7.14 pixels a character (measured with github-markdown-css in headless Chromium).
+COMMENT_COLUMNS = 78
 NEW_ARN = "arn:aws:s3:::shop-prod-exports-<account-hash>/*"
 
 CHANGE = [
