@@ -52,12 +52,14 @@ class EventDisplay:
             step = _step(event.res_op_failed_event.metadata)
             self.failed.append(step.urn)
             self.console.error(f"  {step.op:<10} {step.type}  {step.name} FAILED")
+            self._counts()
         elif event.diagnostic_event and event.diagnostic_event.severity == "error":
             self.console.error(event.diagnostic_event.message.rstrip())
 
 
     def _counts(self) -> None:
-        self.status(f"{self.done} done, {len(self.steps) - self.done - len(self.failed)} in progress")
+        failed = f", {len(self.failed)} failed" if self.failed else ""
+        self.status(f"{self.done} done, {len(self.steps) - self.done - len(self.failed)} in progress{failed}")
 
 
 def _step(metadata: auto.events.StepEventMetadata) -> Step:
