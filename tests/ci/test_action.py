@@ -177,3 +177,28 @@ def test_a_failing_deployer_fails_the_check_with_its_message_in_the_summary(tmp_
 def test_deployer_is_installed_from_the_action_itself_never_by_a_package_name():
     installs = [step["run"] for step in ACTION["runs"]["steps"] if "pip install" in step.get("run", "")]
     assert installs and all(re.search(r'pip install .*"\$GITHUB_ACTION_PATH"$', run) for run in installs), installs
+
+
+@pytest.mark.skipif(not shutil.which("jq"), reason="the fake gh filters with jq, as gh's --jq does")
+def test_a_body_longer_than_github_takes_is_posted_without_its_details_and_links_the_summary(tmp_path):
+    """GitHub refuses a comment body over 65,536 characters (danger/danger#424: "Body is too long")."""
+    runner = tmp_path / "runner"
+    (runner / "bin").mkdir(parents=True)
+    gh = runner / "bin/gh"
+    gh.write_text(FAKE_GH.format(python=sys.executable))
+    gh.chmod(0o755)
+    store = runner / "comments.json"
+    store.write_text("[]")
+    body = runner / "body.md"
+    lines = "\n".join(f"+   aws:s3:Bucket bucket-{i}" for i in range(3000))
+    body.write_text("<!-- deployer-review: deployer -->\n**deployer diff** `prod` against `main`: 3000 to add.\n\n"
+                    f"<details><summary>Resources</summary>\n\n```diff\n{lines}\n```\n\n</details>\n")
+    assert len(body.read_text()) > 65536
+    env = {"PATH": f"{runner / 'bin'}{os.pathsep}/usr/bin:/bin", "WORKSPACE": str(tmp_path), "FAKE_GITHUB": str(store),
+           "GITHUB_REPOSITORY": "shop/app", "GH_TOKEN": "token", "KEY": "deployer", "BODY": str(body), "PR": "42",
+           "HEAD_REPO": "shop/app", "RUN_URL": "https://github.com/shop/app/actions/runs/1"}
+    run_step("comment on the pull request", env, runner)
+    [comment] = json.loads(store.read_text())
+    assert comment["body"].startswith("<!-- deployer-review: deployer -->\n**deployer diff** `prod` against `main`")
+    assert "<details>" not in comment["body"] and "bucket-1" not in comment["body"]
+    assert "(https://github.com/shop/app/actions/runs/1)" in comment["body"] and len(comment["body"]) < 65536
