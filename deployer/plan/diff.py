@@ -94,7 +94,9 @@ def _risk(action: str, entry: dict, old: dict, target: Cloud) -> dict | None:
     kind, loss = target.holds_data.get(entry["type"], (entry["type"].rsplit(":", 1)[-1], None))
     if not (old["protect"] or loss):
         return None
-    return {"urn": entry["urn"], "entry": entry["entry"], "kind": kind, "name": entry["name"], "action": action,
+    # the entry's own name where the resource is the entry itself (database `orders`, not `database.orders`)
+    name = entry["entry"][1] if kind == entry["entry"][0] else entry["name"]
+    return {"urn": entry["urn"], "entry": entry["entry"], "kind": kind, "name": name, "action": action,
             "protected": old["protect"], "loss": loss, "replacedBy": entry.get("replacedBy", [])}
 
 

@@ -1,8 +1,8 @@
 """Which entry of the spec each resource of a plan is for: `plan` and `diff` show resources under it.
 
-A cloud names a resource after its entry (`avatars`, `signups.crm-sync`, `cron.send-digest`), or after
-the entry and a part (`signups.crm-sync.dead-letter`, `sessions.auth-token`): the entry is the longest
-dotted prefix of the name that names one. Where two sections hold that name (a cache and a service
+A cloud names a resource after its entry (`avatars`, `signups.crm-sync`), the entry's kind or section
+and name (`database.orders`, `cron.send-digest`), or one of those and a part (`signups.crm-sync.dead-letter`,
+`sessions.auth-token`): the entry is the longest dotted prefix of the name that names one. Where two sections hold that name (a cache and a service
 `catalog`), the section of the data-holding type of the resource's module wins (`aws:s3/bucketPolicy`
 goes with `aws:s3/bucket`), else the first of `sections()`.
 """
@@ -27,12 +27,11 @@ class Entries:
         for spec in specs:
             for section, kind in sections().items():
                 for name in getattr(spec, section):
-                    self._add(name, (kind, name))
+                    for alias in (name, f"{kind}.{name}", f"{section}.{name}"):
+                        self._add(alias, (kind, name))
             for topic, entry in spec.topics.items():
                 for sub in entry.subscriptions:
                     self._add(f"{topic}.{sub}", ("subscription", f"{topic}.{sub}"))
-            for name in spec.cron:
-                self._add(f"cron.{name}", ("cron job", name))
         self._module_kind = {_module(token): noun for token, (noun, _) in holds_data.items()}
 
     def _add(self, resource_name: str, entry: Entry) -> None:

@@ -256,3 +256,14 @@ def test_on_a_narrow_terminal_every_line_stays_whole(deployer, repo, monkeypatch
     assert "cache sessions: nodeType cache.t4g.micro → cache.t4g.small" in lines
     assert '+               "s3:PutObject"' in lines
     assert '                "arn:aws:s3:::shop-dev-avatars-<account-hash>/*"' in lines
+
+
+def test_a_database_removed_from_production_is_a_risk_under_its_entry(deployer, repo):
+    change(repo, ("caches:\n  sessions: {}\n", "caches:\n  sessions: {}\ndatabases:\n  orders: {}\n"))
+    git(repo, "commit", "-qam", "a database")
+    change(repo, ("databases:\n  orders: {}\n", ""))
+    result = deployer("--spec", str(repo), "diff", "--env", "prod", "--base", "main", "--exit-code")
+    assert result.exit_code == 11, result.stderr
+    lines = result.stdout.splitlines()
+    assert "! database orders is deleted: its data is lost; it is protected, so up will refuse" in lines
+    assert any(line.startswith("database orders: removed (") for line in lines)
