@@ -108,7 +108,7 @@ def test_descriptions_may_break_lines(shop, deployer):
 # --- markdown for a pull request ----------------------------------------------------------------------------
 
 
-def test_a_value_cannot_break_out_of_its_code_span_in_the_diff_comment(shop, deployer):
+def test_a_value_cannot_break_out_of_its_code_block_in_the_diff_comment(shop, deployer):
     git(shop.parent, "init", "-q", "-b", "main")
     git(shop.parent, "add", "infra.yaml")
     git(shop.parent, "commit", "-qm", "base")
@@ -119,8 +119,8 @@ def test_a_value_cannot_break_out_of_its_code_span_in_the_diff_comment(shop, dep
 
     assert result.exit_code == 0, result.stderr
     html = MarkdownIt("commonmark").enable("table").render(result.stdout)
-    assert "<img" not in html and "<a " not in html and "<td>" in html
-    assert f"<code>{html_escape(json.dumps(hostile))}</code>" in html  # the new value, whole
+    assert "<img" not in html and "<a " not in html and "<pre>" in html
+    assert f"+     tags.team: {html_escape(json.dumps(hostile))}\n" in html  # the new value, whole, in its block
 
 
 # --- files deployer writes ----------------------------------------------------------------------------------
