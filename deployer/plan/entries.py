@@ -2,9 +2,9 @@
 
 A cloud names a resource after its entry (`avatars`, `signups.crm-sync`), the entry's kind or section
 and name (`database.orders`, `cron.send-digest`), or one of those and a part (`signups.crm-sync.dead-letter`,
-`sessions.auth-token`): the entry is the longest dotted prefix of the name that names one. Where two sections hold that name (a cache and a service
-`catalog`), the section of the data-holding type of the resource's module wins (`aws:s3/bucketPolicy`
-goes with `aws:s3/bucket`), else the first of `sections()`.
+`sessions.auth-token`): the entry is the longest dotted prefix of the name that names one. Where two
+sections hold that name (a cache and a service `catalog`), the section of the data-holding type of the
+resource's module wins (`aws:s3/bucketPolicy` goes with `aws:s3/bucket`), else the first of `sections()`.
 """
 
 from collections.abc import Iterable, Mapping
