@@ -48,7 +48,7 @@ def test_elasticache_parameter_group_of_a_new_family_is_a_new_group(aws_plan):
 def test_an_account_without_a_default_vpc_is_told_to_give_aws_network(aws_plan, monkeypatch):
     monkeypatch.setattr(mocks, "ACCOUNT_HAS_DEFAULT_VPC", False)
     with pytest.raises(PreconditionMissing, match=r"the AWS account has no default VPC in eu-west-1, and the caches "
-                                                  r"need a network: give aws.network.vpcId and aws.network.subnetIds"):
+                                                  r"and databases need a network: give aws.network.vpcId and aws.network.subnetIds"):
         aws_plan("caches: {sessions: {}}\n")
     network = "{region: eu-west-1, network: {vpcId: vpc-1, subnetIds: [subnet-1]}}"
     assert aws_plan("caches: {sessions: {}}\n", aws=network).inputs(
