@@ -88,10 +88,12 @@ def _cache(ctx: Context, name: str, spec: Cache, network: CacheNetwork) -> Creat
         name,
         name=ctx.name("cache-parameter-group", name, family_suffix(family)),
         family=family,
-        description=f"{name}: eviction policy {spec.eviction_policy}",
+        # A new description would replace the group under the same name (ElastiCache cannot modify one):
+        # fixed, and kept as created (groups made before it was fixed name their eviction policy).
+        description=f"Redis parameters of cache {name}",
         parameters=[{"name": "maxmemory-policy", "value": spec.eviction_policy}],
         tags=ctx.labels(name),
-        opts=ctx.part(),
+        opts=ctx.part(ignore_changes=["description"]),
     )
     subnets = aws.elasticache.SubnetGroup(
         name, name=ctx.name("cache-subnet-group", name), description=f"subnets of cache {name}",

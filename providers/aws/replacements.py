@@ -10,7 +10,7 @@ REPLACED_ON: dict[str, frozenset[str]] = {
     "aws:elasticache/replicationGroup:ReplicationGroup": frozenset(
         {"replicationGroupId", "atRestEncryptionEnabled", "subnetGroupName"}),
     "aws:elasticache/subnetGroup:SubnetGroup": frozenset({"name"}),
-    "aws:elasticache/parameterGroup:ParameterGroup": frozenset({"name", "family"}),
+    "aws:elasticache/parameterGroup:ParameterGroup": frozenset({"name", "family", "description"}),
     "aws:iam/role:Role": frozenset({"name", "path"}),
     "aws:iam/rolePolicy:RolePolicy": frozenset({"name", "role"}),
     "aws:iam/policy:Policy": frozenset({"name", "path"}),

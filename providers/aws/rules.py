@@ -154,11 +154,13 @@ def _push_subscriptions(spec: Infra) -> Iterable[Finding]:
             yield (*at, "endpoint"), ("AWS delivers exactly-once and ordered topics through SNS FIFO, "
                                       "which pushes only to SQS queues: make this a pull subscription "
                                       "(no endpoint) or the topic at-least-once and unordered")
-        if sub.retry_policy.max_retries > SNS_HTTPS_MAX_RETRIES:
-            yield (*at, "retryPolicy", "maxRetries"), f"AWS (SNS HTTPS) retries at most {SNS_HTTPS_MAX_RETRIES} times"
+        if sns_retries(sub) > SNS_HTTPS_MAX_RETRIES:
+            yield (*at, "retryPolicy", "maxRetries"), (
+                f"AWS (SNS HTTPS) retries at most {SNS_HTTPS_MAX_RETRIES} times after the first delivery: "
+                f"maxRetries (failed deliveries) is at most {SNS_HTTPS_MAX_RETRIES + 1} ({SNS_RETRIES_DOC})")
         elif sub.retry_policy.max_backoff > SNS_HTTPS_MAX_BACKOFF:
             yield (*at, "retryPolicy", "maxBackoff"), "AWS (SNS HTTPS) allows a backoff of at most 1h"
-        elif (phases := retry_phases(sub, sns_retries(sub))).seconds > SNS_HTTPS_RETRY_SECONDS:
+        elif (phases := retry_phases(sub)).seconds > SNS_HTTPS_RETRY_SECONDS:
             yield (*at, "retryPolicy"), _too_long(phases, most_retries(sub))
 
 
@@ -167,8 +169,9 @@ def _too_long(phases: RetryPhases, fitting: int) -> str:
     asked = (f"{phases.backoff_retries} backing off from {phases.min_delay}s to {phases.max_delay}s, then "
              f"{phases.max_delay_retries} every {phases.max_delay}s")
     return (f"SNS retries an HTTPS delivery for at most {SNS_HTTPS_RETRY_SECONDS:,} s in all (a hard limit, "
-            f"{SNS_RETRIES_DOC}); this retryPolicy asks for about {wait} ({phases.retries} retries: {asked}): "
-            f"with these backoffs at most {fitting} retries fit: lower maxRetries or the backoffs")
+            f"{SNS_RETRIES_DOC}); this retryPolicy asks for about {wait} ({phases.retries} retries after the "
+            f"first delivery: {asked}): with these backoffs maxRetries is at most {fitting + 1}: lower maxRetries "
+            "or the backoffs")
 
 
 def _cron(spec: Infra) -> Iterable[Finding]:
