@@ -9,7 +9,7 @@ import pulumi_random as random
 from deployer.errors import PreconditionMissing
 from deployer.providers.aws.context import Context
 from deployer.providers.aws.secrets import stored_secret
-from deployer.providers.aws.versions import family_suffix, parameter_family
+from deployer.providers.aws.versions import data_tiering, family_suffix, parameter_family
 from deployer.providers.shared import keyspace_outputs
 from deployer.speclang.model import Cache
 
@@ -121,6 +121,7 @@ def _cache(ctx: Context, name: str, spec: Cache, network: CacheNetwork) -> Creat
         engine="redis",
         engine_version=settings.engine_version,
         node_type=settings.node_type,
+        data_tiering_enabled=data_tiering(settings.node_type) or None,
         port=REDIS_PORT,
         num_cache_clusters=1 + replicas,
         automatic_failover_enabled=replicas > 0,

@@ -8,7 +8,7 @@ REPLACED_ON: dict[str, frozenset[str]] = {
     "aws:sqs/queue:Queue": frozenset({"name", "fifoQueue"}),
     "aws:sns/topic:Topic": frozenset({"name", "fifoTopic"}),
     "aws:elasticache/replicationGroup:ReplicationGroup": frozenset(
-        {"replicationGroupId", "atRestEncryptionEnabled", "subnetGroupName"}),
+        {"replicationGroupId", "atRestEncryptionEnabled", "subnetGroupName", "dataTieringEnabled"}),
     "aws:elasticache/subnetGroup:SubnetGroup": frozenset({"name"}),
     "aws:elasticache/parameterGroup:ParameterGroup": frozenset({"name", "family", "description"}),
     "aws:iam/role:Role": frozenset({"name", "path"}),
