@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from deployer.providers.aws.naming import NAME_LIMITS
+from deployer.providers.aws.naming import MAX_TAG_VALUE, NAME_LIMITS
 from deployer.providers.shared import base_labels, stateful_options
 from deployer.speclang.naming import physical_name
 from deployer.speclang.resolved import ResolvedEnv
@@ -34,8 +34,9 @@ class Context:
 
     def labels(self, name: str) -> dict[str, str]:
         """The tags of resource NAME: `aws.tags`, then app, env, managed-by, and `deployer-name`: its
-        full name, unshortened."""
-        return {**self.env.spec.aws.tags, **base_labels(self.env), "deployer-name": self.env.full_name(name)}
+        full name (shortened with a hash past a tag value's limit, still unique)."""
+        own_name = physical_name(self.env.app, self.env.name, name, MAX_TAG_VALUE)
+        return {**self.env.spec.aws.tags, **base_labels(self.env), "deployer-name": own_name}
 
     def opts(self, **options: Any) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(provider=self.provider, **options)

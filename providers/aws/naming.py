@@ -29,6 +29,10 @@ NAME_LIMITS = {
     "cache-policy": 128,
 }
 
+# A tag value's limit (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions):
+# deployer's own `deployer-name` tag, the resource's full name, is shortened with a hash past it.
+MAX_TAG_VALUE = 256
+
 # Derived names join spec names with `_`: no spec name holds one (spec names are kebab-case), and SQS,
 # SNS, IAM, EventBridge and Secrets Manager names accept it. Topic `user-events` with subscription
 # `audit` is `user-events_audit`, never `user_events-audit` (topic `user`, subscription `events-audit`).

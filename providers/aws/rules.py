@@ -1,5 +1,6 @@
 """What AWS cannot honour, as located spec problems (each limit with its source)."""
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from deployer.providers.aws.delivery import (
     retry_phases,
     sns_retries,
 )
-from deployer.providers.aws.naming import cron_called
+from deployer.providers.aws.naming import MAX_TAG_VALUE, cron_called
 from deployer.providers.aws.permissions import (
     INLINE_LIMIT,
     MANAGED_LIMIT,
@@ -45,8 +46,9 @@ SNS_RETRIES_DOC = "https://docs.aws.amazon.com/sns/latest/dg/sns-message-deliver
 # Objects must stay 30 days in S3 before moving to STANDARD_IA
 # (https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html).
 INFREQUENT_ACCESS_MIN_DAYS = 30
-# https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions
-MAX_TAGS, MAX_TAG_KEY, MAX_TAG_VALUE = 50, 128, 256
+TAGS_DOC = "https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions"
+IAM_TAGS_DOC = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html#case-sensitivity"
+MAX_TAGS, MAX_TAG_KEY = 50, 128
 DEPLOYER_TAGS = ("app", "env", "managed-by", "deployer-name")  # context.Context.labels
 
 
@@ -114,6 +116,7 @@ def _tags(spec: Infra) -> Iterable[Finding]:
     if (count := len({*tags, *DEPLOYER_TAGS})) > MAX_TAGS:
         yield ("aws", "tags"), (f"AWS allows {MAX_TAGS} tags per resource; these and deployer's own "
                                 f"({', '.join(DEPLOYER_TAGS)}) make {count}")
+    spelled: dict[str, str] = {key.lower(): key for key in DEPLOYER_TAGS}
     for key, value in tags.items():
         if key.lower().startswith("aws:"):
             yield ("aws", "tags", key), "tag keys starting `aws:` are reserved for AWS"
@@ -121,6 +124,20 @@ def _tags(spec: Infra) -> Iterable[Finding]:
             yield ("aws", "tags", key), f"AWS tag keys are at most {MAX_TAG_KEY} characters"
         if len(value) > MAX_TAG_VALUE:
             yield ("aws", "tags", key), f"AWS tag values are at most {MAX_TAG_VALUE} characters"
+        for what, text in (("key", key), ("value", value)):
+            if refused := sorted({c for c in text if not _tag_character(c)}):
+                yield ("aws", "tags", key), (
+                    f"AWS tag {what}s hold letters, digits, spaces and `_ . : / = + - @`, not "
+                    f"{', '.join(quoted(c) for c in refused)} ({TAGS_DOC})")
+        if (other := spelled.setdefault(key.lower(), key)) != key:
+            yield ("aws", "tags", key), (
+                f"IAM compares tag keys without case, so {quoted(key)} and {quoted(other)} on one role fail with "
+                f"\"Duplicate tag keys found\": keep one spelling ({IAM_TAGS_DOC})")
+
+
+def _tag_character(character: str) -> bool:
+    """A character AWS tags take: `[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]`."""
+    return unicodedata.category(character)[0] in "LZN" or character in "_.:/=+-@"
 
 
 def _lifecycle(spec: Infra) -> Iterable[Finding]:
