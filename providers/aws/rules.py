@@ -13,6 +13,7 @@ from deployer.providers.aws.delivery import (
     retry_phases,
     sns_retries,
 )
+from deployer.providers.aws.endpoints import endpoint_rules
 from deployer.providers.aws.naming import MAX_TAG_VALUE, cron_called
 from deployer.providers.aws.permissions import (
     INLINE_LIMIT,
@@ -57,9 +58,9 @@ def aws_rules(spec: Infra, env: EnvInfo) -> Iterable[Finding]:
     yield from _network(spec)
     yield from _tags(spec)
     yield from _lifecycle(spec)
-    if env.deployable:  # a local environment has no IAM roles, and its endpoints are called over http
+    if env.deployable:  # a local environment has no IAM roles, and its endpoints are local, over http
         yield from _role_policies(spec, env.name)
-        yield from _https_only(spec)
+        yield from endpoint_rules(spec)
     yield from subscription_ranges(spec, "AWS (SQS)", ack_deadline=(timedelta(0), timedelta(hours=12)),
                                    retention=(timedelta(minutes=1), timedelta(days=14)), retries=(1, 1000))
     yield from _push_subscriptions(spec)
@@ -179,24 +180,6 @@ def _role_policies(spec: Infra, env: str) -> Iterable[Finding]:
                 f"managed policies of at most {MANAGED_LIMIT:,}: a role takes {INLINE_LIMIT:,} characters of inline "
                 f"policies or {MANAGED_PER_ROLE} managed policies (https://docs.aws.amazon.com/IAM/latest/"
                 "UserGuide/reference_iam-quotas.html); split the service")
-
-
-def _https_only(spec: Infra) -> Iterable[Finding]:
-    """SNS pushes and EventBridge API destinations call HTTPS endpoints only
-    (https://docs.aws.amazon.com/sns/latest/dg/sns-http-https-endpoint-as-subscriber.html,
-    https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-api-destinations.html)."""
-    callers: dict[str, list[str]] = {}
-    for at, sub in subscriptions(spec):
-        if sub.endpoint and sub.service in spec.services:
-            callers.setdefault(sub.service, []).append(f"push subscription {at[1]}.{at[3]} (SNS)")
-    for job_id, job in spec.cron.items():
-        if not isinstance(job.endpoint, str) and job.endpoint.service in spec.services:
-            callers.setdefault(job.endpoint.service, []).append(f"cron job {job_id} (EventBridge)")
-    for service, what in callers.items():
-        url = spec.services[service].url
-        if url and not url.startswith("https://"):
-            yield ("services", service, "url"), (f"AWS calls {', '.join(what)} over HTTPS only: give an "
-                                                 "https:// url (http:// is for local environments)")
 
 
 def _push_subscriptions(spec: Infra) -> Iterable[Finding]:
