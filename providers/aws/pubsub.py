@@ -9,11 +9,12 @@ import pulumi_aws as aws
 from deployer.providers.aws.context import Context, policy_document
 from deployer.providers.aws.delivery import retry_phases
 from deployer.providers.aws.naming import dead_letter_queue, fifo_suffix, subscription_queue
+from deployer.providers.aws.rules import SQS_MAX_RETENTION
 from deployer.speclang.durations import seconds
 from deployer.speclang.model import Subscription, Topic
 
 SNS_MANAGED_KEY = "alias/aws/sns"
-MAX_RETENTION_SECONDS = 14 * 24 * 3600  # SQS's longest; dead letters are kept that long
+MAX_RETENTION_SECONDS = seconds(SQS_MAX_RETENTION)
 
 
 @dataclass(frozen=True)

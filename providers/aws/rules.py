@@ -14,7 +14,7 @@ from deployer.providers.aws.delivery import (
     sns_retries,
 )
 from deployer.providers.aws.endpoints import endpoint_rules
-from deployer.providers.aws.naming import MAX_TAG_VALUE, cron_called
+from deployer.providers.aws.naming import MAX_TAG_VALUE, cron_called, fifo_suffix
 from deployer.providers.aws.permissions import (
     INLINE_LIMIT,
     MANAGED_LIMIT,
@@ -43,6 +43,13 @@ from deployer.speclang.model import Infra
 from deployer.speclang.rules import subscription_ranges, subscriptions
 
 SNS_HTTPS_MAX_BACKOFF = timedelta(hours=1)
+DEAD_LETTER_RETENTION_DOC = ("https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/"
+                             "setting-up-dead-letter-queue-retention.html")
+ROOT_OBJECT_DOC = "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionConfig.html"
+GOVCLOUD_CLOUDFRONT_DOC = "https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/setting-up-credentials.html"
+SQS_MAX_RETENTION = timedelta(days=14)  # dead letters are kept that long
+CHINA_CLOUDFRONT_DOC = ("https://aws.amazon.com/blogs/networking-and-content-delivery/"
+                        "programmatically-deploying-cloudfront-distributions-in-aws-china-regions/")
 SNS_RETRIES_DOC = "https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html"
 # Objects must stay 30 days in S3 before moving to STANDARD_IA
 # (https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html).
@@ -58,12 +65,14 @@ def aws_rules(spec: Infra, env: EnvInfo) -> Iterable[Finding]:
     yield from _network(spec)
     yield from _tags(spec)
     yield from _lifecycle(spec)
+    yield from _public_buckets(spec)
     if env.deployable:  # a local environment has no IAM roles, and its endpoints are local, over http
         yield from _role_policies(spec, env.name)
         yield from endpoint_rules(spec)
     yield from subscription_ranges(spec, "AWS (SQS)", ack_deadline=(timedelta(0), timedelta(hours=12)),
-                                   retention=(timedelta(minutes=1), timedelta(days=14)), retries=(1, 1000))
+                                   retention=(timedelta(minutes=1), SQS_MAX_RETENTION), retries=(1, 1000))
     yield from _push_subscriptions(spec)
+    yield from _dead_letter_retention(spec)
     yield from _cron(spec)
 
 
@@ -157,6 +166,27 @@ def _lifecycle(spec: Infra) -> Iterable[Finding]:
                                                  f"rule's transition (day {transition})")
 
 
+def _public_buckets(spec: Infra) -> Iterable[Finding]:
+    """Public buckets are served by CloudFront, with the index document as its default root object."""
+    region = spec.aws.region or ""
+    for name, bucket in spec.buckets.items():
+        if not bucket.public:
+            continue
+        if region.startswith(("us-gov-", "us-iso")):
+            yield ("buckets", name, "public"), (
+                f"a public bucket is served through CloudFront, which is outside the partition of {region} (AWS "
+                f"GovCloud (US) and ISO regions; {GOVCLOUD_CLOUDFRONT_DOC}): keep the bucket private")
+        elif region.startswith("cn-"):
+            yield ("buckets", name, "public"), (
+                f"a public bucket is served through CloudFront, which in the China regions ({region}) serves only "
+                "on an alternate domain name with an ICP recordal, never on its own *.cloudfront.cn domain; "
+                f"deployer gives it none, so keep the bucket private ({CHINA_CLOUDFRONT_DOC})")
+        if (bucket.index_document or "").startswith("/"):
+            yield ("buckets", name, "indexDocument"), (
+                "CloudFront's default root object is an object's key, which may not begin with `/`: write "
+                f"{quoted(bucket.index_document.lstrip('/'))} ({ROOT_OBJECT_DOC})")
+
+
 def _role_policies(spec: Infra, env: str) -> Iterable[Finding]:
     """Whether each role's grants fit its policies, measured with the longest ARNs (permissions.py)."""
     longest = longest_arn(spec, env)
@@ -180,6 +210,18 @@ def _role_policies(spec: Infra, env: str) -> Iterable[Finding]:
                 f"managed policies of at most {MANAGED_LIMIT:,}: a role takes {INLINE_LIMIT:,} characters of inline "
                 f"policies or {MANAGED_PER_ROLE} managed policies (https://docs.aws.amazon.com/IAM/latest/"
                 "UserGuide/reference_iam-quotas.html); split the service")
+
+
+def _dead_letter_retention(spec: Infra) -> Iterable[Finding]:
+    """A standard queue's message keeps its first enqueue time in the dead-letter queue, which keeps
+    messages SQS_MAX_RETENTION: longer than the subscription's own queue must."""
+    for at, sub in subscriptions(spec):
+        topic = spec.topics[at[1]]
+        if not sub.endpoint and not fifo_suffix(topic) and sub.message_retention >= SQS_MAX_RETENTION:
+            yield (*at, "messageRetention"), (
+                "a dead letter keeps the time it was first sent, and its queue keeps messages 14 days (SQS's "
+                "longest): a subscription that keeps them as long loses its dead letters at once; keep them less "
+                f"than 14d, e.g. 13d ({DEAD_LETTER_RETENTION_DOC})")
 
 
 def _push_subscriptions(spec: Infra) -> Iterable[Finding]:
