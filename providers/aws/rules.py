@@ -14,7 +14,7 @@ from deployer.providers.aws.delivery import (
     sns_retries,
 )
 from deployer.providers.aws.endpoints import endpoint_rules
-from deployer.providers.aws.naming import MAX_TAG_VALUE, cron_called, fifo_suffix
+from deployer.providers.aws.naming import MAX_TAG_VALUE, SERVICE_PRINCIPALS, cron_called, fifo_suffix
 from deployer.providers.aws.permissions import (
     INLINE_LIMIT,
     MANAGED_LIMIT,
@@ -47,7 +47,9 @@ DEAD_LETTER_RETENTION_DOC = ("https://docs.aws.amazon.com/AWSSimpleQueueService/
                              "setting-up-dead-letter-queue-retention.html")
 ROOT_OBJECT_DOC = "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionConfig.html"
 GOVCLOUD_CLOUDFRONT_DOC = "https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/setting-up-credentials.html"
-SQS_MAX_RETENTION = timedelta(days=14)  # dead letters are kept that long
+SQS_MAX_RETENTION = timedelta(days=14)
+PRINCIPALS_DOC = ("https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html"
+                  "#principal-services")  # dead letters are kept that long
 CHINA_CLOUDFRONT_DOC = ("https://aws.amazon.com/blogs/networking-and-content-delivery/"
                         "programmatically-deploying-cloudfront-distributions-in-aws-china-regions/")
 SNS_RETRIES_DOC = "https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html"
@@ -74,6 +76,7 @@ def aws_rules(spec: Infra, env: EnvInfo) -> Iterable[Finding]:
     yield from _push_subscriptions(spec)
     yield from _dead_letter_retention(spec)
     yield from _cron(spec)
+    yield from _trust(spec)
 
 
 def _caches(spec: Infra) -> Iterable[Finding]:
@@ -259,3 +262,16 @@ def _cron(spec: Infra) -> Iterable[Finding]:
                 and cronexpr.restricts_both_days(job.schedule)):
             yield ("cron", job_id, "schedule"), ("AWS (EventBridge) cannot restrict both day-of-month and "
                                                  "day-of-week: use * for one of them")
+
+
+def _trust(spec: Infra) -> Iterable[Finding]:
+    china = (spec.aws.region or "").startswith("cn-")
+    for name, service in spec.services.items():
+        for index, principal in enumerate(service.aws.trust):
+            if principal in SERVICE_PRINCIPALS or (china and principal.removesuffix(".cn") in SERVICE_PRINCIPALS):
+                continue
+            known = ", ".join(f"{p} ({what})" for p, what in SERVICE_PRINCIPALS.items())
+            yield ("services", name, "aws", "trust", index), (
+                f"{quoted(principal)} is not a service principal deployer supports (IAM refuses one it does not "
+                f"know: \"Invalid principal in policy\"): use {known}"
+                f"{' (or their .amazonaws.com.cn names in China)' if china else ''} ({PRINCIPALS_DOC})")
