@@ -43,6 +43,11 @@ SERVICE_PRINCIPALS = {
     "ec2.amazonaws.com": "EC2 instances",
     "pods.eks.amazonaws.com": "EKS Pod Identity",
     "tasks.apprunner.amazonaws.com": "App Runner",
+    "batch.amazonaws.com": "AWS Batch",
+    "codebuild.amazonaws.com": "CodeBuild",
+    "states.amazonaws.com": "Step Functions",
+    "glue.amazonaws.com": "Glue",
+    "sagemaker.amazonaws.com": "SageMaker",
 }
 # EKS Pod Identity tags the role's session too (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html).
 TAGGING_SESSIONS = ("pods.eks.amazonaws.com",)

@@ -51,10 +51,11 @@ def test_sns_https_total_retry_time_is_at_most_3600_seconds(refusals):
     problem = only(refusals(SNS_PUSH.format(retry="{minBackoff: 10s, maxBackoff: 10m, maxRetries: 50}")))
     assert problem.startswith("12: topics.signups.subscriptions.welcome.retryPolicy: SNS retries an HTTPS "
                               "delivery for at most 3,600 s in all (a hard limit, https://docs.aws.amazon.com/sns/")
-    # 6 retries backing off from 10s to 600s (each wait 2.26 times the last: 1,065 s), then 44 every 600 s
-    assert "asks for about 7h37m45s" in problem
-    assert "(50 retries: 6 backing off from 10s to 600s, then 44 every 600s)" in problem
-    assert "at most 10 retries fit" in problem
+    # the first delivery, then 49 retries: 6 backing off from 10s to 600s (each wait 2.26 times the last:
+    # 1,065 s), then 43 every 600 s
+    assert "asks for about 7h27m45s" in problem
+    assert "(49 retries after the first delivery: 6 backing off from 10s to 600s, then 43 every 600s)" in problem
+    assert "with these backoffs maxRetries is at most 11" in problem
 
 
 def test_sns_https_retry_policy_within_the_hour_is_the_delivery_policy(refusals, aws_plan):
@@ -63,8 +64,8 @@ def test_sns_https_retry_policy_within_the_hour_is_the_delivery_policy(refusals,
     policy = aws_plan(SNS_PUSH.format(retry=retry)).policy(
         "aws:sns/topicSubscription:TopicSubscription", "signups.welcome", "deliveryPolicy")
     assert policy["healthyRetryPolicy"] == {
-        "minDelayTarget": 10, "maxDelayTarget": 300, "numRetries": 12, "numNoDelayRetries": 0,
-        "numMinDelayRetries": 0, "numMaxDelayRetries": 7, "backoffFunction": "exponential"}
+        "minDelayTarget": 10, "maxDelayTarget": 300, "numRetries": 11, "numNoDelayRetries": 0,
+        "numMinDelayRetries": 0, "numMaxDelayRetries": 6, "backoffFunction": "exponential"}
 
 
 def test_sns_https_default_retries_are_the_most_that_fit_the_hour(aws_plan):
@@ -125,8 +126,8 @@ def test_elasticache_parameter_group_family_of_each_supported_version(aws_plan, 
 
 def test_elasticache_engine_versions_without_a_family_are_refused(refusals):
     assert only(refusals("caches: {sessions: {aws: {engineVersion: '4.0.10'}}}\n")) == (
-        '5: caches.sessions.aws.engineVersion: ElastiCache Redis "4.0.10" is not supported: use 5.0.x '
-        "(redis5.0), 6.0 or 6.2 (redis6.x), 7.0 or 7.1 (redis7) (its parameter group family; "
+        '5: caches.sessions.aws.engineVersion: ElastiCache Redis "4.0.10" is not supported: use 5.0.0 or 5.0.3 '
+        "to 5.0.6 (redis5.0), 6.x, 6.0 or 6.2 (redis6.x), 7.0 or 7.1 (redis7) (its parameter group family; "
         "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/supported-engine-versions.html)")
 
 
