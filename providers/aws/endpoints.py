@@ -48,21 +48,22 @@ def _service_url(spec: Infra, service: str) -> str | None:
 def endpoint_rules(spec: Infra) -> Iterable[Finding]:
     """In a deployed environment: HTTPS only, public hosts only, and API destinations' characters."""
     plain: dict[SpecPath, list[str]] = {}
-    private: dict[tuple[SpecPath, str], list[str]] = {}
+    private: dict[SpecPath, str] = {}
     for call in calls(spec):
         if not call.url.startswith("https://"):
             plain.setdefault(call.at, []).append(call.caller)
         elif (host := _private_host(call.url)) is not None:
-            private.setdefault((call.at, host), []).append(call.caller)
+            private[call.at] = host
         elif call.job and (problem := _invocation_endpoint_problem(call.url)):
             yield ("cron", call.job, "endpoint"), f"{problem} ({API_DESTINATION_DOC})"
     for at, callers in plain.items():
         yield at, (f"AWS calls {', '.join(callers)} over HTTPS only: give an https:// url (http:// is for local "
                    "environments)")
-    for (at, host), callers in private.items():
-        yield at, (f"AWS calls {', '.join(callers)} from the public internet, which cannot reach {quoted(host)} "
-                   "(a private or loopback address): an SNS subscription is never confirmed and every call ends "
-                   f"in the dead-letter queue; give a public URL ({SNS_HTTPS_DOC}, {API_DESTINATION_DOC})")
+    for at, host in private.items():
+        yield at, (f"SNS pushes and EventBridge API destinations call from the public internet, which cannot reach "
+                   f"{quoted(host)} (a private or loopback address): an SNS subscription is never confirmed and "
+                   "every call ends in the dead-letter queue; give a public URL, or use a pull subscription "
+                   f"({SNS_HTTPS_DOC}, {API_DESTINATION_DOC})")
 
 
 def _private_host(url: str) -> str | None:
