@@ -7,7 +7,8 @@ import pulumi_aws as aws
 
 from deployer.providers.aws.context import Context, policy_document
 from deployer.providers.aws.naming import bucket_name
-from deployer.speclang.model import Bucket, Infra
+from deployer.primitives.buckets import Bucket
+from deployer.speclang.model import Infra
 
 STORAGE_CLASSES = {"infrequent": "STANDARD_IA", "archive": "GLACIER"}
 # A GLACIER (Flexible Retrieval) object cannot be read until it is restored, unlike a GCS ARCHIVE one
