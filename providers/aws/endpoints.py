@@ -7,8 +7,8 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from deployer.errors import Finding, SpecPath, quoted
-from deployer.speclang.model import Infra
 from deployer.primitives.topics import subscriptions
+from deployer.speclang.model import Infra
 
 SNS_HTTPS_DOC = "https://docs.aws.amazon.com/sns/latest/dg/sns-http-https-endpoint-as-subscriber.html"
 API_DESTINATION_DOC = "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateApiDestination.html"

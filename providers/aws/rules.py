@@ -25,18 +25,7 @@ from deployer.providers.aws.permissions import (
     split,
     surely_fitting,
 )
-from deployer.providers.aws.versions import (
-    CURRENT_FAMILIES,
-    DATA_TIERING,
-    DATA_TIERING_DOC,
-    FROM_5_0_6,
-    NODE_TYPES_DOC,
-    PREVIOUS_FAMILIES,
-    REGIONAL_NODE_TYPES,
-    SUPPORTED,
-    node_family,
-    parameter_family,
-)
+from deployer.providers.aws.versions import NODE_TYPES_DOC, SUPPORTED, node_type_problem, parameter_family
 from deployer.speclang import cronexpr
 from deployer.speclang.durations import format_duration
 from deployer.speclang.environments import EnvInfo
@@ -99,32 +88,8 @@ def _caches(spec: Infra) -> Iterable[Finding]:
             yield ("caches", cache_name, "aws", "engineVersion"), (
                 f"ElastiCache Redis {quoted(version)} is not supported: use {SUPPORTED} (its parameter group "
                 "family; https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/supported-engine-versions.html)")
-        elif cache.aws.node_type and (problem := _node_type_problem(cache.aws.node_type, version, spec.aws.region)):
+        elif cache.aws.node_type and (problem := node_type_problem(cache.aws.node_type, version, spec.aws.region)):
             yield ("caches", cache_name, "aws", "nodeType"), f"{problem} ({NODE_TYPES_DOC})"
-
-
-def _node_type_problem(node_type: str, version: str, region: str | None) -> str | None:
-    """Why ElastiCache would refuse a new cluster of NODE_TYPE running Redis VERSION in REGION."""
-    if (shape := node_family(node_type)) is None:
-        return (f"{quoted(node_type)} is not an ElastiCache node type: they are written cache.FAMILY.SIZE, "
-                "e.g. cache.t4g.micro or cache.r7g.large")
-    family, size = shape
-    if family in PREVIOUS_FAMILIES:
-        return (f"{family.upper()} is a previous-generation node family, in which ElastiCache creates no new "
-                "cluster: use a current one, e.g. cache.t4g or cache.t3 in place of cache.t2")
-    if family not in CURRENT_FAMILIES:
-        return (f"ElastiCache has no node family {quoted(family)}: the current ones are "
-                f"{', '.join(CURRENT_FAMILIES)}")
-    if family in FROM_5_0_6 and version.startswith("5.0.") and version != "5.0.6":
-        return f"{family.upper()} nodes run Redis 5.0.6 onward, not {version}"
-    if family == DATA_TIERING and (version == "6.0" or version.startswith("5.")):
-        return (f"{family} nodes tier data to SSD, which ElastiCache requires on and offers from Redis 6.2: "
-                f"use engineVersion 6.2 or later, not {version} ({DATA_TIERING_DOC})")
-    offered = REGIONAL_NODE_TYPES.get(region or "")
-    if offered is not None and size not in offered.get(family, ()):
-        kinds = "; ".join(f"{f}: {', '.join(sizes)}" for f, sizes in offered.items())
-        return f"{region} offers only these node types: {kinds}"
-    return None
 
 
 def _databases(spec: Infra) -> Iterable[Finding]:

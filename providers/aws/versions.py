@@ -6,6 +6,8 @@ API_CreateCacheParameterGroup.html): `redis5.0`, `redis6.x`, `redis7`, … — n
 
 import re
 
+from deployer.errors import quoted
+
 # A supported engine version, as ElastiCache names them, -> its family: Redis 7 is written with its
 # minor version (7.0, 7.1), only 6 may leave it out (6.x, the latest 6), 5 is written whole (5.0.6)
 # (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/supported-engine-versions.html).
@@ -27,8 +29,8 @@ DATA_TIERING_DOC = "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/data
 _LARGE = ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge")
 _BURSTABLE = ("micro", "small", "medium")
 # Regions that offer only some node types: Asia Pacific (Thailand) and Mexico (Central).
-REGIONAL_NODE_TYPES = dict.fromkeys(("ap-southeast-7", "mx-central-1"), {
-    "m7g": _LARGE, "r7g": _LARGE, "t3": _BURSTABLE, "t4g": _BURSTABLE})
+_SOME_NODE_TYPES = {"m7g": _LARGE, "r7g": _LARGE, "t3": _BURSTABLE, "t4g": _BURSTABLE}
+REGIONAL_NODE_TYPES = {"ap-southeast-7": _SOME_NODE_TYPES, "mx-central-1": _SOME_NODE_TYPES}
 
 
 def parameter_family(engine_version: str) -> str | None:
@@ -50,3 +52,27 @@ def node_family(node_type: str) -> tuple[str, str] | None:
 def data_tiering(node_type: str | None) -> bool:
     """Whether NODE_TYPE's nodes tier data (ElastiCache requires it on for them)."""
     return (node_family(node_type or "") or ("", ""))[0] == DATA_TIERING
+
+
+def node_type_problem(node_type: str, version: str, region: str | None) -> str | None:
+    """Why ElastiCache would refuse a new cluster of NODE_TYPE running Redis VERSION in REGION."""
+    if (shape := node_family(node_type)) is None:
+        return (f"{quoted(node_type)} is not an ElastiCache node type: they are written cache.FAMILY.SIZE, "
+                "e.g. cache.t4g.micro or cache.r7g.large")
+    family, size = shape
+    if family in PREVIOUS_FAMILIES:
+        return (f"{family.upper()} is a previous-generation node family, in which ElastiCache creates no new "
+                "cluster: use a current one, e.g. cache.t4g or cache.t3 in place of cache.t2")
+    if family not in CURRENT_FAMILIES:
+        return (f"ElastiCache has no node family {quoted(family)}: the current ones are "
+                f"{', '.join(CURRENT_FAMILIES)}")
+    if family in FROM_5_0_6 and version.startswith("5.0.") and version != "5.0.6":
+        return f"{family.upper()} nodes run Redis 5.0.6 onward, not {version}"
+    if family == DATA_TIERING and (version == "6.0" or version.startswith("5.")):
+        return (f"{family} nodes tier data to SSD, which ElastiCache requires on and offers from Redis 6.2: "
+                f"use engineVersion 6.2 or later, not {version} ({DATA_TIERING_DOC})")
+    offered = REGIONAL_NODE_TYPES.get(region or "")
+    if offered is not None and size not in offered.get(family, ()):
+        kinds = "; ".join(f"{f}: {', '.join(sizes)}" for f, sizes in offered.items())
+        return f"{region} offers only these node types: {kinds}"
+    return None

@@ -251,24 +251,21 @@ def test_elasticache_regions_offering_only_some_node_types(refusals, region):
 # pattern [\p{L}\p{Z}\p{N}_.:/=+\-@]*): letters, digits, spaces and `_ . : / = + - @`.
 def test_aws_tags_hold_letters_digits_spaces_and_few_signs(refusals):
     problems = refusals("aws: {region: eu-west-1, tags: {'cost#center': 'a,b', 'équipe': 'café 1 +=.:/@_-'}}\n")
-    assert problems == (1, [
-        '4: aws.tags.cost#center: AWS tag keys hold letters, digits, spaces and `_ . : / = + - @`, not "#" '
-        "(https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions)",
-        '4: aws.tags.cost#center: AWS tag values hold letters, digits, spaces and `_ . : / = + - @`, not "," '
-        "(https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions)"])
+    hold = "hold letters, digits, spaces and `_ . : / = + - @`, not"
+    conventions = "(https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions)"
+    assert problems == (1, [f'4: aws.tags.cost#center: AWS tag keys {hold} "#" {conventions}',
+                            f'4: aws.tags.cost#center: AWS tag values {hold} "," {conventions}'])
 
 
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html#case-sensitivity: IAM roles' tag keys are
 # not case sensitive, so `Env` beside deployer's own `env` fails with "Duplicate tag keys found".
 def test_iam_tag_keys_are_compared_without_case(refusals):
     exit_code, problems = refusals("aws: {region: eu-west-1, tags: {Env: prod, team: a, TEAM: b}}\n")
+    fix = ('on one role fail with "Duplicate tag keys found": keep one spelling '
+           "(https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html#case-sensitivity)")
     assert exit_code == 1 and problems == [
-        '4: aws.tags.Env: IAM compares tag keys without case, so "Env" and "env" on one role fail with "Duplicate '
-        'tag keys found": keep one spelling (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html'
-        '#case-sensitivity)',
-        '4: aws.tags.TEAM: IAM compares tag keys without case, so "TEAM" and "team" on one role fail with '
-        '"Duplicate tag keys found": keep one spelling (https://docs.aws.amazon.com/IAM/latest/UserGuide/'
-        'id_tags.html#case-sensitivity)']
+        f'4: aws.tags.Env: IAM compares tag keys without case, so "Env" and "env" {fix}',
+        f'4: aws.tags.TEAM: IAM compares tag keys without case, so "TEAM" and "team" {fix}']
 
 
 # https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionConfig.html: DefaultRootObject
