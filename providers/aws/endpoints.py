@@ -29,6 +29,7 @@ class Call(NamedTuple):
 
 
 def calls(spec: Infra) -> Iterator[Call]:
+    """Every URL AWS calls in SPEC: each push subscription's and each cron job's."""
     for at, sub in subscriptions(spec):
         if sub.endpoint and (url := _service_url(spec, sub.service)):
             yield Call(f"push subscription {at[1]}.{at[3]} (SNS)", url + sub.endpoint, ("services", sub.service, "url"))
