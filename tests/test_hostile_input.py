@@ -3,6 +3,7 @@ as escapes, markdown for a pull request cannot be broken out of, an ejected stac
 setting as one value, control characters are refused in the spec, and bad paths get exit 1 or 2."""
 
 import json
+import re
 import shutil
 import subprocess
 from html import escape as html_escape
@@ -121,7 +122,8 @@ def test_a_value_cannot_break_out_of_its_code_block_in_the_diff_comment(shop, de
     assert result.exit_code == 0, result.stderr
     html = MarkdownIt("commonmark").enable("table").render(result.stdout)
     assert "<img" not in html and "<a " not in html and "<pre>" in html
-    assert f"+     tags.team: {html_escape(json.dumps(hostile))}\n" in html  # the new value, whole, in its block
+    # the new value, whole, on its field's line in the resource's block
+    assert re.search(rf"\n\+ +description: {re.escape(html_escape(json.dumps(hostile)))}\n", html)
 
 
 # --- files deployer writes ----------------------------------------------------------------------------------
