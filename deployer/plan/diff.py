@@ -46,9 +46,12 @@ class PlanDiff:
                 "replaced": len(self.replaced), "removed": len(self.removed)}
 
 
-def diff_plans(env: str, base_ref: str, base: dict, head: dict, target: Cloud, entries: Entries) -> PlanDiff:
+def diff_plans(env: str, base_ref: str, base: dict, head: dict, target: Cloud,
+               entries: Entries | None = None) -> PlanDiff:
     """Compare two plan documents (CLI.md's `plan --format json`) resource by resource; every value as
-    the cloud shows a planned one (no made-up account)."""
+    the cloud shows a planned one (no made-up account). Without the specs' ENTRIES, every resource is
+    the environment's."""
+    entries = entries or Entries([], target.holds_data)
     before = {r["urn"]: _shown(r, target) for r in base["resources"]}
     after = {r["urn"]: _shown(r, target) for r in head["resources"]}
     diff = PlanDiff(env, base_ref)

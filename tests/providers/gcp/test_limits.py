@@ -141,7 +141,6 @@ def test_a_custom_role_id_is_new_for_every_creation_of_the_role(gcp_plan):
 
 def test_a_custom_role_whose_permissions_change_gets_a_new_id(gcp_plan, monkeypatch):
     from deployer.plan.diff import diff_plans
-    from deployer.plan.entries import Entries
     from deployer.providers.gcp import bucket
     from deployer.providers.gcp.cloud import CLOUD
 
@@ -152,7 +151,7 @@ def test_a_custom_role_whose_permissions_change_gets_a_new_id(gcp_plan, monkeypa
     monkeypatch.setitem(bucket.BUCKET_PERMISSIONS, "download",
                         bucket.BUCKET_PERMISSIONS["download"] | {"storage.multipartUploads.list"})
     after = gcp_plan(UPLOADERS)
-    diff = diff_plans("dev", "main", before.document, after.document, CLOUD, Entries([], {}))
+    diff = diff_plans("dev", "main", before.document, after.document, CLOUD)
     assert {(entry["type"], entry["name"]) for entry in diff.replaced} >= {
         (RANDOM_ID, "objects.create-delete-get"), (CUSTOM_ROLE, "objects.create-delete-get")}
     assert before.inputs(CUSTOM_ROLE, "objects.create-delete-get")["roleId"] != \
