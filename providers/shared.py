@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from deployer.speclang.durations import format_duration
-from deployer.speclang.model import Cache, CronJob, DailyAt, Infra, Keyspace
+from deployer.speclang.model import Cache, CronJob, DailyAt, Infra, Keyspace, Subscription
 from deployer.speclang.resolved import ResolvedEnv
 
 if TYPE_CHECKING:  # `deployer dev` gives the outputs' shape to local servers, without Pulumi's runtime
@@ -96,11 +96,19 @@ def service_outputs(env: ResolvedEnv, identities: Mapping[str, "pulumi.Input[str
                 for entry, permissions in used.items()}
         # the topic's id too: a subscriber need not use (publish to) its topic
         result[name]["subscriptions"] = {sub: {"topic": topic, "topicId": created["topics"][topic].outputs()["id"],
-                                               **created["topics"][topic].subscriptions[sub].outputs()}
+                                               **created["topics"][topic].subscriptions[sub].outputs(),
+                                               **_client_settings(env.spec.topics[topic].subscriptions[sub])}
                                          for topic, sub in subscriptions.get(name, [])}
         if name in callers:
             result[name]["callers"] = callers[name]
     return result
+
+
+def _client_settings(subscription: Subscription) -> dict:
+    """What only the client of a pull subscription can apply (no cloud limits the messages it pulls)."""
+    if subscription.endpoint or subscription.max_concurrency is None:
+        return {}
+    return {"maxConcurrency": subscription.max_concurrency}
 
 
 def export_outputs(env: ResolvedEnv, identities: Mapping[str, "pulumi.Input[str]"], created: Created,

@@ -1,9 +1,11 @@
 """The rules of SPEC.md that a type cannot say: references, keyspaces, cron; and the rules of the
 environment's cloud (what it cannot honour), which the cloud itself knows."""
 
+import ipaddress
 from collections.abc import Callable, Collection, Iterable
 from datetime import timedelta
 from difflib import get_close_matches
+from urllib.parse import urlsplit
 
 from deployer.clouds import Cloud, registered
 from deployer.errors import Finding, SpecPath, quoted
@@ -137,6 +139,20 @@ def subscriptions(spec: Infra) -> Iterable[tuple[SpecPath, Subscription]]:
     for topic_name, topic in spec.topics.items():
         for sub_name, sub in topic.subscriptions.items():
             yield ("topics", topic_name, "subscriptions", sub_name), sub
+
+
+def private_host(url: str) -> str | None:
+    """URL's host where it is a loopback, private, link-local or unspecified address (or `localhost`),
+    which no cloud's push or scheduler reaches from the internet; else None."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return host
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    internal = address.is_private or address.is_loopback or address.is_link_local or address.is_unspecified
+    return host if internal else None
 
 
 def subscription_ranges(spec: Infra, service: str, ack_deadline: tuple[timedelta, timedelta],

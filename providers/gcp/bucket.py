@@ -79,6 +79,9 @@ def _bucket(ctx: Context, name: str, spec: Bucket) -> CreatedBucket:
         versioning={"enabled": spec.versioned},
         cors=[cors_rule(rule) for rule in spec.cors],
         lifecycle_rules=[gcs_rule for rule in spec.lifecycle for gcs_rule in lifecycle_rules(rule)],
+        # The index page behind the load balancer (the rules refuse one without a domain, where Cloud
+        # Storage would not serve it); it applies to every folder, as a web server's directory index.
+        website={"main_page_suffix": spec.index_document} if spec.index_document and spec.gcp.domain else None,
         force_destroy=not ctx.env.protect,
         labels=ctx.labels(name),
         project=ctx.project,

@@ -119,6 +119,9 @@ def resource_names(spec: Infra, env: str) -> Iterator[ResourceName]:
         yield named("bucket", "bucket", name, "gcp:storage/bucket:Bucket", name, at, scope="", physical=physical)
         if bucket.public and bucket.gcp.domain:
             at, cdn = ("buckets", name, "gcp", "domain"), f"{name}.cdn"
+            # Not a resource's name, but as unique: two environments serving one domain would each make a
+            # certificate and a load balancer for it, and the DNS record names one of them.
+            yield ResourceName("served domain", "domain", bucket.gcp.domain, "", "", at)
             yield named("backend bucket", "backend-bucket", name, "gcp:compute/backendBucket:BackendBucket", cdn, at)
             yield named("URL map", "url-map", name, "gcp:compute/uRLMap:URLMap", cdn, at)
             yield named("certificate", "ssl-certificate", name,
