@@ -2,34 +2,12 @@
 (`FILE:LINE: path: message`), and what deployer builds so that `up` (and a second `up`) succeed.
 Each test is named after GCP's rule, its documentation in a comment."""
 
-import pytest
-
-HEAD = """\
-app: shop
-provider: gcp
-environments: {prod: {type: production}, dev: {type: development}}
-"""
-SETTINGS = "gcp: {project: shop-test-1, region: europe-west1}\n"
 RETAINED = """\
 services: {{crm: {{}}}}
 topics: {{signups: {{subscriptions: {{sync: {{service: crm, messageRetention: {retention}}}}}}}}}
 """
 CUSTOM_ROLE = "gcp:projects/iAMCustomRole:IAMCustomRole"
 RANDOM_ID = "random:index/randomId:RandomId"
-
-
-@pytest.fixture
-def refusals(deployer, spec_file):
-    """`deployer validate` of HEAD + BODY (with SETTINGS unless BODY has `gcp:`): its exit code and the
-    problems it prints, as `LINE: path: message`."""
-
-    def validate(body: str) -> tuple[int, list[str]]:
-        path = spec_file(HEAD + ("" if body.startswith("gcp:") else SETTINGS) + body)
-        run = deployer("--spec", str(path), "validate")
-        return run.exit_code, [line.removeprefix(f"{path}:") for line in run.stderr.splitlines()
-                               if line.startswith(f"{path}:")]
-
-    return validate
 
 
 # https://cloud.google.com/resource-manager/docs/labels-overview#requirements: keys are 1 to 63
