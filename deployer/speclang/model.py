@@ -26,7 +26,7 @@ DURATION_PATTERN = r"^(\d+(ms|s|m|h|d))+$"  # for editors: \d is ASCII in ECMASc
 INT32_MAX = 2**31 - 1
 # Regions as the clouds name them: eu-west-1, us-gov-west-1 (AWS); europe-west1 (GCP).
 AWS_REGION = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$"
-GCP_REGION = r"^[a-z]+-[a-z]+[0-9]$"
+GCP_REGION = r"^[a-z]+-[a-z]+[0-9]+$"  # the shape only (europe-west12); the GCP rules hold the list
 SERVICE_PRINCIPAL = r"^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$"  # e.g. lambda.amazonaws.com
 # A URL's host (a name or an IP address, an optional port), then a path, a query or nothing.
 URL_HOST = r"([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?([/?#][^\s]*)?$"

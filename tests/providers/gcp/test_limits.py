@@ -2,6 +2,8 @@
 (`FILE:LINE: path: message`), and what deployer builds so that `up` (and a second `up`) succeed.
 Each test is named after GCP's rule, its documentation in a comment."""
 
+import pytest
+
 RETAINED = """\
 services: {{crm: {{}}}}
 topics: {{signups: {{subscriptions: {{sync: {{service: crm, messageRetention: {retention}}}}}}}}}
@@ -150,3 +152,31 @@ def test_pubsub_pushes_to_https_endpoints_only(refusals):
                "https:// url")
     assert refusals(PUSHED.format(url="http://mailer.internal")) == (1, [refused])
     assert refusals(PUSHED.format(url="https://mailer.example.com")) == (0, [])
+
+
+# https://cloud.google.com/resource-manager/docs/creating-managing-projects#before_you_begin: a project id
+# "must be 6 to 30 characters in length", "can only contain lowercase letters, numbers, and hyphens",
+# "must start with a letter", "cannot end with a hyphen", and holds no restricted string such as google.
+@pytest.mark.parametrize("project", ["shop1", "Shop-test-1", "1shop-test", "shop-test-", "shop_test_1",
+                                     "a-project-id-of-thirty-one-char", "my-google-shop"])
+def test_gcp_project_ids_are_6_to_30_lowercase_letters_digits_and_hyphens(refusals, project):
+    assert refusals(f"gcp: {{project: {project}, region: europe-west1}}\n") == (1, [
+        f'4: gcp.project: "{project}" is not a GCP project id: 6 to 30 lowercase letters, digits and hyphens, '
+        "beginning with a letter and not ending with a hyphen, without google, null, undefined, ssl "
+        "(https://cloud.google.com/resource-manager/docs/creating-managing-projects#before_you_begin)"])
+
+
+@pytest.mark.parametrize("project", ["shop-1", "a-project-id-of-thirty-chars-1", "example.com:shop-test-1"])
+def test_gcp_project_ids_of_6_to_30_characters_and_legacy_domain_scoped_ids_pass(refusals, project):
+    assert refusals(f"gcp: {{project: {project}, region: europe-west1}}\n") == (0, [])
+
+
+# https://cloud.google.com/compute/docs/regions-zones#available: the regions are a list, not a pattern;
+# `eu-west1` has the shape of one and is none.
+def test_gcp_regions_are_the_documented_list(refusals):
+    assert refusals("gcp: {project: shop-test-1, region: eu-west1}\n") == (1, [
+        '4: gcp.region: "eu-west1" is not a GCP region (https://cloud.google.com/compute/docs/regions-zones'
+        '#available); did you mean "us-west1"?'])
+    assert refusals("gcp: {project: shop-test-1, region: europe-west7}\n")[0] == 1
+    for region in ("europe-west1", "us-central1", "africa-south1", "northamerica-south1", "europe-west12"):
+        assert refusals(f"gcp: {{project: shop-test-1, region: {region}}}\n") == (0, [])
