@@ -33,6 +33,8 @@ class Gcp(Cloud):
     required_settings: ClassVar[dict[str, str]] = {"project": "my-project-id", "region": "us-central1"}
     store_settings: ClassVar[dict[str, str]] = {"project": "my-project-id"}
     replaced_on = REPLACED_ON
+    # "Maximum size of a secret payload: 64 KiB"
+    max_secret_bytes = (64 * 1024, "https://cloud.google.com/secret-manager/quotas#content_limits")
     credentials_hint = ("no GCP credentials found: run `gcloud auth application-default login`, or set "
                         "GOOGLE_APPLICATION_CREDENTIALS to a service account key file (in GitHub Actions: "
                         "google-github-actions/auth)")
