@@ -72,6 +72,11 @@ class Cloud(ABC):
         API, say), for ENV."""
         return None
 
+    def notes(self, env: ResolvedEnv, neighbours: Iterable[ResolvedEnv]) -> Iterable[str]:
+        """What to know before ENV is deployed that its spec cannot show (a quota its previews may pass),
+        beside NEIGHBOURS, the spec's other environments on this cloud."""
+        return ()
+
     def type_defaults(self, env_type: str) -> Mapping[str, dict]:
         """Per top-level section, what every entry of it gets under an environment type (the
         sizing knobs under this cloud's key), e.g. {"caches": {"aws": {"nodeType": …}}}."""

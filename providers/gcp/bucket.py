@@ -9,29 +9,9 @@ import pulumi_gcp as gcp
 from deployer.providers.gcp.context import Context
 from deployer.providers.gcp.identity import CustomRole, Grant
 from deployer.providers.gcp.naming import bucket_name, certificate_suffix
+from deployer.providers.gcp.permissions import BUCKET_PERMISSIONS, PREDEFINED_BUCKET_ROLES, needed_permissions
 from deployer.speclang.model import Bucket, Cors, LifecycleRule
 
-# An upload through the XML API's multipart uploads also starts, aborts and lists the parts of one
-# (a resumable upload needs `storage.objects.create` alone).
-MULTIPART_UPLOAD = frozenset({"storage.multipartUploads.create", "storage.multipartUploads.abort",
-                              "storage.multipartUploads.listParts"})
-# What each bucket permission of the spec needs from Cloud Storage. `attrs` reads metadata, which
-# `storage.objects.get` covers; `public-url` needs nothing (the bucket is public).
-BUCKET_PERMISSIONS: dict[str, frozenset[str]] = {
-    "download": frozenset({"storage.objects.get"}),
-    "upload": frozenset({"storage.objects.create"}) | MULTIPART_UPLOAD,
-    "list": frozenset({"storage.objects.list"}),
-    "remove": frozenset({"storage.objects.delete"}),
-    "attrs": frozenset({"storage.objects.get"}),
-    "public-url": frozenset(),
-}
-# Predefined roles by the object and multipart-upload permissions they grant; one is used only when
-# it grants exactly what the service lists, otherwise a custom role does (identity.py).
-PREDEFINED_BUCKET_ROLES: dict[frozenset[str], str] = {
-    frozenset({"storage.objects.get"}): "roles/storage.legacyObjectReader",
-    frozenset({"storage.objects.get", "storage.objects.list"}): "roles/storage.objectViewer",
-    BUCKET_PERMISSIONS["upload"]: "roles/storage.objectCreator",
-}
 PUBLIC_READER = PREDEFINED_BUCKET_ROLES[BUCKET_PERMISSIONS["download"]]  # objects.get, never list
 STORAGE_CLASSES = {"infrequent": "NEARLINE", "archive": "ARCHIVE"}
 STORAGE_URL = "https://storage.googleapis.com/"  # public objects at STORAGE_URL + BUCKET/KEY
@@ -54,7 +34,7 @@ class CreatedBucket:
 
     def grants(self, name: str, permissions: list[str]) -> list[Grant]:
         """The narrowest role on the bucket granting what PERMISSIONS need; none for no permission."""
-        needed = frozenset().union(*(BUCKET_PERMISSIONS[permission] for permission in permissions))
+        needed = needed_permissions(permissions)
         if not needed:
             return []
         role = PREDEFINED_BUCKET_ROLES.get(needed) or CustomRole(

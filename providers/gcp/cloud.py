@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from deployer.clouds import Cloud, MockCall, MockState, Program
 from deployer.providers.gcp.naming import NAME_LIMITS, gcp_name, resource_names
+from deployer.providers.gcp.preflight import notes, refusal_hint
 from deployer.providers.gcp.replacements import REPLACED_ON
 from deployer.providers.gcp.rules import gcp_rules
 from deployer.speclang.environments import EnvInfo
@@ -50,13 +51,16 @@ class Gcp(Cloud):
 
     def failure_hint(self, env: ResolvedEnv, message: str) -> str | None:
         if not DISABLED_API.search(message):
-            return None
+            return refusal_hint(env, message)
         project = env.spec.gcp.project
         named = API_NAME.search(message)
         which = f"the API {named[1]} is" if named else "an API deployer needs is"
         return (f"{which} switched off in project {project}: enable every API deployer calls with "
                 f"`gcloud services enable {' '.join(REQUIRED_APIS)} --project {project}`, wait a few minutes, "
                 "and run again")
+
+    def notes(self, env: ResolvedEnv, neighbours):
+        return notes(env, neighbours)
 
     def type_defaults(self, env_type: str) -> dict:
         return {"caches": {"gcp": PRODUCTION_CACHE if env_type == "production" else SMALL_CACHE}}
