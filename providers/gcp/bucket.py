@@ -9,8 +9,8 @@ import pulumi_gcp as gcp
 from deployer.providers.gcp.context import Context
 from deployer.providers.gcp.identity import CustomRole, Grant
 from deployer.providers.gcp.naming import bucket_name, certificate_suffix
+from deployer.primitives.buckets import Bucket, Cors, LifecycleRule
 from deployer.providers.gcp.permissions import BUCKET_PERMISSIONS, PREDEFINED_BUCKET_ROLES, needed_permissions
-from deployer.speclang.model import Bucket, Cors, LifecycleRule
 
 PUBLIC_READER = PREDEFINED_BUCKET_ROLES[BUCKET_PERMISSIONS["download"]]  # objects.get, never list
 STORAGE_CLASSES = {"infrequent": "NEARLINE", "archive": "ARCHIVE"}

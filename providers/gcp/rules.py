@@ -7,10 +7,11 @@ from datetime import timedelta
 from difflib import get_close_matches
 
 from deployer.errors import Finding, quoted
+from deployer.primitives.topics import subscription_ranges, subscriptions
 from deployer.providers.gcp.network import network_problem
 from deployer.speclang.environments import EnvInfo
+from deployer.speclang.fields import private_host
 from deployer.speclang.model import Infra
-from deployer.speclang.rules import private_host, subscription_ranges, subscriptions
 
 MAX_BACKOFF = timedelta(seconds=600)
 LABELS = "https://cloud.google.com/resource-manager/docs/labels-overview#requirements"
