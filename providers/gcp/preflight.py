@@ -59,8 +59,8 @@ def _preview_quotas(env: ResolvedEnv, neighbours: list[ResolvedEnv]) -> Iterator
         if per_env and (fitting := (limit - taken) // per_env) < PREVIEWS_WARNED:
             yield (f"warning: each preview of this spec makes {per_env} {what}, and the other environments in project "
                    f"{env.spec.gcp.project} {taken}, of GCP's {limit} per project ({IAM_QUOTAS}): "
-                   f"{max(fitting, 0)} previews fit {when}, fewer if the project holds others; raise the quota, or give "
-                   "previews a project of their own (gcp.project under envTypes.preview.overrides)")
+                   f"{max(fitting, 0)} previews fit {when}, fewer if the project holds others; raise the quota, or "
+                   "give previews a project of their own (gcp.project under envTypes.preview.overrides)")
 
 
 # GCP's words when an organisation policy or a domain's ownership refuses a deploy, and the fix.

@@ -109,7 +109,8 @@ def _buckets(spec: Infra, env: EnvInfo) -> Iterable[Finding]:
     for name, bucket in spec.buckets.items():
         domain = bucket.gcp.domain
         if domain and not bucket.public:
-            yield ("buckets", name, "gcp", "domain"), "serves a public bucket only: set public: true, or drop the domain"
+            yield ("buckets", name, "gcp", "domain"), ("serves a public bucket only: set public: true, or drop "
+                                                       "the domain")
         if domain and env.type == "preview" and not env.declared:
             yield ("buckets", name, "gcp", "domain"), (
                 f"every preview environment would serve this bucket at {domain}, each with its own certificate "

@@ -156,8 +156,9 @@ def test_pubsub_pushes_to_https_endpoints_only(refusals):
 
 # The same page: pushes go to "a publicly accessible HTTPS address"; a private or loopback address is
 # never reached, and every message would end in the dead letters.
-@pytest.mark.parametrize("address, host", [("10.0.12.7", "10.0.12.7"), ("192.168.1.20:8443", "192.168.1.20"),
-                                           ("127.0.0.1", "127.0.0.1"), ("[::1]", "::1"), ("localhost:3000", "localhost")])
+@pytest.mark.parametrize("address, host", [
+    ("10.0.12.7", "10.0.12.7"), ("192.168.1.20:8443", "192.168.1.20"), ("127.0.0.1", "127.0.0.1"), ("[::1]", "::1"),
+    ("localhost:3000", "localhost")])
 def test_pubsub_pushes_to_public_addresses_only(refusals, address, host):
     exit_code, problems = refusals(PUSHED.format(url=f"https://{address}"))
     assert exit_code == 1

@@ -95,5 +95,6 @@ def test_a_public_bucket_names_the_organisation_policies_that_refuse_it(noted):
      "a bucket name with dots is a domain name, which Cloud Storage gives only to a verified owner of the domain"),
 ])
 def test_an_organisation_policy_refusing_up_is_named_with_its_fix(gcp_env, message, hint):
-    assert hint in CLOUD.failure_hint(gcp_env(""), f"updating urn:pulumi:dev::shop::gcp:storage/bucket:Bucket: {message}")
+    failed = f"updating urn:pulumi:dev::shop::gcp:storage/bucket:Bucket: {message}"
+    assert hint in CLOUD.failure_hint(gcp_env(""), failed)
     assert CLOUD.failure_hint(gcp_env(""), "googleapi: Error 409: already exists") is None

@@ -32,7 +32,8 @@ def test_secret_manager_keeps_secret_values_of_at_most_64_kib(secret_set):
     refused = secret_set(too_large, "--env", "prod")
     assert refused.exit_code == 1
     assert ("the value of Certificate is 65,537 bytes: GCP keeps secret values of at most 65,536 bytes "
-            "(https://cloud.google.com/secret-manager/quotas#content_limits), and prod deploys to GCP") in refused.stderr
+            "(https://cloud.google.com/secret-manager/quotas#content_limits), and prod deploys to GCP"
+            ) in refused.stderr
     assert "xxxx" not in refused.stdout + refused.stderr
     assert secret_set(too_large, "--type", "dev").exit_code == 1  # dev is on GCP, beside aws-dev
     assert secret_set("é" * (LIMIT // 2 + 1), "--env", "prod").exit_code == 1  # bytes, not characters
