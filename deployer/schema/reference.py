@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 from deployer.clouds import registered
-from deployer.primitives import PRIMITIVES, SECTIONS
+from deployer.primitives import PRIMITIVES, sections
 from deployer.schema.json_schema import OVERRIDE_SUFFIX, json_schema, schema_nodes
 from deployer.speclang.environments import NO_CRON_TYPES, EnvInfo
 from deployer.speclang.model import DEFAULT_PROVIDER, ENV_TYPE_ALIASES, ENV_TYPES
@@ -25,7 +25,7 @@ def reference_markdown() -> str:
     defs = schema["$defs"]
     lines = [
         "Every field of the spec. Durations are written `500ms`, `30s`, `10m`, `2h`, `7d` or `1h30m`; names",
-        f"of {', '.join(SECTIONS)}, subscriptions, cron jobs, services and environments match `{KEBAB}`,",
+        f"of {', '.join(sections())}, subscriptions, cron jobs, services and environments match `{KEBAB}`,",
         f"secret names `{IDENTIFIER}`. An `overrides` block takes any fields of [Infra](#infra) but",
         "`environments` and `envTypes`, none required.",
     ]

@@ -7,10 +7,9 @@ import pulumi_gcp as gcp
 
 from deployer.providers.gcp.context import Context
 from deployer.providers.gcp.identity import Grant
-from deployer.providers.gcp.network import connect_mode, full_network
+from deployer.providers.gcp.network import connect_mode, network_path
 from deployer.providers.gcp.secrets import reader, stored_secret
-from deployer.providers.shared import keyspace_outputs
-from deployer.primitives.caches import Cache
+from deployer.primitives.caches import Cache, keyspace_outputs
 
 # Production snapshots its data daily (as AWS keeps 7 days of snapshots).
 PRODUCTION_PERSISTENCE = {"persistence_mode": "RDB", "rdb_snapshot_period": "TWENTY_FOUR_HOURS"}
@@ -54,8 +53,8 @@ def _cache(ctx: Context, name: str, cache: Cache) -> CreatedCache:
         redis_configs={"maxmemory-policy": cache.eviction_policy},
         auth_enabled=True,
         transit_encryption_mode="SERVER_AUTHENTICATION",
-        authorized_network=full_network(env.spec.gcp.network, ctx.project),
-        connect_mode=connect_mode(env.spec.gcp.network, ctx.project),
+        authorized_network=network_path(ctx),
+        connect_mode=connect_mode(ctx),
         persistence_config=PRODUCTION_PERSISTENCE if env.protect else None,
         # The provider's own guard defaults to on; it follows the environment's protection rule.
         deletion_protection=env.protect,
@@ -66,4 +65,3 @@ def _cache(ctx: Context, name: str, cache: Cache) -> CreatedCache:
     )
     auth_secret = stored_secret(ctx, f"{name}.auth", f"{name}-redis-auth", instance.auth_string)
     return CreatedCache(instance, auth_secret, cache)
-

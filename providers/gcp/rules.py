@@ -50,10 +50,21 @@ PUSH_RATE = "https://cloud.google.com/pubsub/docs/push"
 INDEX_PAGES = "https://cloud.google.com/storage/docs/static-website#index_pages"
 
 
+# Cloud SQL for PostgreSQL: its major versions, machine tiers, SSD sizes and retained backups.
+SQL_POSTGRES_VERSIONS = ("10", "11", "12", "13", "14", "15", "16", "17")
+SQL_VERSIONS_DOC = "https://cloud.google.com/sql/docs/db-versions"
+SQL_TIER = re.compile(r"db-(f1-micro|g1-small|custom-[0-9]+-[0-9]+|perf-optimized-N-[0-9]+|n1-(standard|highmem)-[0-9]+)")
+SQL_TIERS_DOC = "https://cloud.google.com/sql/docs/postgres/instance-settings"
+SQL_DISK_GB = (10, 65_536)
+SQL_RETAINED_BACKUPS = (1, 365)
+SQL_BACKUPS_DOC = "https://cloud.google.com/sql/docs/postgres/backup-recovery/backups"
+
+
 def gcp_rules(spec: Infra, env: EnvInfo) -> Iterable[Finding]:
     yield from _settings(spec)
     yield from _labels(spec.gcp.labels)
     yield from _caches(spec)
+    yield from _databases(spec)
     if env.deployable:
         yield from _public_https_calls(spec)
     yield from _buckets(spec, env)
@@ -83,7 +94,7 @@ def _settings(spec: Infra) -> Iterable[Finding]:
         close = get_close_matches(region, REGIONS, n=1)
         hint = f"; did you mean {quoted(close[0])}?" if close else ""
         yield ("gcp", "region"), f"{quoted(region)} is not a GCP region ({REGIONS_DOC}){hint}"
-    if spec.caches and spec.gcp.network and (problem := network_problem(spec.gcp.network)):
+    if (spec.caches or spec.databases) and spec.gcp.network and (problem := network_problem(spec.gcp.network)):
         yield ("gcp", "network"), problem
 
 
@@ -148,6 +159,25 @@ def _is_lowercase_letter(char: str) -> bool:
 def _label_text(text: str) -> bool:
     return (len(text) <= MAX_LABEL_LENGTH and len(text.encode()) <= MAX_LABEL_BYTES
             and all(_is_lowercase_letter(c) or c.isdigit() or c in "_-" for c in text))
+
+
+def _databases(spec: Infra) -> Iterable[Finding]:
+    for name, database in spec.databases.items():
+        at, settings = ("databases", name), database.gcp
+        if database.version not in SQL_POSTGRES_VERSIONS:
+            yield (*at, "version"), (f"Cloud SQL for PostgreSQL offers major versions {', '.join(SQL_POSTGRES_VERSIONS)} "
+                                     f"({SQL_VERSIONS_DOC})")
+        if settings.tier is not None and not SQL_TIER.fullmatch(settings.tier):
+            yield (*at, "gcp", "tier"), (f"{quoted(settings.tier)} is not a Cloud SQL tier such as db-custom-1-3840 "
+                                         f"or db-f1-micro ({SQL_TIERS_DOC})")
+        if settings.disk_size_gb is not None and not SQL_DISK_GB[0] <= settings.disk_size_gb <= SQL_DISK_GB[1]:
+            yield (*at, "gcp", "diskSizeGb"), (f"Cloud SQL takes {SQL_DISK_GB[0]} to {SQL_DISK_GB[1]} GB of SSD "
+                                               f"({SQL_TIERS_DOC})")
+        days = settings.backup_retention_days
+        if days and not SQL_RETAINED_BACKUPS[0] <= days <= SQL_RETAINED_BACKUPS[1]:
+            yield (*at, "gcp", "backupRetentionDays"), (f"Cloud SQL keeps {SQL_RETAINED_BACKUPS[0]} to "
+                                                        f"{SQL_RETAINED_BACKUPS[1]} daily backups, or 0 for none "
+                                                        f"({SQL_BACKUPS_DOC})")
 
 
 def _public_https_calls(spec: Infra) -> Iterable[Finding]:
