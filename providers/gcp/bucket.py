@@ -10,7 +10,13 @@ from deployer.providers.gcp.context import Context
 from deployer.providers.gcp.identity import CustomRole, Grant
 from deployer.providers.gcp.naming import bucket_name, certificate_suffix
 from deployer.primitives.buckets import Bucket, Cors, LifecycleRule
-from deployer.providers.gcp.permissions import BUCKET_PERMISSIONS, PREDEFINED_BUCKET_ROLES, needed_permissions
+from deployer.providers.gcp.permissions import (
+    BUCKET_PERMISSIONS,
+    OBJECTS,
+    PREDEFINED_BUCKET_ROLES,
+    needed_permissions,
+    object_verbs,
+)
 
 PUBLIC_READER = PREDEFINED_BUCKET_ROLES[BUCKET_PERMISSIONS["download"]]  # objects.get, never list
 STORAGE_CLASSES = {"infrequent": "NEARLINE", "archive": "ARCHIVE"}
@@ -38,8 +44,8 @@ class CreatedBucket:
         if not needed:
             return []
         role = PREDEFINED_BUCKET_ROLES.get(needed) or CustomRole(
-            "objects", tuple(sorted(p.rsplit(".", 1)[1] for p in needed if p.startswith("storage.objects."))),
-            needed, "Bucket-level access granted by deployer to the services that list these operations")
+            OBJECTS, object_verbs(needed), needed,
+            "Bucket-level access granted by deployer to the services that list these operations")
         return [Grant(name, role, lambda logical, role, member, _project: gcp.storage.BucketIAMMember(
             logical, bucket=self.bucket.name, role=role, member=member))]
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from deployer.speclang.model import Infra
 from deployer.primitives.buckets import Bucket
+from deployer.providers.gcp.permissions import OBJECTS, custom_roles, object_verbs, role_logical_name
 from deployer.speclang.naming import NameRule, ResourceName, owner_suffix, physical_name, schedule_names
 
 # The longest name GCP accepts for each kind of resource (each service's documented limit).
@@ -183,6 +184,15 @@ def resource_names(spec: Infra, env: str) -> Iterator[ResourceName]:
     for name in spec.services:
         yield named("service account", "service-account", name, "gcp:serviceaccount/account:Account", name,
                     ("services", name))
+    roles: dict[frozenset[str], tuple] = {}  # each custom role, at the first grant that makes it
+    for service, declared in spec.services.items():
+        for bucket, used in declared.uses.buckets.items():
+            for permissions in custom_roles([used]):
+                roles.setdefault(permissions, ("services", service, "uses", "buckets", bucket))
+    for permissions, at in roles.items():  # its id ends in a generated suffix
+        logical = role_logical_name(OBJECTS, object_verbs(permissions))
+        yield generated("custom role", "gcp:projects/iAMCustomRole:IAMCustomRole", logical, at)
+        yield generated("custom role id suffix", "random:index/randomId:RandomId", logical, at)
     if invoked := _invoked(spec):
         yield named("invoker service account (it signs Pub/Sub pushes and Cloud Scheduler calls)", "service-account",
                     INVOKER, "gcp:serviceaccount/account:Account", INVOKER_LOGICAL_NAME, invoked)

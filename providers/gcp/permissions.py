@@ -1,7 +1,10 @@
 """What each bucket permission of the spec needs from Cloud Storage, and the roles that grant it: read
-by the program (bucket.py) and by `deployer up`'s count of the custom roles an environment makes."""
+by the program (bucket.py), and by the names check and `deployer up`'s count of the custom roles an
+environment makes."""
 
 from collections.abc import Iterable
+
+OBJECTS = "objects"  # the kind of resource the buckets' custom roles grant on
 
 # An upload through the XML API's multipart uploads also starts, aborts and lists the parts of one
 # (a resumable upload needs `storage.objects.create` alone).
@@ -30,8 +33,17 @@ def needed_permissions(permissions: Iterable[str]) -> frozenset[str]:
     return frozenset().union(*(BUCKET_PERMISSIONS[permission] for permission in permissions))
 
 
-def custom_role_count(uses: Iterable[list[str]]) -> int:
-    """The custom roles the buckets' grants of USES (each service's permissions on one bucket) make:
-    one per set of permissions no predefined role grants exactly (identity.CustomRole)."""
+def custom_roles(uses: Iterable[list[str]]) -> set[frozenset[str]]:
+    """The permissions of each custom role the buckets' grants of USES (each service's permissions on
+    one bucket) make: one per set that no predefined role grants exactly (identity.CustomRole)."""
     needed = {needed_permissions(permissions) for permissions in uses}
-    return len({permissions for permissions in needed if permissions and permissions not in PREDEFINED_BUCKET_ROLES})
+    return {permissions for permissions in needed if permissions and permissions not in PREDEFINED_BUCKET_ROLES}
+
+
+def object_verbs(permissions: frozenset[str]) -> tuple[str, ...]:
+    """`get`, `create`, … of the object permissions among PERMISSIONS, which name a custom role."""
+    return tuple(sorted(p.rsplit(".", 1)[1] for p in permissions if p.startswith("storage.objects.")))
+
+
+def role_logical_name(kind: str, verbs: tuple[str, ...]) -> str:
+    return f"{kind}.{'-'.join(verbs)}"
