@@ -1,7 +1,7 @@
 """GCP as deployer knows it, without its SDK: limits, rules, defaults, configuration, credentials."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import ClassVar
 
@@ -78,7 +78,7 @@ class Gcp(Cloud):
                 f"`gcloud services enable {' '.join(REQUIRED_APIS)} --project {project}`, wait a few minutes, "
                 "and run again")
 
-    def notes(self, env: ResolvedEnv, neighbours):
+    def notes(self, env: ResolvedEnv, neighbours: Iterable[ResolvedEnv]) -> Iterable[str]:
         return notes(env, neighbours)
 
     def type_defaults(self, env_type: str) -> dict:
