@@ -77,7 +77,7 @@ class Cloud(ABC):
 
     def notes(self, env: ResolvedEnv, neighbours: Iterable[ResolvedEnv]) -> Iterable[str]:
         """What to know before ENV is deployed that its spec cannot show (a quota its previews may pass),
-        beside NEIGHBOURS, the spec's other environments on this cloud."""
+        beside NEIGHBOURS, the spec's other environments on this cloud (resolved as iterated)."""
         return ()
 
     def type_defaults(self, env_type: str) -> Mapping[str, dict]:

@@ -3,7 +3,7 @@ most likely first), each failure a precondition error (exit 4) that names the fi
 
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from deployer.clouds import cloud
 from deployer.errors import PreconditionMissing, SpecInvalid, UsageError, quoted
@@ -91,16 +91,17 @@ def preflight(spec: Spec, env_name: str, runs_program: bool = True, shared_state
 
 
 def notes(spec: Spec, env: ResolvedEnv) -> list[str]:
-    """What ENV's cloud says before a deploy, beside the spec's other environments on it (those that
-    validate: another one is not deployed either)."""
-    neighbours = []
-    for name, info in spec.environments().items():
-        if name != env.name and info.deployable and info.provider == env.provider:
-            try:
-                neighbours.append(resolve(spec, name))
-            except SpecInvalid:
-                continue
-    return list(cloud(env.provider).notes(env, neighbours))
+    """What ENV's cloud says before a deploy, beside the spec's other environments on it (resolved only
+    if the cloud asks; those that validate: another one is not deployed either)."""
+    def neighbours() -> Iterator[ResolvedEnv]:
+        for name, info in spec.environments().items():
+            if name != env.name and info.deployable and info.provider == env.provider:
+                try:
+                    yield resolve(spec, name)
+                except SpecInvalid:
+                    continue
+
+    return list(cloud(env.provider).notes(env, neighbours()))
 
 
 def state_preflight(spec: Spec, env_name: str) -> ResolvedEnv:

@@ -33,7 +33,7 @@ def usage(env: ResolvedEnv) -> tuple[int, int]:
 
 
 def notes(env: ResolvedEnv, neighbours: Iterable[ResolvedEnv]) -> Iterator[str]:
-    yield from _preview_quotas(env, [n for n in neighbours if n.spec.gcp.project == env.spec.gcp.project])
+    yield from _preview_quotas(env, neighbours)
     for name, bucket in env.spec.buckets.items():
         if bucket.name and "." in bucket.name:
             yield (f"bucket {name} is named {bucket.name}, a domain name: Cloud Storage creates it only for a verified "
@@ -46,12 +46,12 @@ def notes(env: ResolvedEnv, neighbours: Iterable[ResolvedEnv]) -> Iterator[str]:
                f"{env.spec.gcp.project}, ask its administrator to except the project, or make the buckets private")
 
 
-def _preview_quotas(env: ResolvedEnv, neighbours: list[ResolvedEnv]) -> Iterator[str]:
+def _preview_quotas(env: ResolvedEnv, neighbours: Iterable[ResolvedEnv]) -> Iterator[str]:
     """Before a preview: how many previews the project's quotas leave room for, if fewer than PREVIEWS_WARNED."""
     if env.type != PREVIEW_TYPE:
         return
     accounts, roles = usage(env)
-    used = [usage(n) for n in neighbours if n.type != PREVIEW_TYPE]
+    used = [usage(n) for n in neighbours if n.type != PREVIEW_TYPE and n.spec.gcp.project == env.spec.gcp.project]
     for what, limit, per_env, taken, when in (
             ("service accounts", SERVICE_ACCOUNTS, accounts, sum(a for a, _ in used), "at once"),
             ("custom roles", CUSTOM_ROLES, roles, sum(r for _, r in used),
