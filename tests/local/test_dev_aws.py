@@ -132,7 +132,7 @@ app: shop
 aws: {region: eu-west-1}
 buckets: {site: {public: true}}
 topics:
-  orders: {subscriptions: {audit-log: {service: worker}}}
+  orders: {subscriptions: {audit-log: {service: worker, maxConcurrency: 3}}}
   orders-audit: {subscriptions: {log: {service: worker}}}
 services:
   worker: {uses: {buckets: {site: [upload, public-url]}, topics: {orders: [publish], orders-audit: [publish]}}}
@@ -155,7 +155,8 @@ queues = {name: sub["queueUrl"] for name, sub in outputs["subscriptions"].items(
 pulled = {name: [m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
                                                         WaitTimeSeconds=2).get("Messages", [])]
           for name, url in queues.items()}
-json.dump({"served": served, "queues": queues, "pulled": pulled}, open(sys.argv[1], "w"))
+concurrency = {name: sub.get("maxConcurrency") for name, sub in outputs["subscriptions"].items()}
+json.dump({"served": served, "queues": queues, "pulled": pulled, "concurrency": concurrency}, open(sys.argv[1], "w"))
 """
 
 
@@ -175,3 +176,4 @@ def test_dev_serves_a_public_bucket_at_its_public_url_and_keeps_subscriptions_ap
     assert result["served"] == [200, "<h1>shop</h1>"]
     assert result["queues"]["audit-log"] != result["queues"]["log"]
     assert result["pulled"] == {"audit-log": ["to orders"], "log": ["to orders-audit"]}
+    assert result["concurrency"] == {"audit-log": 3, "log": None}  # a pull subscription's, for its client
