@@ -9,7 +9,6 @@ from html import escape as html_escape
 from pathlib import Path
 
 import pytest
-import yaml
 from markdown_it import MarkdownIt
 
 from deployer.console import Console

@@ -12,10 +12,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 from deployer.local.stack import Delivery, Local, LocalStack, PushQueue, Server
+from deployer.primitives.topics import Subscription, Topic
 from deployer.providers.aws.naming import JOIN, NAME_LIMITS, dead_letter_queue, subscription_queue
 from deployer.providers.shared import local_service_outputs
 from deployer.speclang.durations import seconds
-from deployer.primitives.topics import Subscription, Topic
 from deployer.speclang.naming import physical_name
 
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}

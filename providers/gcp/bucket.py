@@ -6,10 +6,10 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from deployer.primitives.buckets import Bucket, Cors, LifecycleRule
 from deployer.providers.gcp.context import Context
 from deployer.providers.gcp.identity import CustomRole, Grant
 from deployer.providers.gcp.naming import bucket_name, certificate_suffix
-from deployer.primitives.buckets import Bucket, Cors, LifecycleRule
 from deployer.providers.gcp.permissions import (
     BUCKET_PERMISSIONS,
     OBJECTS,

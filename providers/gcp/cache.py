@@ -5,11 +5,11 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from deployer.primitives.caches import Cache, keyspace_outputs
 from deployer.providers.gcp.context import Context
 from deployer.providers.gcp.identity import Grant
 from deployer.providers.gcp.network import connect_mode, network_path
 from deployer.providers.gcp.secrets import reader, stored_secret
-from deployer.primitives.caches import Cache, keyspace_outputs
 
 # Production snapshots its data daily (as AWS keeps 7 days of snapshots).
 PRODUCTION_PERSISTENCE = {"persistence_mode": "RDB", "rdb_snapshot_period": "TWENTY_FOUR_HOURS"}

@@ -9,7 +9,7 @@ from difflib import get_close_matches
 from deployer.errors import Finding, quoted
 from deployer.primitives.topics import subscription_ranges, subscriptions
 from deployer.providers.gcp.network import network_problem
-from deployer.speclang.environments import EnvInfo
+from deployer.speclang.environments import PREVIEW_TYPE, EnvInfo
 from deployer.speclang.fields import private_host
 from deployer.speclang.model import Infra
 
@@ -122,7 +122,7 @@ def _buckets(spec: Infra, env: EnvInfo) -> Iterable[Finding]:
         if domain and not bucket.public:
             yield ("buckets", name, "gcp", "domain"), ("serves a public bucket only: set public: true, or drop "
                                                        "the domain")
-        if domain and env.type == "preview" and not env.declared:
+        if domain and env.type == PREVIEW_TYPE and not env.declared:
             yield ("buckets", name, "gcp", "domain"), (
                 f"every preview environment would serve this bucket at {domain}, each with its own certificate "
                 "and load balancer: leave the domain out of previews (gcp: {domain: null} under "
