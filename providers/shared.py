@@ -1,7 +1,7 @@
 """What every provider does alike: labels, protection, which service uses what, output shapes."""
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from deployer.primitives.topics import Subscription
 from deployer.speclang.model import CronJob, Infra
@@ -33,10 +33,16 @@ def cron_url(env: ResolvedEnv, job: CronJob) -> str:
     return endpoint if isinstance(endpoint, str) else service_url(env, endpoint.service, endpoint.path)
 
 
+class CreatedEntry(Protocol):
+    """What a cloud's program created for one spec entry (its `Created…` value): the outputs its services
+    read. Each cloud's own protocol adds what its identities need of it (AWS's `arn`, GCP's `grants`)."""
+
+    def outputs(self) -> Any: ...
+
+
 # What a cloud's program created: per section of the spec (`buckets`, `topics`, ...), the cloud's own
-# `Created…` value of each resource by name, with its `outputs()` and what its services are granted
-# on it; a topic's holds its subscriptions.
-Created = Mapping[str, Mapping[str, Any]]
+# `Created…` value of each entry by name; a topic's holds its subscriptions.
+Created = Mapping[str, Mapping[str, CreatedEntry]]
 
 
 def service_uses(spec: Infra, service: str) -> dict[str, dict[str, list[str] | None]]:
