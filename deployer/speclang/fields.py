@@ -52,14 +52,12 @@ def matching(pattern: str, what: str) -> classmethod:
 
 
 def private_host(url: str) -> str | None:
-    """URL's host where it is a loopback, private, link-local or unspecified address (or `localhost`),
+    """URL's host where it is no public address (a private, loopback or link-local IP, or localhost),
     which no cloud's push or scheduler reaches from the internet; else None."""
     host = urlsplit(url).hostname or ""
     if host == "localhost" or host.endswith(".localhost"):
         return host
     try:
-        address = ipaddress.ip_address(host)
+        return None if ipaddress.ip_address(host).is_global else host
     except ValueError:
-        return None
-    internal = address.is_private or address.is_loopback or address.is_link_local or address.is_unspecified
-    return host if internal else None
+        return None  # a name: where it resolves is not known before the deploy
