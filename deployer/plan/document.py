@@ -4,10 +4,10 @@ from collections.abc import Mapping
 
 import pulumi
 
-from deployer.primitives import sections
 from deployer.clouds import UNKNOWN, cloud
 from deployer.errors import UsageError, quoted
 from deployer.plan.offline import SECRET, PlaceholderMocks, run_offline
+from deployer.primitives import sections
 from deployer.speclang.resolved import ResolvedEnv
 
 # Entries of the spec's sections from which the program runs in a forked process (run_offline): there
