@@ -309,7 +309,7 @@ def diff(ctx: Context, env: str, base_ref: str, fmt: str, exit_code: bool) -> No
         changes = diff_environment(ctx.spec, env, base_ref)
     ctx.console.show(fmt, changes, json=render.document, markdown=render.markdown, table=render.lines)
     if exit_code and not changes.empty:
-        sys.exit(EXIT_RISKS if changes.risks else EXIT_CHANGES)
+        sys.exit(EXIT_RISKS if changes.loses_data else EXIT_CHANGES)
 
 
 def wait_option(command):

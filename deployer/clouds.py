@@ -56,6 +56,9 @@ class Cloud(ABC):
     replaced_on: Mapping[str, frozenset[str]] = {}  # per Pulumi type, the inputs whose change replaces it
     # per Pulumi type of a resource that holds data: what `diff` calls it, and what deleting it loses
     holds_data: Mapping[str, tuple[str, str]] = {}
+    # per Pulumi type, the inputs whose in-place change a reviewer must know of, and what it does
+    # (a database's major version upgrade)
+    changes_noted: Mapping[str, Mapping[str, str]] = {}
     credentials_hint: str = ""  # how to give deployer credentials, where none are found
     # The largest secret value its secret manager keeps, in bytes, and the page that says so
     max_secret_bytes: tuple[int, str] | None = None

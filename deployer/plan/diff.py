@@ -38,6 +38,11 @@ class PlanDiff:
     risks: list[dict] = field(default_factory=list)      # {urn, entry, kind, name, action, protected, loss}
 
     @property
+    def loses_data(self) -> bool:
+        """Whether the change deletes or replaces a protected or data-holding resource (`--exit-code` 11)."""
+        return any(risk["action"] != "change" for risk in self.risks)
+
+    @property
     def empty(self) -> bool:
         return not (self.added or self.removed or self.changed or self.replaced)
 
@@ -72,7 +77,19 @@ def diff_plans(env: str, base_ref: str, base: dict, head: dict, target: Cloud,
         listed.sort(key=lambda e: (e["entry"], e["urn"]))
     diff.risks = [risk for action, shown in (("delete", diff.removed), ("replace", diff.replaced))
                   for entry in shown if (risk := _risk(action, entry, before[entry["urn"]], target))]
+    diff.risks += [_noted(entry, field, note, target) for entry in diff.changed
+                   for field, note in target.changes_noted.get(entry["type"], {}).items()
+                   if f"inputs.{field}" in entry["fields"]]
     return diff
+
+
+def _noted(entry: dict, field: str, note: str, target: Cloud) -> dict:
+    """An in-place change of FIELD that a reviewer must know of (the cloud's NOTE says what it does)."""
+    kind = target.holds_data.get(entry["type"], (entry["type"].rsplit(":", 1)[-1],))[0]
+    old, new = entry["fields"][f"inputs.{field}"]
+    name = entry["entry"][1] if kind == entry["entry"][0] else entry["name"]
+    return {"urn": entry["urn"], "entry": entry["entry"], "kind": kind, "name": name, "action": "change",
+            "protected": False, "loss": f"{field} {old} → {new}: {note}", "replacedBy": []}
 
 
 def _shown(resource: dict, target: Cloud) -> dict:

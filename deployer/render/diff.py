@@ -42,7 +42,7 @@ def risk_text(risk: dict, code: Code = str) -> str:
     """`queue signups.crm-sync is deleted: it is protected, so up will refuse`."""
     forced = f" (forced by {', '.join(map(code, risk['replacedBy']))})" if risk["replacedBy"] else ""
     why = "; ".join(filter(None, (risk["loss"], risk["protected"] and f"it is protected, so {code('up')} will refuse")))
-    done = "deleted" if risk["action"] == "delete" else "replaced"
+    done = {"delete": "deleted", "replace": "replaced", "change": "changed in place"}[risk["action"]]
     return f"{risk['kind']} {code(risk['name'])} is {done}{forced}: {why}"
 
 

@@ -8,7 +8,7 @@ from typing import ClassVar
 from deployer.clouds import Cloud, MockCall, MockState, Program
 from deployer.encore import NotInEncore
 from deployer.providers.aws.naming import NAME_LIMITS, resource_names
-from deployer.providers.aws.replacements import HOLDS_DATA, REPLACED_ON
+from deployer.providers.aws.replacements import CHANGES_NOTED, HOLDS_DATA, REPLACED_ON
 from deployer.providers.aws.rules import aws_rules
 from deployer.speclang.environments import EnvInfo
 from deployer.speclang.model import Infra
@@ -38,6 +38,7 @@ class Aws(Cloud):
     store_settings: ClassVar[dict[str, str]] = {"region": "us-east-1"}
     replaced_on = REPLACED_ON
     holds_data = HOLDS_DATA
+    changes_noted = CHANGES_NOTED
     # SecretString: "Maximum length of 65536"
     max_secret_bytes = (65536, "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html")
     credentials_hint = ("no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, "

@@ -8,7 +8,7 @@ from typing import ClassVar
 from deployer.clouds import Cloud, MockCall, MockState, Program
 from deployer.providers.gcp.naming import NAME_LIMITS, gcp_name, resource_names
 from deployer.providers.gcp.preflight import notes, refusal_hint
-from deployer.providers.gcp.replacements import HOLDS_DATA, REPLACED_ON
+from deployer.providers.gcp.replacements import CHANGES_NOTED, HOLDS_DATA, REPLACED_ON
 from deployer.providers.gcp.rules import gcp_rules
 from deployer.speclang.environments import EnvInfo
 from deployer.speclang.model import Infra
@@ -45,6 +45,7 @@ class Gcp(Cloud):
     store_settings: ClassVar[dict[str, str]] = {"project": "my-project-id"}
     replaced_on = REPLACED_ON
     holds_data = HOLDS_DATA
+    changes_noted = CHANGES_NOTED
     # "Maximum size of a secret payload: 64 KiB"
     max_secret_bytes = (64 * 1024, "https://cloud.google.com/secret-manager/quotas#content_limits")
     credentials_hint = ("no GCP credentials found: run `gcloud auth application-default login`, or set "

@@ -40,6 +40,14 @@ REPLACED_ON: dict[str, frozenset[str]] = {
     "gcp:serviceaccount/iAMMember:IAMMember": _IAM_MEMBER | {"serviceAccountId"},
 }
 
+# In-place changes a reviewer must know of, and what each does.
+CHANGES_NOTED: dict[str, dict[str, str]] = {
+    "gcp:sql/databaseInstance:DatabaseInstance": {
+        "databaseVersion": "a major version upgrade in place: the instance is unavailable while Cloud SQL upgrades "
+                           "it, and cannot be downgraded (https://cloud.google.com/sql/docs/postgres/"
+                           "upgrade-major-db-version-inplace)"},
+}
+
 # The types that hold data, as `deployer diff` names them, and what deleting or replacing one loses.
 HOLDS_DATA: dict[str, tuple[str, str]] = {
     "gcp:storage/bucket:Bucket": ("bucket", "its objects are lost"),

@@ -268,3 +268,15 @@ def test_a_database_removed_from_production_is_a_risk_under_its_entry(deployer, 
     lines = result.stdout.splitlines()
     assert "! database orders is deleted: its data is lost; it is protected, so up will refuse" in lines
     assert any(line.startswith("database orders: removed (") for line in lines)
+
+
+def test_a_databases_major_version_upgrade_says_what_it_does(deployer, repo):
+    # https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.PostgreSQL.MajorVersion.html
+    change(repo, ("caches:\n  sessions: {}\n", 'caches:\n  sessions: {}\ndatabases:\n  orders: {version: "16"}\n'))
+    git(repo, "commit", "-qam", "a database")
+    change(repo, ('orders: {version: "16"}', 'orders: {version: "17"}'))
+    result = deployer("--spec", str(repo), "diff", "--env", "prod", "--base", "main", "--exit-code")
+    assert result.exit_code == 10, result.stderr  # nothing deleted or replaced, yet said first
+    [risk] = [line for line in result.stdout.splitlines() if line.startswith("! database orders")]
+    assert risk.startswith("! database orders is changed in place: engineVersion 16 → 17: a major version upgrade: the "
+                           "database is unavailable while RDS upgrades it, and cannot be downgraded")
