@@ -6,6 +6,7 @@ when its holder dies, so a killed `dev` neither blocks the next one nor leaves o
 current. Nothing is written or deleted through a symbolic link planted there: each folder is checked
 with lstat (`real_folder`), each file is opened with O_NOFOLLOW, and the folder is the user's alone."""
 
+import errno
 import fcntl
 import json
 import os
@@ -16,6 +17,11 @@ from pathlib import Path
 
 from deployer.errors import PreconditionMissing, display_path
 from deployer.speclang.resolved import ResolvedEnv
+
+
+def shown(path: Path) -> str:
+    """PATH as display_path names it, but for a link: the link's own path, not its target's."""
+    return str(Path(display_path(path.parent)) / path.name)
 
 
 def real_folder(base: Path, *parts: str) -> Path:
@@ -29,17 +35,23 @@ def real_folder(base: Path, *parts: str) -> Path:
             path.mkdir(mode=0o700)
             continue
         if stat.S_ISLNK(info.st_mode):
-            raise PreconditionMissing(f"{display_path(path)} is a symbolic link: deployer dev never writes or "
+            raise PreconditionMissing(f"{shown(path)} is a symbolic link: deployer dev never writes or "
                                       "deletes through one (remove the link)")
         if not stat.S_ISDIR(info.st_mode):
-            raise PreconditionMissing(f"{display_path(path)} is not a folder: deployer dev keeps its data there "
+            raise PreconditionMissing(f"{shown(path)} is not a folder: deployer dev keeps its data there "
                                       "(move it away)")
     return path
 
 
 def open_new(path: Path, flags: int = os.O_WRONLY | os.O_TRUNC) -> int:
     """A file descriptor on PATH, created private where missing, never through a symbolic link."""
-    return os.open(path, flags | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    try:
+        return os.open(path, flags | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise PreconditionMissing(f"{shown(path)} is a symbolic link: deployer dev never writes or "
+                                      "deletes through one (remove the link)") from None
+        raise
 
 
 def write_whole(path: Path, data: bytes) -> None:
@@ -90,7 +102,7 @@ class LocalFolder:
 
     def _prepare(self, reset: bool) -> None:
         if reset and self.path.is_symlink():
-            raise PreconditionMissing(f"--reset: {display_path(self.path)} is a symbolic link: deployer dev wipes "
+            raise PreconditionMissing(f"--reset: {shown(self.path)} is a symbolic link: deployer dev wipes "
                                       "no folder through one (remove the link, and the data where it points "
                                       "if you mean to)")
         if reset and self.path.exists():
