@@ -56,7 +56,8 @@ def _public_object(bucket: str, key: str, method: str, start_response):
     if stored is None:
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"no such object\n"]
-    headers = [("Content-Type", stored.content_type or "binary/octet-stream"), ("Content-Length", str(stored.size))]
+    headers = [("Content-Type", stored.metadata.get("content-type", "binary/octet-stream")),
+               ("Content-Length", str(stored.size))]
     start_response("200 OK", headers)
     return [] if method == "HEAD" else [stored.value]
 

@@ -34,13 +34,15 @@ def ready(process: subprocess.Popen, timeout: float = 60) -> Path:
     """The DEPLOYER_OUTPUTS file of a starting `deployer dev` (its stderr a pipe), once it is ready."""
     timer = threading.Timer(timeout, process.kill)
     timer.start()
+    said = []
     try:
         for line in process.stderr:
             if " ready in " in line:
                 return Path(line.rsplit("DEPLOYER_OUTPUTS=", 1)[1].strip())
+            said.append(line)
     finally:
         timer.cancel()
-    raise AssertionError(f"deployer dev ended before it was ready (exit {process.wait()}): {process.stderr.read()}")
+    raise AssertionError(f"deployer dev ended before it was ready (exit {process.wait()}): {''.join(said)}")
 
 
 def write_client(folder: Path, name: str, code: str) -> Path:
