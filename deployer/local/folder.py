@@ -16,6 +16,7 @@ import stat
 from pathlib import Path
 
 from deployer.errors import PreconditionMissing, display_path
+from deployer.secrets.atomic import atomic_write
 from deployer.speclang.resolved import ResolvedEnv
 
 
@@ -51,21 +52,6 @@ def open_new(path: Path, flags: int = os.O_WRONLY | os.O_TRUNC) -> int:
         if err.errno == errno.ELOOP:
             raise PreconditionMissing(f"{shown(path)} is a symbolic link: deployer dev never writes or "
                                       "deletes through one (remove the link)") from None
-        raise
-
-
-def write_whole(path: Path, data: bytes) -> None:
-    """PATH holds DATA or, should anything fail (a full disk), what it held before."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    try:
-        handle = open_new(temporary, os.O_WRONLY | os.O_EXCL)
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
         raise
 
 
@@ -115,9 +101,10 @@ class LocalFolder:
     def publish(self, outputs: dict, connection: dict[str, str]) -> None:
         """The outputs, and CONNECTION (the variables that reach the servers, this run's credentials
         among them) with DEPLOYER_OUTPUTS and DEPLOYER_ENV as `KEY=value` lines; both private files."""
-        write_whole(self.outputs, (json.dumps(outputs, indent=2) + "\n").encode())
+        atomic_write(self.outputs, (json.dumps(outputs, indent=2) + "\n").encode(), mode=0o600)
         variables = {**connection, "DEPLOYER_OUTPUTS": str(self.outputs), "DEPLOYER_ENV": self.env.name}
-        write_whole(self.connection, "".join(f"{key}={shlex.quote(value)}\n" for key, value in variables.items()).encode())
+        atomic_write(self.connection, "".join(f"{key}={shlex.quote(value)}\n" for key, value in variables.items()).encode(),
+                     mode=0o600)
 
     def release(self) -> None:
         if self._lock is not None:

@@ -38,7 +38,7 @@ class Supervisor:
                     process = subprocess.Popen(server.argv, stdin=subprocess.PIPE if server.stdin else subprocess.DEVNULL,
                                                stdout=log, stderr=log, env={**os.environ, **server.environ},
                                                start_new_session=True,
-                                               preexec_fn=dying_with_deployer(signal.SIGTERM))  # noqa: PLW1509 (no thread yet)
+                                               preexec_fn=dying_with_deployer(server.stop_signal))  # noqa: PLW1509 (no thread yet)
                 self.running.append((server, process))
                 if server.stdin:
                     with contextlib.suppress(BrokenPipeError), process.stdin:  # exited at once: _wait_ready says why
@@ -74,9 +74,9 @@ class Supervisor:
         return [process.pid for _, process in self.running]
 
     def stop(self) -> None:
-        """SIGTERM to each server's process group, SIGKILL to those still there after the grace time."""
-        for _, process in self.running:
-            _signal_group(process, signal.SIGTERM)
+        """Its stop signal to each server's process group, SIGKILL to those still there after the grace time."""
+        for server, process in self.running:
+            _signal_group(process, server.stop_signal)
         deadline = time.monotonic() + STOP_GRACE_SECONDS
         for _, process in self.running:
             try:

@@ -16,7 +16,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from deployer.errors import display_path, quoted
-from deployer.local.folder import real_folder, write_whole
+from deployer.local.folder import real_folder
+from deployer.secrets.atomic import atomic_write
 
 INDEX = "index.json"
 Object = tuple[str, bytes, dict]  # key, content, attributes (content type, metadata)
@@ -64,9 +65,9 @@ class BucketSnapshot:
         for key, body, attributes in objects:
             digest = hashlib.sha256(body).hexdigest()
             if not os.path.lexists(contents / digest):
-                write_whole(contents / digest, body)
+                atomic_write(contents / digest, body, mode=0o600)
             index[key] = {"sha256": digest, "attributes": attributes}
-        write_whole(self.folder / INDEX, json.dumps(index).encode())
+        atomic_write(self.folder / INDEX, json.dumps(index).encode(), mode=0o600)
         named = {entry["sha256"] for entry in index.values()}
         for path in [*contents.iterdir(), *self.folder.iterdir()]:
             if path.name not in named and path.name not in (INDEX, "objects"):

@@ -12,13 +12,14 @@ import secrets
 import string
 import sys
 
+from deployer.errors import DeployerError
 from deployer.local.folder import real_folder
 from deployer.local.snapshot import BucketSnapshot, SnapshotDamaged
 from deployer.local.stack import Delivery, Local, LocalStack, PushQueue, Server
 from deployer.providers.aws.naming import NAME_LIMITS
 from deployer.providers.shared import local_service_outputs
 from deployer.speclang.durations import seconds
-from deployer.speclang.model import Subscription, Topic
+from deployer.primitives.topics import Subscription, Topic
 from deployer.speclang.naming import physical_name
 
 DEFAULT_REGION = "us-east-1"
@@ -192,9 +193,9 @@ class AwsLocalStack(LocalStack):
             if physical in self.restored:
                 try:
                     self._snapshot(physical).save(self._objects(s3, physical))
-                except OSError as err:
-                    report(f"bucket {physical}: its objects could not be saved ({err.strerror or err}); "
-                           "the previous snapshot is kept")
+                except (OSError, DeployerError) as err:  # a full disk, a read-only folder
+                    report(f"bucket {physical}: its objects were not saved, the previous snapshot is kept: "
+                           f"{getattr(err, 'strerror', None) or err}")
 
     @staticmethod
     def _objects(s3, physical: str):

@@ -125,8 +125,8 @@ def test_a_full_disk_during_the_save_keeps_the_previous_snapshot(small_disk, bas
     result = run_deployer(spec, "dev", "--", sys.executable, str(small_disk / "client.py"), str(listing),
                           "big=500000", "huge=500000")  # two contents: kept once each
     assert result.returncode == 0, result.stderr
-    assert "bucket shop-local-avatars: its objects could not be saved (No space left on device); the previous " \
-           "snapshot is kept" in result.stderr
+    assert "bucket shop-local-avatars: its objects were not saved, the previous snapshot is kept: " in result.stderr
+    assert "(No space left on device)" in result.stderr
     (small_disk / "listing.json").unlink()
     assert objects(spec) == first
     assert leftovers(base_port) == []
