@@ -16,10 +16,10 @@ from deployer.errors import DeployerError
 from deployer.local.folder import real_folder
 from deployer.local.snapshot import BucketSnapshot, SnapshotDamaged
 from deployer.local.stack import Delivery, Local, LocalStack, PushQueue, Server
+from deployer.primitives.topics import Subscription, Topic
 from deployer.providers.aws.naming import NAME_LIMITS
 from deployer.providers.shared import local_service_outputs
 from deployer.speclang.durations import seconds
-from deployer.primitives.topics import Subscription, Topic
 from deployer.speclang.naming import physical_name
 
 DEFAULT_REGION = "us-east-1"

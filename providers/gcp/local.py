@@ -15,10 +15,10 @@ from pathlib import Path
 from deployer.errors import PreconditionMissing
 from deployer.local.folder import real_folder
 from deployer.local.stack import Delivery, Local, LocalStack, PushQueue, Server
+from deployer.primitives.topics import Topic
 from deployer.providers.gcp.naming import gcp_name
 from deployer.providers.shared import local_service_outputs
 from deployer.speclang.durations import seconds
-from deployer.primitives.topics import Topic
 
 DEFAULT_PROJECT = "local-project"
 NO_PUBSUB_EMULATOR = (
