@@ -15,14 +15,9 @@ import shutil
 import stat
 from pathlib import Path
 
-from deployer.errors import PreconditionMissing, display_path
+from deployer.errors import PreconditionMissing, display_link
 from deployer.secrets.atomic import atomic_write
 from deployer.speclang.resolved import ResolvedEnv
-
-
-def shown(path: Path) -> str:
-    """PATH as display_path names it, but for a link: the link's own path, not its target's."""
-    return str(Path(display_path(path.parent)) / path.name)
 
 
 def real_folder(base: Path, *parts: str) -> Path:
@@ -36,11 +31,22 @@ def real_folder(base: Path, *parts: str) -> Path:
             path.mkdir(mode=0o700)
             continue
         if stat.S_ISLNK(info.st_mode):
-            raise PreconditionMissing(f"{shown(path)} is a symbolic link: deployer dev never writes or "
+            raise PreconditionMissing(f"{display_link(path)} is a symbolic link: deployer dev never writes or "
                                       "deletes through one (remove the link)")
         if not stat.S_ISDIR(info.st_mode):
-            raise PreconditionMissing(f"{shown(path)} is not a folder: deployer dev keeps its data there "
+            raise PreconditionMissing(f"{display_link(path)} is not a folder: deployer dev keeps its data there "
                                       "(move it away)")
+    return path
+
+
+def real_tree(base: Path, *parts: str) -> Path:
+    """real_folder, with no symbolic link anywhere below it either: for a server, which follows them."""
+    path = real_folder(base, *parts)
+    for folder, subfolders, files in os.walk(path):
+        for name in subfolders + files:
+            if os.path.islink(link := Path(folder) / name):
+                raise PreconditionMissing(f"{display_link(link)} is a symbolic link: deployer dev never writes or "
+                                          "deletes through one (remove the link)")
     return path
 
 
@@ -50,7 +56,7 @@ def open_new(path: Path, flags: int = os.O_WRONLY | os.O_TRUNC) -> int:
         return os.open(path, flags | os.O_CREAT | os.O_NOFOLLOW, 0o600)
     except OSError as err:
         if err.errno == errno.ELOOP:
-            raise PreconditionMissing(f"{shown(path)} is a symbolic link: deployer dev never writes or "
+            raise PreconditionMissing(f"{display_link(path)} is a symbolic link: deployer dev never writes or "
                                       "deletes through one (remove the link)") from None
         raise
 
@@ -88,7 +94,7 @@ class LocalFolder:
 
     def _prepare(self, reset: bool) -> None:
         if reset and self.path.is_symlink():
-            raise PreconditionMissing(f"--reset: {shown(self.path)} is a symbolic link: deployer dev wipes "
+            raise PreconditionMissing(f"--reset: {display_link(self.path)} is a symbolic link: deployer dev wipes "
                                       "no folder through one (remove the link, and the data where it points "
                                       "if you mean to)")
         if reset and self.path.exists():

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from deployer.errors import PreconditionMissing
-from deployer.local.folder import real_folder
+from deployer.local.folder import real_tree
 from deployer.local.stack import LOCALHOST, Server
 from deployer.primitives.caches import Cache
 
@@ -28,7 +28,7 @@ def redis_server() -> tuple[str, str]:
 
 
 def cache_server(name: str, cache: Cache, port: int, data: Path, password: str) -> Server:
-    folder = real_folder(data, "redis", name)
+    folder = real_tree(data, "redis", name)
     executable, origin = redis_server()
     return Server(
         name=f"redis {name}",

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from deployer.errors import PreconditionMissing
-from deployer.local.folder import real_folder
+from deployer.local.folder import real_tree
 from deployer.local.stack import Delivery, Local, LocalStack, PushQueue, Server
 from deployer.primitives.topics import Topic
 from deployer.providers.gcp.naming import gcp_name
@@ -60,7 +60,7 @@ class GcpLocalStack(LocalStack):
                 "gcs", "Cloud Storage (gcp-storage-emulator)",
                 [sys.executable, "-m", "gcp_storage_emulator", "start", "--host", "127.0.0.1",
                  "--port", str(self.base_port), "-q"],
-                self.base_port, {"STORAGE_BASE": str(real_folder(self.data, "gcs"))}, STARTUP_SECONDS["gcs"]))
+                self.base_port, {"STORAGE_BASE": str(real_tree(self.data, "gcs"))}, STARTUP_SECONDS["gcs"]))
         if self.env.spec.topics:
             servers.append(Server(
                 "pubsub", "Pub/Sub (Google's emulator)",

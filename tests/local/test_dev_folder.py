@@ -123,3 +123,17 @@ def test_the_folder_is_the_user_s_alone(project):
     (project.parent / ".deployer/local/local").mkdir(parents=True, mode=0o755)
     assert run_deployer(project, *QUICK).returncode == 0
     assert (project.parent / ".deployer/local/local").stat().st_mode & 0o777 == 0o700
+
+
+def test_a_link_planted_where_redis_writes_stops_dev_and_its_target_is_kept(project, tmp_path):
+    project.write_text(project.read_text().replace("services: {email: {}}", "caches: {sessions: {evictionPolicy: "
+                                                   "allkeys-lru}}\nservices: {email: {uses: {caches: [sessions]}}}"))
+    victim = tmp_path / "victim.txt"
+    victim.write_text("kept")
+    planted = project.parent / ".deployer/local/local/redis/sessions/appendonly.aof"
+    planted.parent.mkdir(parents=True)
+    planted.symlink_to(victim)
+    result = run_deployer(project, *QUICK)
+    assert result.returncode == 4
+    assert ".deployer/local/local/redis/sessions/appendonly.aof is a symbolic link" in result.stderr
+    assert victim.read_text() == "kept"
