@@ -1,6 +1,7 @@
 """The local servers' ports: the cloud's from the base port on, each primitive's from its own offset
 (`Primitive.local_port`); a busy port is an error naming who holds it."""
 
+import os
 import socket
 from pathlib import Path
 
@@ -32,6 +33,19 @@ def holder(port: int) -> str:
             command = "?"
         return f"pid {pid} ({command})"
     return "another process"
+
+
+def listened_by(port: int, group: int) -> bool:
+    """Whether a process of process group GROUP listens on PORT (taken for granted without /proc)."""
+    if not Path("/proc/net/tcp").exists():
+        return True
+    for pid in listeners(port):
+        try:
+            if os.getpgid(pid) == group:
+                return True
+        except ProcessLookupError:
+            continue
+    return False
 
 
 def listeners(port: int) -> set[int]:

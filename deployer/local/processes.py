@@ -15,7 +15,7 @@ from pathlib import Path
 from deployer.children import dying_with_deployer
 from deployer.errors import DeploymentFailed
 from deployer.local.folder import open_new, real_folder
-from deployer.local.ports import check_free, listeners
+from deployer.local.ports import check_free, listened_by
 from deployer.local.stack import LOCALHOST, Server
 
 STOP_GRACE_SECONDS = 5
@@ -60,7 +60,7 @@ class Supervisor:
                 check_free({server.port: server.name})  # taken since the first check: that is the reason
                 raise DeploymentFailed(f"{server.name} exited with code {process.returncode} at start:\n"
                                        f"{self._log_tail(server)}")
-            if _accepts(server.port) and any(_group(pid) == process.pid for pid in listeners(server.port)):
+            if _accepts(server.port) and listened_by(server.port, process.pid):
                 return
             time.sleep(0.05)
         raise DeploymentFailed(f"{server.name} did not accept connections on port {server.port} within "
@@ -94,13 +94,6 @@ def _accepts(port: int) -> bool:
     except OSError:
         return False
     return True
-
-
-def _group(pid: int) -> int | None:
-    try:
-        return os.getpgid(pid)
-    except ProcessLookupError:
-        return None
 
 
 def _signal_group(process: subprocess.Popen, signum: int) -> None:
