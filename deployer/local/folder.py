@@ -20,6 +20,11 @@ from deployer.secrets.atomic import atomic_write
 from deployer.speclang.resolved import ResolvedEnv
 
 
+def linked(path: Path) -> PreconditionMissing:
+    return PreconditionMissing(f"{display_link(path)} is a symbolic link: deployer dev never writes or deletes "
+                               "through one (remove the link)")
+
+
 def real_folder(base: Path, *parts: str) -> Path:
     """BASE/PARTS…, each folder made (private) where missing; refused where one is a symbolic link."""
     path = base
@@ -31,8 +36,7 @@ def real_folder(base: Path, *parts: str) -> Path:
             path.mkdir(mode=0o700)
             continue
         if stat.S_ISLNK(info.st_mode):
-            raise PreconditionMissing(f"{display_link(path)} is a symbolic link: deployer dev never writes or "
-                                      "deletes through one (remove the link)")
+            raise linked(path)
         if not stat.S_ISDIR(info.st_mode):
             raise PreconditionMissing(f"{display_link(path)} is not a folder: deployer dev keeps its data there "
                                       "(move it away)")
@@ -45,8 +49,7 @@ def real_tree(base: Path, *parts: str) -> Path:
     for folder, subfolders, files in os.walk(path):
         for name in subfolders + files:
             if os.path.islink(link := Path(folder) / name):
-                raise PreconditionMissing(f"{display_link(link)} is a symbolic link: deployer dev never writes or "
-                                          "deletes through one (remove the link)")
+                raise linked(link)
     return path
 
 
@@ -56,8 +59,7 @@ def open_new(path: Path, flags: int = os.O_WRONLY | os.O_TRUNC) -> int:
         return os.open(path, flags | os.O_CREAT | os.O_NOFOLLOW, 0o600)
     except OSError as err:
         if err.errno == errno.ELOOP:
-            raise PreconditionMissing(f"{display_link(path)} is a symbolic link: deployer dev never writes or "
-                                      "deletes through one (remove the link)") from None
+            raise linked(path) from None
         raise
 
 
@@ -98,7 +100,11 @@ class LocalFolder:
                                       "no folder through one (remove the link, and the data where it points "
                                       "if you mean to)")
         if reset and self.path.exists():
-            shutil.rmtree(self.path)
+            try:
+                shutil.rmtree(self.path)
+            except OSError as err:
+                raise PreconditionMissing(f"--reset could not wipe {display_link(self.path)}: {err.strerror or err} "
+                                          f"({err.filename})") from None
         real_folder(self.parent, self.env.name)
         self.path.chmod(0o700)  # a folder made before: the user's alone too
         self.outputs.unlink(missing_ok=True)  # a killed `dev`'s
