@@ -39,7 +39,7 @@ def cache_server(name: str, cache: Cache, port: int, data: Path, password: str) 
               "--appendonly", "yes", "--save", "60 1", "--maxmemory", MAX_MEMORY,
               "--maxmemory-policy", cache.eviction_policy, "--protected-mode", "yes"],
         port=port,
-        stdin=f"requirepass {password}\n",  # `-`: configuration from standard input
+        stdin=f"requirepass {password}\n",  # `-`: "read config from stdin" (redis-server --help, Redis 2.6 on)
     )
 
 

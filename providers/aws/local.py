@@ -26,7 +26,8 @@ DEFAULT_REGION = "us-east-1"
 
 
 def session_credentials() -> dict[str, str]:
-    """A fresh access key, valid for one `deployer dev` run (moto wants an `AKIA` id of 20 characters)."""
+    """A fresh access key, valid for one `deployer dev` run: an `AKIA` id, which moto looks up among its IAM
+    users' keys (moto/iam/access_control.py, create_access_key), of 20 characters as AWS's are."""
     key_id = "AKIA" + "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(16))
     return {"AWS_ACCESS_KEY_ID": key_id, "AWS_SECRET_ACCESS_KEY": secrets.token_urlsafe(30)}
 
