@@ -162,3 +162,14 @@ def test_ctrl_c_during_the_restore_or_twice_during_the_save_loses_no_object(proj
     dev.wait(30)
     assert objects(project) == {key.split("=")[0]: [100, "image/png"] for key in many}
     assert leftovers(base_port) == []
+
+
+@pytest.mark.slow
+def test_a_snapshot_of_the_first_format_is_restored_then_replaced(project):
+    folder = project.parent / ".deployer/local/local/buckets/shop-local-avatars"
+    folder.mkdir(parents=True)
+    (folder / "users%2Fada.png").write_bytes(b"u" * 7)  # its key quoted, as the first format named it
+    (folder / "index.json").write_text(json.dumps({"users/ada.png": {"ContentType": "image/png", "Metadata": {}}}))
+    assert objects(project) == {"users/ada.png": [7, "image/png"]}
+    assert sorted(path.name for path in folder.iterdir()) == ["index.json", "objects"]
+    assert objects(project) == {"users/ada.png": [7, "image/png"]}
