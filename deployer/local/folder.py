@@ -14,10 +14,13 @@ import shlex
 import shutil
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from deployer.errors import PreconditionMissing, display_link
 from deployer.secrets.atomic import atomic_write
-from deployer.speclang.resolved import ResolvedEnv
+
+if TYPE_CHECKING:
+    from deployer.speclang.resolved import ResolvedEnv
 
 
 def linked(path: Path) -> PreconditionMissing:
@@ -64,7 +67,7 @@ def open_new(path: Path, flags: int = os.O_WRONLY | os.O_TRUNC) -> int:
 
 
 class LocalFolder:
-    def __init__(self, env: ResolvedEnv):
+    def __init__(self, env: "ResolvedEnv"):
         self.env = env
         self.parent = env.spec_file.parent / ".deployer" / "local"
         self.path = self.parent / env.name
