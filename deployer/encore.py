@@ -55,10 +55,10 @@ def _redis(services: dict) -> dict:
     clusters = {}
     for service in services.values():
         for name, cache in service.get("caches", {}).items():
-            clusters[name] = {"host": f"{cache['host']}:{cache['port']}", "database_index": 0}
-            if "authSecret" in cache:  # a cloud's cache (a local one has no AUTH)
-                clusters[name]["auth"] = {"type": "auth_string", "auth_string": {"$env": env_var("cache", name, "auth")}}
-            clusters[name]["tls_config"] = _tls_config(cache)
+            clusters[name] = {"host": f"{cache['host']}:{cache['port']}", "database_index": 0,
+                              # a cloud's token is in the secret `authSecret` names; a local one in `deployer dev`'s variables
+                              "auth": {"type": "auth_string", "auth_string": {"$env": env_var("cache", name, "auth")}},
+                              "tls_config": _tls_config(cache)}
     return clusters
 
 
