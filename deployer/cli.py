@@ -439,15 +439,17 @@ def refresh(ctx: Context, env: str, wait_for_lock: str | None, allow_local_state
 @click.option("--planned", is_flag=True,
               help='computed offline from the plan (no state, no cloud); what only a deploy can tell is '
                    '"(known after deploy)"')
+@click.option("--deployment", metavar="D", help="only what deployment D's services use (Encore: its "
+              "hosted_services and base_url); a service in no deployment is one by its name")
 @pass_context
-def outputs(ctx: Context, env: str, fmt: str, out_file: str | None, planned: bool) -> None:
+def outputs(ctx: Context, env: str, fmt: str, out_file: str | None, planned: bool, deployment: str | None) -> None:
     """What the services of ENV need to connect, from its stack's state (a local environment's: from
     the `deployer dev` running it); `--format env` is KEY=value lines for a shell or docker's
     --env-file; `--format encore` is Encore's self-hosting infra.config.json (secrets as {"$env": NAME}).
 
-    Example: deployer outputs --env prod --format encore --out infra.config.json
+    Example: deployer outputs --env prod --format encore --deployment api --out infra.config.json
     """
-    from deployer.encore import encore_config
+    from deployer.encore import deployment_outputs, encore_config
     from deployer.render import outputs as render
 
     if planned:
@@ -469,9 +471,15 @@ def outputs(ctx: Context, env: str, fmt: str, out_file: str | None, planned: boo
         from deployer.local.commands import running_outputs
 
         resolved, document = running_outputs(ctx.spec, env)
+    if deployment is not None:
+        from deployer.speclang.rules import unknown
+
+        if deployment not in (units := resolved.spec.deployment_units()):
+            raise UsageError(f"--deployment: {unknown('deployment', deployment, units)}")
+        document = deployment_outputs(resolved, document, deployment)
     if fmt == "encore":
         gaps: list[str] = []
-        document = encore_config(resolved, document, gaps)
+        document = encore_config(resolved, document, gaps, deployment)
         for gap in gaps:
             ctx.console.info(f"note: {gap}")
     text = render.env_file(document) if fmt == "env" else render.document_text(document)

@@ -1,7 +1,8 @@
 """An environment's outputs as Encore's self-hosting infrastructure config (`infra.config.json`).
 
 The fields are those Encore's runtime reads (runtimes/core/src/infracfg.rs): `metadata`,
-`service_discovery`, `redis`, `pubsub`, `object_storage` and `secrets`. Secret values are never
+`service_discovery`, `redis`, `pubsub`, `object_storage`, `secrets` and, for one deployment (the
+services one container runs), `hosted_services`. Secret values are never
 written: each secret, and each cache's AUTH token, is an `{"$env": NAME}` reference that the
 container's environment fills (from the cloud secret manager the outputs name).
 
@@ -30,16 +31,21 @@ class NotInEncore(Exception):
     """Raised by a cloud's `encore_*` method for what Encore's config cannot express, with the reason."""
 
 
-def encore_config(env: ResolvedEnv, outputs: dict, gaps: list[str] | None = None) -> dict:
-    """The infra config of ENV from its outputs (the stack's, or a plan's: they have one shape).
-    GAPS, when given, receives a line for each resource left out because Encore cannot express it."""
+def encore_config(env: ResolvedEnv, outputs: dict, gaps: list[str] | None = None,
+                  deployment: str | None = None) -> dict:
+    """The infra config of ENV from its outputs (the stack's, or a plan's: they have one shape); of
+    DEPLOYMENT's container only, when given (`deployment_outputs`). GAPS, when given, receives a line for
+    each resource left out because Encore cannot express it."""
     services = outputs.get("services", {})
+    hosted = env.spec.deployment_units()[deployment] if deployment else []
     config: dict = {
         "$schema": "https://encore.dev/schemas/infra.schema.json",
         "metadata": {"app_id": env.app, "env_name": env.name,
-                     "env_type": ENCORE_ENV_TYPES.get(env.type, env.type), "cloud": env.provider},
+                     "env_type": ENCORE_ENV_TYPES.get(env.type, env.type), "cloud": env.provider,
+                     **({"base_url": url} if deployment and (url := _base_url(env, deployment)) else {})},
+        "hosted_services": hosted,
         "service_discovery": {name: {"base_url": service.url}
-                              for name, service in env.spec.services.items() if service.url},
+                              for name, service in env.spec.services.items() if service.url and name not in hosted},
         "redis": _redis(services),
         "pubsub": [pubsub] if (pubsub := _pubsub(env, services, [] if gaps is None else gaps))["topics"] else [],
         "object_storage": [storage] if (storage := _object_storage(env, services))["buckets"] else [],
@@ -47,6 +53,19 @@ def encore_config(env: ResolvedEnv, outputs: dict, gaps: list[str] | None = None
                     for service in services.values() for name in service.get("secrets", {})},
     }
     return {key: value for key, value in config.items() if value not in ({}, [])}
+
+
+def deployment_outputs(env: ResolvedEnv, outputs: dict, deployment: str) -> dict:
+    """OUTPUTS with the services of DEPLOYMENT only (a service in no deployment is one by its name)."""
+    hosted = env.spec.deployment_units()[deployment]
+    return {**outputs, "services": {name: service for name, service in outputs.get("services", {}).items()
+                                    if name in hosted}}
+
+
+def _base_url(env: ResolvedEnv, deployment: str) -> str | None:
+    """The deployment's url (Encore's `appMeta().apiBaseUrl`); a service alone: its own."""
+    declared = env.spec.deployments.get(deployment)
+    return declared.url if declared else env.spec.services[deployment].url
 
 
 def _redis(services: dict) -> dict:

@@ -57,6 +57,17 @@ def service_uses(spec: Infra, service: str) -> dict[str, dict[str, list[str] | N
             for section, used in spec.services[service].uses}
 
 
+def deployment_uses(spec: Infra, services: list[str]) -> dict[str, dict[str, list[str] | None]]:
+    """`service_uses` of a deployment: the union of its SERVICES' (one identity holds them all)."""
+    merged: dict[str, dict[str, list[str] | None]] = {}
+    for service in services:
+        for section, used in service_uses(spec, service).items():
+            into = merged.setdefault(section, {})
+            for entry, permissions in used.items():
+                into[entry] = None if permissions is None else [*dict.fromkeys([*(into.get(entry) or []), *permissions])]
+    return merged
+
+
 def subscriptions_by_service(env: ResolvedEnv) -> dict[str, list[tuple[str, str]]]:
     """Each service's subscriptions as (topic, subscription), in the spec's order."""
     by_service: dict[str, list[tuple[str, str]]] = {}

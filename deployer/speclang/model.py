@@ -12,6 +12,7 @@ from pydantic import (
     PlainSerializer,
     WithJsonSchema,
     field_validator,
+    model_validator,
 )
 from pydantic.alias_generators import to_camel
 
@@ -19,6 +20,10 @@ from deployer.errors import quoted
 from deployer.speclang.durations import format_duration, parse_duration
 
 KEBAB = r"^[a-z][a-z0-9-]*[a-z0-9]$"
+# Topics, subscriptions, caches and cron jobs may also have dots, as Encore.ts names them (topic
+# `site.added`): its parser takes any string there (tsparser/src/parser/resources/infra/, no name check but
+# a bucket's), deployer takes kebab-case and dots; physical names have a `-` for each dot (naming.py).
+ENCORE_NAME = r"^[a-z][a-z0-9.-]*[a-z0-9]$"
 IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
 APP_NAME = r"^[a-z][a-z0-9-]{1,30}$"
 DURATION_PATTERN = r"^(\d+(ms|s|m|h|d))+$"  # for editors: \d is ASCII in ECMAScript
@@ -41,6 +46,7 @@ Duration = Annotated[
                     "description": "a duration: a number and a unit (ms, s, m, h, d), e.g. 30s, 10m, 1h30m, 7d"}),
 ]
 KebabName = Annotated[str, Field(pattern=KEBAB)]
+EncoreName = Annotated[str, Field(pattern=ENCORE_NAME)]
 SecretName = Annotated[str, Field(pattern=IDENTIFIER)]
 
 ENV_TYPE_ALIASES = {"prod": "production", "dev": "development", "pr": "preview"}
@@ -257,7 +263,7 @@ class Topic(Model):
         "at-least-once", description="exactly-once is FIFO on AWS, exactly-once delivery on GCP")
     ordering_attribute: str | None = Field(None, description="messages with one value of this attribute are "
                                            "delivered in order")
-    subscriptions: dict[KebabName, Subscription] = Field({}, description="subscriptions by name")
+    subscriptions: dict[EncoreName, Subscription] = Field({}, description="subscriptions by name")
 
 
 # --- cron ----------------------------------------------------------------------------------------
@@ -323,6 +329,14 @@ class Service(Model):
     aws: AwsService = Field(AwsService(), description="AWS settings of its role")
 
 
+class Deployment(Model):
+    """Services that run together: one container, one identity holding the union of their permissions."""
+
+    services: list[str] = Field(description="the services it runs (a service is in one deployment at most)")
+    url: Annotated[str, Field(pattern=rf"^https?://{URL_HOST}")] | None = Field(
+        None, description="base URL of its services (unless one sets its own url); Encore's `metadata.base_url`")
+
+
 # --- environments --------------------------------------------------------------------------------
 
 
@@ -364,10 +378,10 @@ class Infra(Model):
                                     "default: a local file backend under .deployer/state")
     secrets_provider: Annotated[str, Field(pattern=r"^(passphrase|awskms://.+|gcpkms://.+)$")] | None = Field(
         None, description="Pulumi secrets provider of the stacks: passphrase (default), awskms://… or gcpkms://…")
-    caches: dict[KebabName, Cache] = Field({}, description="Redis clusters by name")
+    caches: dict[EncoreName, Cache] = Field({}, description="Redis clusters by name")
     buckets: dict[KebabName, Bucket] = Field({}, description="object storage buckets by name")
-    topics: dict[KebabName, Topic] = Field({}, description="pub/sub topics by name")
-    cron: dict[KebabName, CronJob] = Field({}, description="cron jobs by ID (not deployed to preview; `deployer dev` runs those of a local environment)")
+    topics: dict[EncoreName, Topic] = Field({}, description="pub/sub topics by name")
+    cron: dict[EncoreName, CronJob] = Field({}, description="cron jobs by ID (not deployed to preview; `deployer dev` runs those of a local environment)")
     secrets: Annotated[
         dict[SecretName, Secret],
         BeforeValidator(_secrets_as_map, json_schema_input_type=dict[SecretName, Secret] | list[SecretName]),
@@ -376,10 +390,39 @@ class Infra(Model):
         FILE_STORE, description="where secret values are kept: infra.secrets.yaml (age-encrypted), or a cloud "
                             "secret manager")
     services: dict[KebabName, Service] = Field({}, description="the consumers of the resources, by name")
+    deployments: dict[KebabName, Deployment] = Field(
+        {}, description="which services run together (one container, one identity); default: each service alone")
     environments: dict[KebabName, Environment] | None = Field(
         None, description="deployable environments (default: prod, dev and local); pr-<number> is an "
                           "implicit preview")
     env_types: dict[EnvTypeName, EnvTypeOverrides] = Field({}, description="overrides per environment type")
+
+    def deployment_units(self) -> dict[str, list[str]]:
+        """Each deployment's services by its name, then each service in no deployment as a deployment of its
+        own by the service's name: one identity each."""
+        deployed = {service for deployment in self.deployments.values() for service in deployment.services}
+        return {**{name: list(deployment.services) for name, deployment in self.deployments.items()},
+                **{name: [name] for name in self.services if name not in deployed}}
+
+    def deployment_of(self, service: str) -> str:
+        return next(name for name, services in self.deployment_units().items() if service in services)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _deployment_urls(cls, data: Any) -> Any:
+        """A service's url, unless it sets its own, is its deployment's."""
+        if not isinstance(data, dict) or not isinstance(data.get("deployments"), dict) \
+                or not isinstance(data.get("services"), dict):
+            return data
+        services = dict(data["services"])
+        for deployment in data["deployments"].values():
+            if not isinstance(deployment, dict) or deployment.get("url") is None \
+                    or not isinstance(deployment.get("services"), list):
+                continue
+            for name in deployment["services"]:
+                if isinstance(name, str) and isinstance(services.get(name), dict) and services[name].get("url") is None:
+                    services[name] = {**services[name], "url": deployment["url"]}
+        return {**data, "services": services}
 
     def used_secrets(self) -> list[str]:
         """The secrets some service uses: the only ones an environment needs values of."""
