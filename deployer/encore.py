@@ -100,13 +100,13 @@ def _pubsub(env: ResolvedEnv, services: dict, gaps: list[str]) -> dict:
     for service in services.values():
         for name, topic in service.get("topics", {}).items():
             topic_entry(name, topic["id"])
-        for name, subscription in service.get("subscriptions", {}).items():
-            entry = topic_entry(subscription["topic"], subscription["topicId"])
-            try:
-                entry["subscriptions"][name] = cloud.encore_subscription(subscription, service)
-            except NotInEncore as reason:
-                gaps.append(f"topics.{subscription['topic']}.subscriptions.{name}: left out of Encore's config: "
-                            f"{reason}")
+        for topic_name, subscriptions in service.get("subscriptions", {}).items():
+            for name, subscription in subscriptions.items():
+                entry = topic_entry(topic_name, subscription["topicId"])
+                try:
+                    entry["subscriptions"][name] = cloud.encore_subscription(subscription, service)
+                except NotInEncore as reason:
+                    gaps.append(f"topics.{topic_name}.subscriptions.{name}: left out of Encore's config: {reason}")
     return {**cloud.encore_pubsub(env), "topics": topics}
 
 

@@ -105,10 +105,12 @@ def service_outputs(env: ResolvedEnv, identities: Mapping[str, "pulumi.Input[str
                 entry: created[section][entry].outputs() if permissions is None else
                 {**created[section][entry].outputs(), "permissions": permissions}
                 for entry, permissions in used.items()}
-        # the topic's id too: a subscriber need not use (publish to) its topic
-        result[name]["subscriptions"] = {sub: {"topic": topic, "topicId": created["topics"][topic].outputs()["id"],
-                                               **created["topics"][topic].subscriptions[sub].outputs()}
-                                         for topic, sub in subscriptions.get(name, [])}
+        # by topic, then subscription (two topics may each have a subscription `handler`); with the topic's
+        # id: a subscriber need not use (publish to) its topic
+        result[name]["subscriptions"] = {}
+        for topic, sub in subscriptions.get(name, []):
+            result[name]["subscriptions"].setdefault(topic, {})[sub] = {
+                "topicId": created["topics"][topic].outputs()["id"], **created["topics"][topic].subscriptions[sub].outputs()}
         if name in callers:
             result[name]["callers"] = callers[name]
     return result

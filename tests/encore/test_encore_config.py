@@ -44,7 +44,7 @@ def test_an_aws_config_is_what_encores_decoders_accept(planned):
     (storage,) = config["object_storage"]
     assert (storage["type"], storage["region"]) == ("s3", "eu-west-1")
     assert storage["buckets"]["public-assets"]["public_base_url"].startswith("https://")
-    queue = outputs["services"]["crm"]["subscriptions"]["crm-sync"]["queueUrl"]
+    queue = outputs["services"]["crm"]["subscriptions"]["signups"]["crm-sync"]["queueUrl"]
     (pubsub,) = config["pubsub"]
     # Go validates `url`, Rust reads `arn`: both receive from the SQS queue
     assert pubsub["topics"]["signups"]["subscriptions"]["crm-sync"] == {"url": queue, "arn": queue}

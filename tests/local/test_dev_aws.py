@@ -41,7 +41,7 @@ cache = outputs["caches"]["sessions"]
 redis.Redis(cache["host"], cache["port"]).set("session/ada", "signed-in")
 sns, sqs = boto3.client("sns"), boto3.client("sqs")
 sns.publish(TopicArn=outputs["topics"]["signups"]["id"], Message='{"user": "ada"}')
-queue = outputs["subscriptions"]["crm-sync"]["queueUrl"]
+queue = outputs["subscriptions"]["signups"]["crm-sync"]["queueUrl"]
 messages = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=5).get("Messages", [])
 secret = boto3.client("secretsmanager").get_secret_value(SecretId=outputs["secrets"]["SendGridToken"])
 json.dump({"pulled": [m["Body"] for m in messages], "secret": secret["SecretString"],
