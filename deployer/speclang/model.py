@@ -145,8 +145,8 @@ class Keyspace(Model):
     key: BasicKeyType | dict[str, BasicKeyType] = Field(
         description="a basic key type, or a struct key: field name -> basic type")
     value: ValueType = Field(description="type of the values")
-    key_pattern: str = Field(description="how keys are written: one `:key` for a basic key, each `:Field` once "
-                             "for a struct key, e.g. `requests/:UserID/:Route`")
+    key_pattern: str = Field(description="how keys are written: `:key` (once or more) for a basic key, each "
+                             "`:Field` once for a struct key, e.g. `requests/:UserID/:Route`")
     default_expiry: Expiry = Field("never", description="a duration, `never`, `keep-ttl` or `{dailyAt: \"HH:MM\"}`")
 
 
@@ -397,12 +397,17 @@ class Infra(Model):
                           "implicit preview")
     env_types: dict[EnvTypeName, EnvTypeOverrides] = Field({}, description="overrides per environment type")
 
-    def deployment_units(self) -> dict[str, list[str]]:
-        """Each deployment's services by its name, then each service in no deployment as a deployment of its
-        own by the service's name: one identity each."""
+    def identities(self) -> list[tuple[tuple[str, str], list[str]]]:
+        """(where it is declared, its services) of each deployment, then of each service in no deployment (a
+        deployment of its own, by the service's name): one identity each, named by the path's end."""
         deployed = {service for deployment in self.deployments.values() for service in deployment.services}
-        return {**{name: list(deployment.services) for name, deployment in self.deployments.items()},
-                **{name: [name] for name in self.services if name not in deployed}}
+        return [*((("deployments", name), list(deployment.services)) for name, deployment in self.deployments.items()),
+                *((("services", name), [name]) for name in self.services if name not in deployed)]
+
+    def deployment_units(self) -> dict[str, list[str]]:
+        """Each deployment's services by its name (a service in none is one by its own name): in a valid
+        spec, no two share a name (the names check refuses their identities' one name)."""
+        return {at[1]: services for at, services in self.identities()}
 
     def deployment_of(self, service: str) -> str:
         return next(name for name, services in self.deployment_units().items() if service in services)

@@ -148,9 +148,8 @@ def resource_names(spec: Infra, env: str) -> Iterator[ResourceName]:
                         ("cron", job_id))
     for name in spec.used_secrets():
         yield named("secret", "secret", name, "gcp:secretmanager/secret:Secret", name, ("secrets", name))
-    for name in spec.deployment_units():
-        yield named("service account", "service-account", name, "gcp:serviceaccount/account:Account", name,
-                    ("deployments", name) if name in spec.deployments else ("services", name))
+    for at, _ in spec.identities():
+        yield named("service account", "service-account", at[1], "gcp:serviceaccount/account:Account", at[1], at)
     if invoked := _invoked(spec):
         yield named("invoker service account (it signs Pub/Sub pushes and Cloud Scheduler calls)", "service-account",
                     INVOKER, "gcp:serviceaccount/account:Account", INVOKER_LOGICAL_NAME, invoked)
