@@ -107,7 +107,11 @@ class Cloud(ABC):
         raise PreconditionMissing(f"`deployer dev` cannot run a {self.title} environment: {self.title} has no "
                                   "local servers")
 
-    # Encore's infra config (encore.py): the cloud's parts of its `pubsub` and `object_storage`.
+    # Encore's infra config (encore.py): the cloud's parts of its `redis`, `pubsub` and `object_storage`.
+    # Whether a client must skip TLS hostname verification to reach the cloud's caches (their certificate
+    # does not name the host the outputs give).
+    encore_cache_hostname_unverifiable: bool = False
+
     def encore_pubsub(self, env: ResolvedEnv) -> dict:
         return {}
 

@@ -46,7 +46,7 @@ def encore_config(env: ResolvedEnv, outputs: dict, gaps: list[str] | None = None
         "hosted_services": hosted,
         "service_discovery": {name: {"base_url": service.url}
                               for name, service in env.spec.services.items() if service.url and name not in hosted},
-        "redis": _redis(services),
+        "redis": _redis(env, services),
         "pubsub": [pubsub] if (pubsub := _pubsub(env, services, [] if gaps is None else gaps))["topics"] else [],
         "object_storage": [storage] if (storage := _object_storage(env, services))["buckets"] else [],
         "secrets": {name: {"$env": name}
@@ -68,23 +68,25 @@ def _base_url(env: ResolvedEnv, deployment: str) -> str | None:
     return declared.url if declared else env.spec.services[deployment].url
 
 
-def _redis(services: dict) -> dict:
+def _redis(env: ResolvedEnv, services: dict) -> dict:
+    unverifiable = clouds.cloud(env.provider).encore_cache_hostname_unverifiable
     clusters = {}
     for service in services.values():
         for name, cache in service.get("caches", {}).items():
             clusters[name] = {"host": f"{cache['host']}:{cache['port']}", "database_index": 0}
             if "authSecret" in cache:  # a cloud's cache (a local one has no AUTH)
                 clusters[name]["auth"] = {"type": "auth_string", "auth_string": {"$env": env_var("cache", name, "auth")}}
-            clusters[name]["tls_config"] = _tls_config(cache)
+            clusters[name]["tls_config"] = _tls_config(cache, unverifiable)
     return clusters
 
 
-def _tls_config(cache: dict) -> dict:
+def _tls_config(cache: dict, unverifiable: bool) -> dict:
     """TLS as Encore's `TLSConfig`: the CA the cache's certificate comes from (`ca`, PEM) where the
-    outputs give one (a cloud whose caches have their own CA), else the system's trusted roots."""
+    outputs give one (a cloud whose caches have their own CA), else the system's trusted roots; the
+    host verified unless the cloud's certificates do not name it."""
     if not cache.get("tls"):
         return {"disabled": True}
-    config = {"disable_tls_hostname_verification": True}
+    config = {"disable_tls_hostname_verification": True} if unverifiable else {}
     if cache.get("caCert"):
         config["ca"] = cache["caCert"]
     return config

@@ -96,6 +96,10 @@ class Gcp(Cloud):
 
         return GcpLocalStack(env, base_port, data)
 
+    # Memorystore's server certificate names the instance by its IP address in the CN alone, not in a
+    # subjectAltName, which TLS clients do not match (https://github.com/envoyproxy/ratelimit/pull/409).
+    encore_cache_hostname_unverifiable = True
+
     def encore_pubsub(self, env: ResolvedEnv) -> dict:
         return {"type": "gcp_pubsub", "project_id": env.spec.gcp.project}
 
