@@ -126,6 +126,12 @@ class Cloud(ABC):
     def encore_storage(self, env: ResolvedEnv) -> dict:
         return {}
 
+    def container_secrets(self, identity: str, variables: Mapping[str, str]) -> dict:
+        """The part of a container's definition on this cloud's container platform that runs it as IDENTITY
+        with each environment variable of VARIABLES filled from the cloud secret it names
+        (`deployer outputs --format container`)."""
+        raise UsageError(f"--format container: deployer knows no container platform of {self.title}")
+
 
 _registered: dict[str, Cloud] = {}
 

@@ -62,6 +62,19 @@ def deployment_outputs(env: ResolvedEnv, outputs: dict, deployment: str) -> dict
                                     if name in hosted}}
 
 
+def container_variables(outputs: dict) -> dict[str, str]:
+    """Each environment variable the Encore config of OUTPUTS' services reads (`{"$env": NAME}`), and each
+    key a cron-called service compares (`DEPLOYER_KEY_<SERVICE>`), with the cloud secret that holds it."""
+    variables = {}
+    for name, service in outputs.get("services", {}).items():
+        variables.update(service.get("secrets", {}))
+        variables.update({env_var("cache", cache_name, "auth"): cache["authSecret"]
+                          for cache_name, cache in service.get("caches", {}).items() if "authSecret" in cache})
+        if "keySecret" in service.get("callers", {}):
+            variables[env_var("deployer", "key", name)] = service["callers"]["keySecret"]
+    return variables
+
+
 def _base_url(env: ResolvedEnv, deployment: str) -> str | None:
     """The deployment's url (Encore's `appMeta().apiBaseUrl`); a service alone: its own."""
     declared = env.spec.deployments.get(deployment)

@@ -120,6 +120,14 @@ class Gcp(Cloud):
     def encore_storage(self, env: ResolvedEnv) -> dict:
         return {"type": "gcs"}
 
+    def container_secrets(self, identity: str, variables: Mapping[str, str]) -> dict:
+        """A Cloud Run service's part: its service account, and the container's environment variables from
+        Secret Manager (https://cloud.google.com/run/docs/reference/rest/v2/Container#EnvVar; the account
+        reads them: it is granted secretAccessor on each)."""
+        return {"template": {"serviceAccount": identity, "containers": [{"env": [
+            {"name": name, "valueSource": {"secretKeyRef": {"secret": secret, "version": "latest"}}}
+            for name, secret in variables.items()]}]}}
+
 
 def _resource_name(gcp_id: str) -> str:
     """`projects/P/subscriptions/NAME` -> `NAME` (the last segment of a path or URL)."""
