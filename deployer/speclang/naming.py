@@ -1,15 +1,19 @@
 """Physical names: `APP-ENV-NAME`, shortened with a stable hash where a cloud's limit would be exceeded
 (each cloud knows its limits: deployer.clouds)."""
 
+from __future__ import annotations
+
 import hashlib
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from deployer.errors import SpecPath
 from deployer.speclang.cronexpr import cron_expressions, every_problem
-from deployer.speclang.model import CronJob
+
+if TYPE_CHECKING:
+    from deployer.speclang.model import CronJob
 
 HASH_LENGTH = 8
 

@@ -21,6 +21,7 @@ CREDENTIAL_VARIABLES = ("AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTA
 
 class Aws(Cloud):
     name = "aws"
+    primitives = frozenset({"caches", "buckets", "topics"})
     title = "AWS"
     name_limits = NAME_LIMITS
     required_settings: ClassVar[dict[str, str]] = {"region": "us-east-1"}

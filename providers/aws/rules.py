@@ -27,7 +27,7 @@ from deployer.speclang import cronexpr
 from deployer.speclang.durations import format_duration
 from deployer.speclang.environments import EnvInfo
 from deployer.speclang.model import Infra
-from deployer.speclang.rules import subscription_ranges, subscriptions
+from deployer.primitives.topics import subscription_ranges, subscriptions
 
 SNS_HTTPS_MAX_BACKOFF = timedelta(hours=1)
 SNS_RETRIES_DOC = "https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html"

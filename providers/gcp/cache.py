@@ -9,7 +9,7 @@ from deployer.providers.gcp.context import Context
 from deployer.providers.gcp.identity import Grant
 from deployer.providers.gcp.secrets import reader, stored_secret
 from deployer.providers.shared import keyspace_outputs
-from deployer.speclang.model import Cache
+from deployer.primitives.caches import Cache
 
 DEFAULT_NETWORK = "default"
 # Production snapshots its data daily (as AWS keeps 7 days of snapshots).

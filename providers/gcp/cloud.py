@@ -28,6 +28,7 @@ API_NAME = re.compile(r"/apis/api/([a-z0-9.-]+\.googleapis\.com)/")
 
 class Gcp(Cloud):
     name = "gcp"
+    primitives = frozenset({"caches", "buckets", "topics"})
     title = "GCP"
     name_limits = NAME_LIMITS
     required_settings: ClassVar[dict[str, str]] = {"project": "my-project-id", "region": "us-central1"}

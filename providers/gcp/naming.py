@@ -4,7 +4,8 @@ Pulumi logical name), for the program's modules and for `validate` alike, and GC
 import re
 from collections.abc import Iterator
 
-from deployer.speclang.model import Bucket, Infra
+from deployer.speclang.model import Infra
+from deployer.primitives.buckets import Bucket
 from deployer.speclang.naming import NameRule, ResourceName, owner_suffix, physical_name, schedule_names
 
 # The longest name GCP accepts for each kind of resource (each service's documented limit).

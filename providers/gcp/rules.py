@@ -7,7 +7,7 @@ from datetime import timedelta
 from deployer.errors import Finding, quoted
 from deployer.speclang.environments import EnvInfo
 from deployer.speclang.model import Infra
-from deployer.speclang.rules import subscription_ranges, subscriptions
+from deployer.primitives.topics import subscription_ranges, subscriptions
 
 MAX_BACKOFF = timedelta(seconds=600)
 LABELS = "https://cloud.google.com/resource-manager/docs/labels-overview#requirements"

@@ -46,6 +46,7 @@ def mock_answers() -> tuple:
 
 class Toy(Cloud):
     name = "toy"
+    primitives = frozenset({"buckets"})
     title = "Toy Cloud"
     name_limits = NAME_LIMITS
 
