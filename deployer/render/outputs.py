@@ -28,10 +28,10 @@ def env_file(document: dict) -> str:
     for key, value in document.items():
         prefix = () if key == "services" else ("deployer", key)
         for path, leaf in _leaves(value, prefix):
-            name = env_var(*path)
+            name = env_var(*(CAMEL_HUMP.sub("_", part) for part in path))
             if paths.setdefault(name, path) != path:  # e.g. topic `a-b`'s subscription `c`, topic `a`'s `b-c`
                 raise DeployerError(f"--format env: {'.'.join(paths[name])} and {'.'.join(path)} are both {name}: "
-                                  "rename one of them, or read --format json")
+                                    "rename one of them, or read --format json")
             lines[name] = f"{name}={_word(leaf)}"
     return "".join(line + "\n" for line in lines.values())
 
@@ -39,7 +39,7 @@ def env_file(document: dict) -> str:
 def _leaves(value: object, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], object]]:
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from _leaves(item, (*path, CAMEL_HUMP.sub("_", key)))
+            yield from _leaves(item, (*path, key))
     elif isinstance(value, list) and all(isinstance(item, str) for item in value):
         yield path, ",".join(value)
     elif isinstance(value, list):
