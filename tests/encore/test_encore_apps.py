@@ -112,6 +112,13 @@ def test_the_base_url_is_the_deployment_s_and_a_service_s_url_defaults_to_it():
     config = outputs("file-upload", "prod", "--format", "encore", "--deployment", "upload")
     assert config["metadata"]["base_url"] == "https://files.example.com"  # appMeta().apiBaseUrl
     assert config["object_storage"][0]["buckets"]["profile-files"]["public_base_url"] == UNKNOWN  # a CloudFront domain
+    # uptime's monitor sets no url: its cron job calls it at its deployment's
+    (destination,) = [r["inputs"] for r in plan("uptime", "prod")["resources"]
+                      if r["type"] == "aws:cloudwatch/eventApiDestination:EventApiDestination"]
+    assert destination["invocationEndpoint"] == "https://uptime.example.com/check-all"
+    (job,) = [r["inputs"] for r in plan("uptime", "staging")["resources"] if r["type"] == "gcp:cloudscheduler/job:Job"]
+    assert job["httpTarget"]["uri"] == "https://uptime.example.com/check-all"
+    assert job["httpTarget"]["oidcToken"]["audience"] == "https://uptime.example.com"
 
 
 def test_without_deployments_each_service_is_a_deployment_of_its_own():
