@@ -147,3 +147,16 @@ def test_every_example_role_fits_and_the_estimate_is_an_upper_bound(example_plan
         estimate = split(grants, longest_arn(spec, resolved.name)).characters
         if service in documents:
             assert characters(documents[service]) <= min(estimate, INLINE_LIMIT), service
+
+
+def test_a_deployment_s_one_role_is_measured_with_all_its_services_grants(deployer, spec_file):
+    names = [f"Key{n:03d}" for n in range(800)]
+    services = (f"services:\n  api: {{uses: {{secrets: [{', '.join(names[:400])}]}}}}\n"
+                f"  worker: {{uses: {{secrets: [{', '.join(names[400:])}]}}}}\n")
+    head = f"app: shop\naws: {{region: eu-west-1}}\nenvironments: {{prod: {{type: prod}}}}\nsecrets: [{', '.join(names)}]\n"
+    assert deployer("--spec", str(spec_file(head + services)), "validate").exit_code == 0  # a role each: they fit
+    path = spec_file(head + services + "deployments:\n  both: {services: [api, worker]}\n")
+    run = deployer("--spec", str(path), "validate")
+    assert run.exit_code == 1
+    assert f"{path}:9: deployments.both: the role's permissions (800 resources) take up to" in run.stderr
+    assert "split the deployment" in run.stderr
