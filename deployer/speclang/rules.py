@@ -5,7 +5,7 @@ from collections.abc import Callable, Collection, Iterable
 
 from deployer.clouds import Cloud, registered
 from deployer.errors import Finding, quoted
-from deployer.primitives import PRIMITIVES, SECTIONS
+from deployer.primitives import PRIMITIVES, sections
 from deployer.speclang import cronexpr
 from deployer.speclang.environments import PREVIEW_ENV, PREVIEW_TYPE, EnvInfo
 from deployer.speclang.model import FILE_STORE, Infra
@@ -40,7 +40,7 @@ def check(spec: Infra, env: EnvInfo, invalid: Collection[str] = ()) -> list[Find
         ({"provider", "secretStore", *clouds}, lambda: _cloud_settings(spec, env.provider, clouds)),
         *((primitive.reads, lambda rules=primitive.rules: rules(spec)) for primitive in PRIMITIVES),
         ({"cron", "services"}, lambda: _cron(spec)),
-        ({"services", "secrets", *SECTIONS}, lambda: _services(spec)),
+        ({"services", "secrets", *sections()}, lambda: _services(spec)),
         ({"services", "deployments"}, lambda: _deployments(spec)),
     ]
     findings = [finding for reads, rule in rules if not reads & set(invalid) for finding in rule()]
