@@ -111,9 +111,9 @@ class Cloud(ABC):
                                   "local servers")
 
     # Encore's infra config (encore.py): the cloud's parts of its `redis`, `pubsub` and `object_storage`.
-    # Whether a client must skip TLS hostname verification to reach the cloud's caches (their certificate
-    # does not name the host the outputs give).
-    encore_cache_hostname_unverifiable: bool = False
+    # Whether a client must skip TLS hostname verification to reach the cloud's caches and databases (their
+    # certificates do not name the host the outputs give).
+    encore_tls_hostname_unverifiable: bool = False
 
     def encore_pubsub(self, env: ResolvedEnv) -> dict:
         return {}

@@ -118,8 +118,11 @@ class Gcp(Cloud):
         return GcpLocalStack(env, base_port, data)
 
     # Memorystore's server certificate names the instance by its IP address in the CN alone, not in a
-    # subjectAltName, which TLS clients do not match (https://github.com/envoyproxy/ratelimit/pull/409).
-    encore_cache_hostname_unverifiable = True
+    # subjectAltName, which TLS clients do not match (https://github.com/envoyproxy/ratelimit/pull/409);
+    # Cloud SQL's names the instance (`PROJECT:INSTANCE`, in the CN), not the IP address clients connect to
+    # (Google's connector checks the CN itself: github.com/GoogleCloudPlatform/cloud-sql-nodejs-connector,
+    # src/socket.ts, validateCertificate).
+    encore_tls_hostname_unverifiable = True
 
     def encore_pubsub(self, env: ResolvedEnv) -> dict:
         return {"type": "gcp_pubsub", "project_id": env.spec.gcp.project}
