@@ -72,6 +72,9 @@ def container_variables(outputs: dict) -> dict[str, str]:
         variables.update(service.get("secrets", {}))
         variables.update({env_var("cache", cache_name, "auth"): cache["authSecret"]
                           for cache_name, cache in service.get("caches", {}).items() if "authSecret" in cache})
+        variables.update({env_var("database", database_name, "password"): database["passwordSecret"]
+                          for database_name, database in service.get("databases", {}).items()
+                          if "passwordSecret" in database})
         if "keySecret" in service.get("callers", {}):
             variables[env_var("deployer", "key", name)] = service["callers"]["keySecret"]
     return variables

@@ -162,3 +162,33 @@ def test_a_container_of_several_deployments_must_be_named():
 def test_a_keyspace_repeating_its_key_is_in_the_outputs_as_written():
     cache = plan("echo", "prod")["outputs"]["services"]["cache"]["caches"]["cluster"]
     assert cache["keyspaces"]["lists"]["pattern"] == "list/:key/foo/:key"
+
+
+def env_references(value: object) -> set[str]:
+    """Every `{"$env": NAME}` of an Encore config."""
+    if isinstance(value, dict):
+        return {value["$env"]} if set(value) == {"$env"} else {n for item in value.values() for n in env_references(item)}
+    return {n for item in value for n in env_references(item)} if isinstance(value, list) else set()
+
+
+def container_names(document: dict) -> set[str]:
+    if "containerDefinitions" in document:  # ECS
+        return {s["name"] for s in document["containerDefinitions"][0]["secrets"]}
+    return {e["name"] for e in document["template"]["containers"][0]["env"]}  # Cloud Run
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_the_container_fills_every_variable_the_encore_config_reads(env, spec_file):
+    with_databases = spec_file((APPS / "uptime" / "infra.yaml").read_text()
+                               .replace("# databases: monitor", "databases: {monitor: {}, site: {}}\n# monitor")
+                               .replace("site.added: [publish]}}", "site.added: [publish]}, databases: [site]}")
+                               .replace("uptime-transition: [publish]}}",
+                                        "uptime-transition: [publish]}, databases: [monitor]}"))
+    for path in [*APPS.iterdir(), with_databases]:
+        (deployment,) = yaml.safe_load(Path(path, "infra.yaml" if path.is_dir() else "").read_text())["deployments"]
+        run = [run_main("--spec", str(path), "outputs", "-e", env, "--planned", "--format", fmt,
+                        "--deployment", deployment) for fmt in ("encore", "container")]
+        assert all(r.exit_code == 0 for r in run), [r.stderr for r in run]
+        config, container = (json.loads(r.stdout) for r in run)
+        assert env_references(config) <= container_names(container), path
+    assert {"DATABASE_SITE_PASSWORD", "DATABASE_MONITOR_PASSWORD"} <= env_references(config)
