@@ -494,6 +494,9 @@ def outputs(ctx: Context, env: str, fmt: str, out_file: str | None, planned: boo
         document = encore_config(resolved, document, gaps, deployment)
         for gap in gaps:
             ctx.console.info(f"note: {gap}")
+        if deployment is not None:  # Encore's build sets hosted_services from its own flag
+            ctx.console.info(f"note: build its image with `encore build docker --services "
+                             f"{','.join(units[deployment])}` (and `--gateways` where it takes public traffic)")
     text = render.env_file(document) if fmt == "env" else render.document_text(document)
     if out_file:
         Path(out_file).write_text(text)

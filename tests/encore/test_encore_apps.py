@@ -134,6 +134,13 @@ def test_without_deployments_each_service_is_a_deployment_of_its_own():
     assert "redis" not in config and "object_storage" not in config
 
 
+def test_the_image_s_services_are_said_as_encore_s_build_takes_them():
+    result = run_main("--spec", str(APPS / "polar-file-sharing"), "outputs", "-e", "prod", "--planned",
+                      "--format", "encore", "--deployment", "polar-files")
+    assert ("note: build its image with `encore build docker --services auth,files,payments` (and `--gateways` "
+            "where it takes public traffic)") in result.stderr
+
+
 def test_an_unknown_deployment_is_a_usage_error():
     result = run_main("--spec", str(APPS / "uptime"), "outputs", "-e", "prod", "--planned", "--deployment", "uptim")
     assert result.exit_code == 2
