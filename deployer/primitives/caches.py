@@ -60,7 +60,8 @@ def _rules(spec: "Infra") -> Iterable[Finding]:
 def _local(env: "ResolvedEnv", port: int, data: Path) -> "LocalServers":
     from deployer.local.redis import LocalCaches
 
-    return LocalCaches(env, port, data)
+    caches = env.spec.caches
+    return LocalCaches(caches, {name: keyspace_outputs(cache) for name, cache in caches.items()}, port, data)
 
 
 CACHES = Primitive("caches", "cache", Cache, "Redis clusters by name", list[str], "caches the service connects to",

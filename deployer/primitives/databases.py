@@ -65,7 +65,7 @@ def _rules(spec: Infra) -> Iterable[Finding]:
 def _local(env: ResolvedEnv, port: int, data: Path) -> LocalServers:
     from deployer.local.postgres import LocalDatabases
 
-    return LocalDatabases(env, port, data)
+    return LocalDatabases({entry: database_name(entry) for entry in env.spec.databases}, port, data)
 
 
 DATABASES = Primitive("databases", "database", Database, "PostgreSQL databases by name", list[str],
