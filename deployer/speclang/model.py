@@ -4,6 +4,7 @@ The model is composed: each primitive (deployer/primitives) adds its section to 
 a service's `Uses`, and each cloud adds its blocks (its `settings.py`: `aws:` at the top and in each
 entry of the sections it sizes)."""
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, create_model, field_validator, model_validator
@@ -13,6 +14,7 @@ from deployer.primitives import PRIMITIVES
 from deployer.speclang.fields import IDENTIFIER, URL_HOST, Duration, EncoreName, KebabName, Model, SecretName
 
 APP_NAME = r"^[a-z][a-z0-9-]{1,30}$"
+BASE_URL = rf"^https?://{URL_HOST}"  # a service's or a deployment's
 # EventBridge rule descriptions hold 512 characters, Cloud Scheduler job descriptions 500.
 MAX_CRON_TITLE = 500
 
@@ -82,7 +84,7 @@ Uses = create_model(
 class Service(Model):
     """A consumer of the resources, with its own identity (IAM role, service account)."""
 
-    url: Annotated[str, Field(pattern=rf"^https?://{URL_HOST}")] | None = Field(
+    url: Annotated[str, Field(pattern=BASE_URL)] | None = Field(
         None, description="base URL for cron and push endpoints")
     uses: Uses = Field(Uses(), description="resources the service may use, and how")
 
@@ -95,7 +97,7 @@ class Deployment(Model):
     """Services that run together: one container, one identity holding the union of their permissions."""
 
     services: list[str] = Field(description="the services it runs (a service is in one deployment at most)")
-    url: Annotated[str, Field(pattern=rf"^https?://{URL_HOST}")] | None = Field(
+    url: Annotated[str, Field(pattern=BASE_URL)] | None = Field(
         None, description="base URL of its services (unless one sets its own url); Encore's `metadata.base_url`")
 
 
@@ -175,9 +177,9 @@ class InfraBase(Model):
             return data
         services = dict(data["services"])
         for deployment in data["deployments"].values():
-            if not isinstance(deployment, dict) or deployment.get("url") is None \
-                    or not isinstance(deployment.get("services"), list):
-                continue
+            if not isinstance(deployment, dict) or not isinstance(deployment.get("services"), list) \
+                    or not re.fullmatch(BASE_URL, str(deployment.get("url")), re.ASCII):
+                continue  # none to give, or a wrong one: said once, at the deployment
             for name in deployment["services"]:
                 if isinstance(name, str) and isinstance(services.get(name), dict) and services[name].get("url") is None:
                     services[name] = {**services[name], "url": deployment["url"]}

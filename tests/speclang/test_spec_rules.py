@@ -6,7 +6,7 @@ import textwrap
 import pytest
 
 from deployer.errors import SpecInvalid
-from deployer.speclang.load import load_spec, validate
+from deployer.speclang.load import load_spec, resolve, validate
 
 BASE = """\
 app: shop
@@ -727,3 +727,12 @@ VALID_EDGES = [
 @pytest.mark.parametrize("addition", VALID_EDGES)
 def test_edge_cases_that_are_valid(tmp_path, addition):
     assert problems_of(tmp_path, BASE + textwrap.dedent(addition).lstrip("\n")) == []
+
+
+def test_a_deployment_s_url_is_its_services_and_a_wrong_one_is_said_once(tmp_path):
+    text = BASE + "deployments:\n  main: {services: [worker], url: \"ftp://x\"}\n"
+    assert {p.path for p in problems_of(tmp_path, text)} == {"deployments.main.url"}
+    (tmp_path / "infra.yaml").write_text(
+        BASE + "deployments:\n  main: {services: [api, worker], url: \"https://m.example.com\"}\n")
+    urls = {name: service.url for name, service in resolve(load_spec(tmp_path / "infra.yaml"), "prod").spec.services.items()}
+    assert urls == {"api": "https://api.example.com", "worker": "https://m.example.com"}  # api keeps its own
