@@ -58,7 +58,8 @@ def deployment_uses(spec: Infra, services: list[str]) -> dict[str, dict[str, lis
         for section, used in service_uses(spec, service).items():
             into = merged.setdefault(section, {})
             for entry, permissions in used.items():
-                into[entry] = None if permissions is None else [*dict.fromkeys([*(into.get(entry) or []), *permissions])]
+                into[entry] = (None if permissions is None else
+                               [*dict.fromkeys([*(into.get(entry) or []), *permissions])])
     return merged
 
 
@@ -101,7 +102,8 @@ def service_outputs(env: ResolvedEnv, identities: Mapping[str, "pulumi.Input[str
         result[name]["subscriptions"] = {}
         for topic, sub in subscriptions.get(name, []):
             result[name]["subscriptions"].setdefault(topic, {})[sub] = {
-                "topicId": created["topics"][topic].outputs()["id"], **created["topics"][topic].subscriptions[sub].outputs()}
+                "topicId": created["topics"][topic].outputs()["id"],
+                **created["topics"][topic].subscriptions[sub].outputs()}
         if name in callers:
             result[name]["callers"] = callers[name]
     return result

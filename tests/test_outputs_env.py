@@ -22,7 +22,8 @@ def test_a_shell_reads_back_each_value_under_its_path(deployer, tmp_path):
     shell = subprocess.run(["sh", "-c", READ_BACK], cwd=tmp_path, capture_output=True, text=True, check=True)
     environment = json.loads(shell.stdout)
     crm_sync = outputs["services"]["crm"]["subscriptions"]["signups"]["crm-sync"]
-    assert environment["CRM_SUBSCRIPTIONS_SIGNUPS_CRM_SYNC_QUEUE_URL"] == crm_sync["queueUrl"]  # "(known after deploy)": quoted
+    # "(known after deploy)": quoted
+    assert environment["CRM_SUBSCRIPTIONS_SIGNUPS_CRM_SYNC_QUEUE_URL"] == crm_sync["queueUrl"]
     assert environment["STOREFRONT_BUCKETS_AVATARS_PERMISSIONS"] == "download,upload,list"
     assert environment["STOREFRONT_CACHES_SESSIONS_TLS"] == "true"
     assert (environment["DEPLOYER_APP"], environment["DEPLOYER_ENV"]) == ("shop", "prod")

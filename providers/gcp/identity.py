@@ -51,9 +51,10 @@ def create_identities(ctx: Context, created: Created) -> dict[str, pulumi.Output
     custom_roles: dict[CustomRole, gcp.projects.IAMCustomRole] = {}
     emails = {}
     for name, services in spec.deployment_units().items():
-        account = ctx.service_account(name, name, f"deployment {name}" if name in spec.deployments else f"service {name}")
+        account = ctx.service_account(name, name, f"{'deployment' if name in spec.deployments else 'service'} {name}")
         grants = [grant for section, used in deployment_uses(spec, services).items()
-                  for entry, permissions in used.items() for grant in created[section][entry].grants(entry, permissions)]
+                  for entry, permissions in used.items()
+                  for grant in created[section][entry].grants(entry, permissions)]
         grants += [grant for service in services for topic, sub in subscriptions.get(service, [])
                    for grant in created["topics"][topic].subscriptions[sub].grants(f"{topic}.{sub}", None)]
         for grant in grants:

@@ -97,13 +97,14 @@ def test_two_subscriptions_of_one_name_on_two_topics_are_both_in_every_output(en
     assert "CHAT_SUBSCRIPTIONS_LLM_RESPONSE_HANDLER_" in result.stdout
     assert "CHAT_SUBSCRIPTIONS_PROVIDER_MESSAGE_HANDLER_" in result.stdout
     topics = outputs("ai-chat", env, "--format", "encore")["pubsub"][0]["topics"]
-    assert "handler" in topics["llm-response"]["subscriptions"] and "handler" in topics["provider-message"]["subscriptions"]
+    assert all("handler" in topics[topic]["subscriptions"] for topic in ("llm-response", "provider-message"))
 
 
 def test_an_app_s_dotted_topic_keeps_its_name_and_gets_a_physical_name_each_cloud_takes():
     (pubsub,) = outputs("uptime", "staging", "--format", "encore", "--deployment", "uptime")["pubsub"]
     assert pubsub["topics"]["site.added"]["name"] == "uptime-staging-site-added"
-    assert pubsub["topics"]["site.added"]["subscriptions"]["check-site"] == {"name": "uptime-staging-site-added_check-site"}
+    assert pubsub["topics"]["site.added"]["subscriptions"]["check-site"] == {
+        "name": "uptime-staging-site-added_check-site"}
     site = plan("uptime", "prod")["outputs"]["services"]["site"]
     assert site["topics"]["site.added"]["id"].endswith(":uptime-prod-site-added")
 
@@ -174,7 +175,9 @@ def test_a_keyspace_repeating_its_key_is_in_the_outputs_as_written():
 def env_references(value: object) -> set[str]:
     """Every `{"$env": NAME}` of an Encore config."""
     if isinstance(value, dict):
-        return {value["$env"]} if set(value) == {"$env"} else {n for item in value.values() for n in env_references(item)}
+        if set(value) == {"$env"}:
+            return {value["$env"]}
+        return {n for item in value.values() for n in env_references(item)}
     return {n for item in value for n in env_references(item)} if isinstance(value, list) else set()
 
 

@@ -67,5 +67,6 @@ def test_a_database_s_host_is_verified_where_its_certificate_names_it(configs):
     # RDS's certificate names its endpoint; Cloud SQL's names the instance in its CN, not the IP address the
     # outputs give (Google's own connector checks the CN: github.com/GoogleCloudPlatform/cloud-sql-nodejs-connector,
     # src/socket.ts, validateCertificate)
-    assert all("disable_tls_hostname_verification" not in server["tls_config"] for server in configs["prod"][1]["sql_servers"])
-    assert all(server["tls_config"]["disable_tls_hostname_verification"] for server in configs["staging"][1]["sql_servers"])
+    aws, gcp = (configs[env][1]["sql_servers"] for env in ("prod", "staging"))
+    assert all("disable_tls_hostname_verification" not in server["tls_config"] for server in aws)
+    assert all(server["tls_config"]["disable_tls_hostname_verification"] for server in gcp)

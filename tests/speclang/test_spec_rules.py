@@ -734,5 +734,6 @@ def test_a_deployment_s_url_is_its_services_and_a_wrong_one_is_said_once(tmp_pat
     assert {p.path for p in problems_of(tmp_path, text)} == {"deployments.main.url"}
     (tmp_path / "infra.yaml").write_text(
         BASE + "deployments:\n  main: {services: [api, worker], url: \"https://m.example.com\"}\n")
-    urls = {name: service.url for name, service in resolve(load_spec(tmp_path / "infra.yaml"), "prod").spec.services.items()}
+    services = resolve(load_spec(tmp_path / "infra.yaml"), "prod").spec.services
+    urls = {name: service.url for name, service in services.items()}
     assert urls == {"api": "https://api.example.com", "worker": "https://m.example.com"}  # api keeps its own

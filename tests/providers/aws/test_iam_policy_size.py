@@ -153,7 +153,8 @@ def test_a_deployment_s_one_role_is_measured_with_all_its_services_grants(deploy
     names = [f"Key{n:03d}" for n in range(800)]
     services = (f"services:\n  api: {{uses: {{secrets: [{', '.join(names[:400])}]}}}}\n"
                 f"  worker: {{uses: {{secrets: [{', '.join(names[400:])}]}}}}\n")
-    head = f"app: shop\naws: {{region: eu-west-1}}\nenvironments: {{prod: {{type: prod}}}}\nsecrets: [{', '.join(names)}]\n"
+    head = ("app: shop\naws: {region: eu-west-1}\nenvironments: {prod: {type: prod}}\n"
+            f"secrets: [{', '.join(names)}]\n")
     assert deployer("--spec", str(spec_file(head + services)), "validate").exit_code == 0  # a role each: they fit
     path = spec_file(head + services + "deployments:\n  both: {services: [api, worker]}\n")
     run = deployer("--spec", str(path), "validate")
