@@ -3,40 +3,47 @@ bot, the file upload and Polar file sharing examples of github.com/encoredev/exa
 5dc3750767a00052d2288b65ff77756dc27b5382, and Encore's own end-to-end app e2e-tests/testdata/echo of
 github.com/encoredev/encore at commit 8540756279abc5b93d02fc5ac5d14a243464efba), each with its services in
 one deployment and its own names: each validates, plans on AWS and GCP, and exports per deployment an
-Encore config that Encore's decoders accept (infra_config.schema.json, see test_encore_config.py).
+Encore config that Encore's decoders accept (infra_config.schema.json, see test_encore_config.py; the
+fields a deployment adds, `hosted_services` and `metadata.base_url`, are as config.go and infracfg.rs
+define them up to encoredev/encore commit 2b626e8c70c5ff9cbc24611ef424d6d2520eb0bb).
 Their SQL databases are not in the specs yet (each spec marks where they go)."""
 
 import json
 from functools import cache
 from pathlib import Path
 
-import jsonschema
 import pytest
 import yaml
-
-from tests.conftest import run_main
+from support.encore_schema import encore_errors
 
 pytestmark = pytest.mark.slow  # each app planned for AWS and GCP: seconds
 APPS = Path(__file__).parent / "apps"
-ENCORE = json.loads((Path(__file__).parent / "infra_config.schema.json").read_text())
 UNKNOWN = "(known after deploy)"
 ENVS = {"prod": "aws", "staging": "gcp"}
 
 
-@cache
-def outputs(app: str, env: str, *options: str) -> dict:
+@pytest.fixture(scope="module")
+def outputs(deployer):
     """`deployer outputs --planned` of APP's ENV with OPTIONS, as a user runs it."""
-    result = run_main("--spec", str(APPS / app), "outputs", "-e", env, "--planned", *options)
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
+    @cache
+    def planned(app: str, env: str, *options: str) -> dict:
+        result = deployer("--spec", str(APPS / app), "outputs", "-e", env, "--planned", *options)
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)
+
+    return planned
 
 
-@cache
-def plan(app: str, env: str) -> dict:
+@pytest.fixture(scope="module")
+def plan(deployer):
     """`deployer plan --format json` of APP's ENV (its outputs hold the mock account's ARNs)."""
-    result = run_main("--spec", str(APPS / app), "plan", "-e", env, "--format", "json")
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
+    @cache
+    def planned(app: str, env: str) -> dict:
+        result = deployer("--spec", str(APPS / app), "plan", "-e", env, "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)
+
+    return planned
 
 
 def spec(app: str) -> dict:
@@ -45,12 +52,12 @@ def spec(app: str) -> dict:
 
 @pytest.mark.parametrize("env", ENVS)
 @pytest.mark.parametrize("app", sorted(p.name for p in APPS.iterdir()))
-def test_an_app_exports_per_deployment_an_encore_config_encore_accepts(app, env):
-    assert run_main("--spec", str(APPS / app), "validate").exit_code == 0
+def test_an_app_exports_per_deployment_an_encore_config_encore_accepts(app, env, deployer, outputs):
+    assert deployer("--spec", str(APPS / app), "validate").exit_code == 0
     declared = spec(app)
     ((deployment, unit),) = declared["deployments"].items()
     config = outputs(app, env, "--format", "encore", "--deployment", deployment)
-    jsonschema.validate(config, ENCORE)
+    assert encore_errors(config) == []
     assert config["hosted_services"] == unit["services"]
     assert config["metadata"] == {"app_id": declared["app"], "env_name": env, "cloud": ENVS[env],
                                   "env_type": "production" if env == "prod" else "development",
@@ -64,7 +71,7 @@ def test_an_app_exports_per_deployment_an_encore_config_encore_accepts(app, env)
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_a_deployment_has_one_identity_holding_its_services_grants(env):
+def test_a_deployment_has_one_identity_holding_its_services_grants(env, plan):
     services = plan("ai-chat", env)["outputs"]["services"]
     identities = {service["identity"] for service in services.values()}
     assert len(identities) == 1
@@ -73,7 +80,7 @@ def test_a_deployment_has_one_identity_holding_its_services_grants(env):
                              else "ai-chat-staging-ai-chat@ai-chat-1234.iam.gserviceaccount.com")
 
 
-def test_the_one_role_is_granted_the_union_of_the_services_uses():
+def test_the_one_role_is_granted_the_union_of_the_services_uses(plan):
     resources = plan("ai-chat", "prod")["resources"]
     roles = [r["name"] for r in resources if r["type"] == "aws:iam/role:Role"]
     assert roles == ["ai-chat"]  # not one per service: the container assumes one role
@@ -89,18 +96,18 @@ def test_the_one_role_is_granted_the_union_of_the_services_uses():
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_two_subscriptions_of_one_name_on_two_topics_are_both_in_every_output(env):
+def test_two_subscriptions_of_one_name_on_two_topics_are_both_in_every_output(env, deployer, outputs, plan):
     chat = plan("ai-chat", env)["outputs"]["services"]["chat"]["subscriptions"]
     assert sorted(chat) == ["llm-response", "provider-message"] and all("handler" in t for t in chat.values())
     assert chat["llm-response"]["handler"] != chat["provider-message"]["handler"]
-    result = run_main("--spec", str(APPS / "ai-chat"), "outputs", "-e", env, "--planned", "--format", "env")
+    result = deployer("--spec", str(APPS / "ai-chat"), "outputs", "-e", env, "--planned", "--format", "env")
     assert "CHAT_SUBSCRIPTIONS_LLM_RESPONSE_HANDLER_" in result.stdout
     assert "CHAT_SUBSCRIPTIONS_PROVIDER_MESSAGE_HANDLER_" in result.stdout
     topics = outputs("ai-chat", env, "--format", "encore")["pubsub"][0]["topics"]
     assert all("handler" in topics[topic]["subscriptions"] for topic in ("llm-response", "provider-message"))
 
 
-def test_an_app_s_dotted_topic_keeps_its_name_and_gets_a_physical_name_each_cloud_takes():
+def test_an_app_s_dotted_topic_keeps_its_name_and_gets_a_physical_name_each_cloud_takes(outputs, plan):
     (pubsub,) = outputs("uptime", "staging", "--format", "encore", "--deployment", "uptime")["pubsub"]
     assert pubsub["topics"]["site.added"]["name"] == "uptime-staging-site-added"
     assert pubsub["topics"]["site.added"]["subscriptions"]["check-site"] == {
@@ -109,7 +116,7 @@ def test_an_app_s_dotted_topic_keeps_its_name_and_gets_a_physical_name_each_clou
     assert site["topics"]["site.added"]["id"].endswith(":uptime-prod-site-added")
 
 
-def test_the_base_url_is_the_deployment_s_and_a_service_s_url_defaults_to_it():
+def test_the_base_url_is_the_deployment_s_and_a_service_s_url_defaults_to_it(outputs, plan):
     config = outputs("file-upload", "prod", "--format", "encore", "--deployment", "upload")
     assert config["metadata"]["base_url"] == "https://files.example.com"  # appMeta().apiBaseUrl
     assert config["object_storage"][0]["buckets"]["profile-files"]["public_base_url"] == UNKNOWN  # a CloudFront domain
@@ -122,9 +129,9 @@ def test_the_base_url_is_the_deployment_s_and_a_service_s_url_defaults_to_it():
     assert job["httpTarget"]["oidcToken"]["audience"] == "https://uptime.example.com"
 
 
-def test_without_deployments_each_service_is_a_deployment_of_its_own():
+def test_without_deployments_each_service_is_a_deployment_of_its_own(deployer):
     shop = Path(__file__).resolve().parents[2] / "examples/shop-yaml"
-    result = run_main("--spec", str(shop), "outputs", "-e", "prod", "--planned", "--format", "encore",
+    result = deployer("--spec", str(shop), "outputs", "-e", "prod", "--planned", "--format", "encore",
                       "--deployment", "email")
     assert result.exit_code == 0, result.stderr
     config = json.loads(result.stdout)
@@ -135,20 +142,20 @@ def test_without_deployments_each_service_is_a_deployment_of_its_own():
     assert "redis" not in config and "object_storage" not in config
 
 
-def test_the_image_s_services_are_said_as_encore_s_build_takes_them():
-    result = run_main("--spec", str(APPS / "polar-file-sharing"), "outputs", "-e", "prod", "--planned",
+def test_the_image_s_services_are_said_as_encore_s_build_takes_them(deployer):
+    result = deployer("--spec", str(APPS / "polar-file-sharing"), "outputs", "-e", "prod", "--planned",
                       "--format", "encore", "--deployment", "polar-files")
     assert ("note: build its image with `encore build docker --services auth,files,payments` (and `--gateways` "
             "where it takes public traffic)") in result.stderr
 
 
-def test_an_unknown_deployment_is_a_usage_error():
-    result = run_main("--spec", str(APPS / "uptime"), "outputs", "-e", "prod", "--planned", "--deployment", "uptim")
+def test_an_unknown_deployment_is_a_usage_error(deployer):
+    result = deployer("--spec", str(APPS / "uptime"), "outputs", "-e", "prod", "--planned", "--deployment", "uptim")
     assert result.exit_code == 2
     assert 'unknown deployment "uptim"; did you mean "uptime"?' in result.stderr
 
 
-def test_the_container_gets_every_variable_its_encore_config_reads_from_the_cloud_s_secrets():
+def test_the_container_gets_every_variable_its_encore_config_reads_from_the_cloud_s_secrets(outputs):
     ecs = outputs("echo", "prod", "--format", "container")
     (container,) = ecs["containerDefinitions"]
     # the cache's AUTH token, which the Encore config reads as {"$env": "CACHE_CLUSTER_AUTH"}, and di's cron key
@@ -161,13 +168,13 @@ def test_the_container_gets_every_variable_its_encore_config_reads_from_the_clou
         "secret": "projects/uptime-1234/secrets/uptime-staging-SlackWebhookURL", "version": "latest"}}}]
 
 
-def test_a_container_of_several_deployments_must_be_named():
+def test_a_container_of_several_deployments_must_be_named(deployer):
     shop = Path(__file__).resolve().parents[2] / "examples/shop-yaml"
-    result = run_main("--spec", str(shop), "outputs", "-e", "prod", "--planned", "--format", "container")
+    result = deployer("--spec", str(shop), "outputs", "-e", "prod", "--planned", "--format", "container")
     assert result.exit_code == 2 and "--deployment (storefront, email, crm, fulfilment, billing)" in result.stderr
 
 
-def test_a_keyspace_repeating_its_key_is_in_the_outputs_as_written():
+def test_a_keyspace_repeating_its_key_is_in_the_outputs_as_written(plan):
     cache = plan("echo", "prod")["outputs"]["services"]["cache"]["caches"]["cluster"]
     assert cache["keyspaces"]["lists"]["pattern"] == "list/:key/foo/:key"
 
@@ -188,7 +195,7 @@ def container_names(document: dict) -> set[str]:
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_the_container_fills_every_variable_the_encore_config_reads(env, spec_file):
+def test_the_container_fills_every_variable_the_encore_config_reads(env, spec_file, deployer):
     with_databases = spec_file((APPS / "uptime" / "infra.yaml").read_text()
                                .replace("# databases: monitor", "databases: {monitor: {}, site: {}}\n# monitor")
                                .replace("site.added: [publish]}}", "site.added: [publish]}, databases: [site]}")
@@ -196,7 +203,7 @@ def test_the_container_fills_every_variable_the_encore_config_reads(env, spec_fi
                                         "uptime-transition: [publish]}, databases: [monitor]}"))
     for path in [*APPS.iterdir(), with_databases]:
         (deployment,) = yaml.safe_load(Path(path, "infra.yaml" if path.is_dir() else "").read_text())["deployments"]
-        run = [run_main("--spec", str(path), "outputs", "-e", env, "--planned", "--format", fmt,
+        run = [deployer("--spec", str(path), "outputs", "-e", env, "--planned", "--format", fmt,
                         "--deployment", deployment) for fmt in ("encore", "container")]
         assert all(r.exit_code == 0 for r in run), [r.stderr for r in run]
         config, container = (json.loads(r.stdout) for r in run)
