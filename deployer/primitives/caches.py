@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from deployer.errors import Finding, quoted
+from deployer.primitive import Primitive
 from deployer.speclang import keyspaces
 from deployer.speclang.durations import format_duration
-from deployer.speclang.keyspaces import DailyAt, Keyspace
-from deployer.primitive import Primitive
 from deployer.speclang.fields import EncoreName, KebabName, Model
+from deployer.speclang.keyspaces import DailyAt, Keyspace
 
 if TYPE_CHECKING:
     from deployer.primitive import LocalServers

@@ -8,8 +8,8 @@ from deployer.clouds import registered
 from deployer.primitives import PRIMITIVES
 from deployer.schema.json_schema import OVERRIDE_SUFFIX, json_schema, schema_nodes
 from deployer.speclang.environments import NO_CRON_TYPES, EnvInfo
-from deployer.speclang.model import DEFAULT_PROVIDER, ENV_TYPE_ALIASES, ENV_TYPES
 from deployer.speclang.fields import DURATION_PATTERN, ENCORE_NAME, IDENTIFIER, KEBAB, EncoreName
+from deployer.speclang.model import DEFAULT_PROVIDER, ENV_TYPE_ALIASES, ENV_TYPES
 from deployer.speclang.resolved import ResolvedEnv
 
 README = Path(__file__).resolve().parents[2] / "README.md"

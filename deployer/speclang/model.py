@@ -11,7 +11,7 @@ from pydantic import BeforeValidator, Field, create_model, field_validator, mode
 
 from deployer import clouds
 from deployer.primitives import PRIMITIVES
-from deployer.speclang.fields import IDENTIFIER, URL_HOST, Duration, EncoreName, KebabName, Model, SecretName
+from deployer.speclang.fields import URL_HOST, Duration, EncoreName, KebabName, Model, SecretName
 
 APP_NAME = r"^[a-z][a-z0-9-]{1,30}$"
 BASE_URL = rf"^https?://{URL_HOST}"  # a service's or a deployment's

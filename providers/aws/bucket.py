@@ -5,9 +5,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from deployer.primitives.buckets import Bucket
 from deployer.providers.aws.context import Context, policy_document
 from deployer.providers.aws.naming import bucket_name
-from deployer.primitives.buckets import Bucket
 from deployer.speclang.model import Infra
 
 STORAGE_CLASSES = {"infrequent": "STANDARD_IA", "archive": "GLACIER"}

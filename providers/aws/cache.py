@@ -6,11 +6,11 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
+from deployer.primitives.caches import Cache, keyspace_outputs
 from deployer.providers.aws.context import Context
 from deployer.providers.aws.network import firewall as network_firewall
 from deployer.providers.aws.secrets import stored_secret
 from deployer.providers.aws.versions import data_tiering, family_suffix, parameter_family
-from deployer.primitives.caches import Cache, keyspace_outputs
 
 REDIS_PORT = 6379
 

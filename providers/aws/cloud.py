@@ -37,6 +37,8 @@ class Aws(Cloud):
     required_settings: ClassVar[dict[str, str]] = {"region": "us-east-1"}
     store_settings: ClassVar[dict[str, str]] = {"region": "us-east-1"}
     replaced_on = REPLACED_ON
+    # SecretString: "Maximum length of 65536"
+    max_secret_bytes = (65536, "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html")
     credentials_hint = ("no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, "
                         "or run `aws configure` / `aws sso login` (in GitHub Actions: "
                         "aws-actions/configure-aws-credentials)")

@@ -10,8 +10,8 @@ backoff phase grows the wait from `minBackoff` to `maxBackoff` as long as doubli
 from dataclasses import dataclass
 from functools import cache
 
-from deployer.speclang.durations import seconds
 from deployer.primitives.topics import Subscription
+from deployer.speclang.durations import seconds
 
 SNS_HTTPS_RETRY_SECONDS = 3600
 SNS_HTTPS_MAX_RETRIES = 100  # numRetries: the retries after the first delivery

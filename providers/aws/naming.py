@@ -6,10 +6,10 @@ which the program grants and `validate` measures (permissions.py)."""
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from deployer.providers.aws.versions import family_suffix, parameter_family
-from deployer.speclang.model import Infra
 from deployer.primitives.buckets import Bucket
 from deployer.primitives.topics import Topic
+from deployer.providers.aws.versions import family_suffix, parameter_family
+from deployer.speclang.model import Infra
 from deployer.speclang.naming import NameRule, ResourceName, owner_suffix, physical_name, schedule_names
 
 # The longest name AWS accepts for each kind of resource (each service's documented limit).

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from deployer.primitives.topics import Subscription, Topic
 from deployer.providers.aws.context import Context, policy_document
 from deployer.providers.aws.delivery import retry_phases
 from deployer.providers.aws.naming import dead_letter_queue, fifo_suffix, subscription_queue
 from deployer.providers.aws.rules import SQS_MAX_RETENTION
 from deployer.speclang.durations import seconds
-from deployer.primitives.topics import Subscription, Topic
 
 SNS_MANAGED_KEY = "alias/aws/sns"
 MAX_RETENTION_SECONDS = seconds(SQS_MAX_RETENTION)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from deployer.errors import Finding, quoted
+from deployer.primitives.topics import subscription_ranges, subscriptions
 from deployer.providers.aws.delivery import (
     SNS_HTTPS_MAX_RETRIES,
     SNS_HTTPS_RETRY_SECONDS,
@@ -30,7 +31,6 @@ from deployer.speclang import cronexpr
 from deployer.speclang.durations import format_duration
 from deployer.speclang.environments import EnvInfo
 from deployer.speclang.model import Infra
-from deployer.primitives.topics import subscription_ranges, subscriptions
 
 # RDS for PostgreSQL: the major versions in standard support, the shape of an instance class, gp3
 # storage and automated backups as CreateDBInstance takes them.

@@ -15,8 +15,8 @@ import pytest
 from support.local_dev import processes_mentioning
 
 from deployer.local.postgres import LocalPostgres, installations
-from deployer.primitives.databases import database_name
 from deployer.local.processes import Supervisor
+from deployer.primitives.databases import database_name
 
 INSTALLATIONS = installations()
 
