@@ -151,11 +151,12 @@ with urllib.request.urlopen(site["publicUrl"] + "/index.html") as page:  # anony
 sns, sqs = boto3.client("sns"), boto3.client("sqs")
 sns.publish(TopicArn=outputs["topics"]["orders"]["id"], Message="to orders")
 sns.publish(TopicArn=outputs["topics"]["orders-audit"]["id"], Message="to orders-audit")
-queues = {name: sub["queueUrl"] for name, sub in outputs["subscriptions"].items()}
+subscriptions = {name: sub for subs in outputs["subscriptions"].values() for name, sub in subs.items()}
+queues = {name: sub["queueUrl"] for name, sub in subscriptions.items()}
 pulled = {name: [m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
                                                         WaitTimeSeconds=2).get("Messages", [])]
           for name, url in queues.items()}
-concurrency = {name: sub.get("maxConcurrency") for name, sub in outputs["subscriptions"].items()}
+concurrency = {name: sub.get("maxConcurrency") for name, sub in subscriptions.items()}
 json.dump({"served": served, "queues": queues, "pulled": pulled, "concurrency": concurrency}, open(sys.argv[1], "w"))
 """
 
