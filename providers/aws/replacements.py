@@ -30,3 +30,13 @@ REPLACED_ON: dict[str, frozenset[str]] = {
     "random:index/randomPassword:RandomPassword": frozenset({"length", "special"}),
     "aws:cloudwatch/eventRule:EventRule": frozenset({"name"}),
 }
+
+# The types that hold data, as `deployer diff` names them, and what deleting or replacing one loses.
+HOLDS_DATA: dict[str, tuple[str, str]] = {
+    "aws:s3/bucket:Bucket": ("bucket", "its objects are lost"),
+    "aws:sqs/queue:Queue": ("queue", "its undelivered messages are lost"),
+    "aws:sns/topic:Topic": ("topic", "undelivered messages are lost"),
+    "aws:elasticache/replicationGroup:ReplicationGroup": ("cache", "its data is lost"),
+    "aws:secretsmanager/secret:Secret": ("secret", "its value is lost"),
+    "aws:rds/instance:Instance": ("database", "its data is lost"),
+}

@@ -32,6 +32,9 @@ def usage(env: ResolvedEnv) -> tuple[int, int]:
     return accounts, roles
 
 
+PRIVATE_SERVICE_ACCESS = "https://cloud.google.com/sql/docs/postgres/configure-private-services-access"
+
+
 def notes(env: ResolvedEnv, neighbours: Iterable[ResolvedEnv]) -> Iterator[str]:
     yield from _preview_quotas(env, neighbours)
     for name, bucket in env.spec.buckets.items():
@@ -39,6 +42,12 @@ def notes(env: ResolvedEnv, neighbours: Iterable[ResolvedEnv]) -> Iterator[str]:
             yield (f"bucket {name} is named {bucket.name}, a domain name: Cloud Storage creates it only for a verified "
                    f"owner of the domain ({DOMAIN_VERIFICATION}): verify it in Google Search Console, with the "
                    "account deployer runs as among its owners")
+    if env.spec.databases:
+        network = env.spec.gcp.network or "default"
+        yield (f"Cloud SQL reaches its databases on network {network} by Private Service Access, which deployer "
+               "requires rather than creates (one per network, shared by every environment on it): if `up` fails "
+               "for want of it, its message gives the two gcloud commands that set it up "
+               f"({PRIVATE_SERVICE_ACCESS})")
     if any(bucket.public for bucket in env.spec.buckets.values()):
         yield ("a public bucket is readable by allUsers, which two organisation policies refuse: "
                f"storage.publicAccessPrevention ({PUBLIC_ACCESS_PREVENTION}) and iam.allowedPolicyMemberDomains, "

@@ -98,3 +98,11 @@ def test_an_organisation_policy_refusing_up_is_named_with_its_fix(gcp_env, messa
     failed = f"updating urn:pulumi:dev::shop::gcp:storage/bucket:Bucket: {message}"
     assert hint in CLOUD.failure_hint(gcp_env(""), failed)
     assert CLOUD.failure_hint(gcp_env(""), "googleapi: Error 409: already exists") is None
+
+
+# https://cloud.google.com/sql/docs/postgres/configure-private-services-access: Cloud SQL's private IP needs
+# one Private Service Access connection per VPC network, which deployer requires rather than creates.
+def test_databases_say_before_up_that_their_network_needs_private_service_access(noted):
+    [note] = noted("databases: {orders: {}}\n", env="prod")
+    assert note.startswith("Cloud SQL reaches its databases on network default by Private Service Access")
+    assert "https://cloud.google.com/sql/docs/postgres/configure-private-services-access" in note
