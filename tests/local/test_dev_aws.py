@@ -41,7 +41,7 @@ cache = outputs["caches"]["sessions"]
 redis.Redis(cache["host"], cache["port"], password=os.environ["CACHE_SESSIONS_AUTH"]).set("session/ada", "signed-in")
 sns, sqs = boto3.client("sns"), boto3.client("sqs")
 sns.publish(TopicArn=outputs["topics"]["signups"]["id"], Message='{"user": "ada"}')
-queue = outputs["subscriptions"]["crm-sync"]["queueUrl"]
+queue = outputs["subscriptions"]["signups"]["crm-sync"]["queueUrl"]
 messages = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=5).get("Messages", [])
 secret = boto3.client("secretsmanager").get_secret_value(SecretId=outputs["secrets"]["SendGridToken"])
 json.dump({"pulled": [m["Body"] for m in messages], "secret": secret["SecretString"],
@@ -152,11 +152,12 @@ with urllib.request.urlopen(site["publicUrl"] + "/index.html") as page:  # anony
 sns, sqs = boto3.client("sns"), boto3.client("sqs")
 sns.publish(TopicArn=outputs["topics"]["orders"]["id"], Message="to orders")
 sns.publish(TopicArn=outputs["topics"]["orders-audit"]["id"], Message="to orders-audit")
-queues = {name: sub["queueUrl"] for name, sub in outputs["subscriptions"].items()}
+subscriptions = {name: sub for subs in outputs["subscriptions"].values() for name, sub in subs.items()}
+queues = {name: sub["queueUrl"] for name, sub in subscriptions.items()}
 pulled = {name: [m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
                                                         WaitTimeSeconds=2).get("Messages", [])]
           for name, url in queues.items()}
-concurrency = {name: sub.get("maxConcurrency") for name, sub in outputs["subscriptions"].items()}
+concurrency = {name: sub.get("maxConcurrency") for name, sub in subscriptions.items()}
 json.dump({"served": served, "queues": queues, "pulled": pulled, "concurrency": concurrency}, open(sys.argv[1], "w"))
 """
 

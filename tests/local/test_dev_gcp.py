@@ -97,7 +97,7 @@ from google.cloud import pubsub_v1
 outputs = json.load(open(os.environ["DEPLOYER_OUTPUTS"]))["services"]["email"]
 pubsub_v1.PublisherClient().publish(outputs["topics"]["signups"]["id"], b'{"user": "ada"}', source="signup").result()
 subscriber = pubsub_v1.SubscriberClient()
-subscription = outputs["subscriptions"]["crm-sync"]["id"]
+subscription = outputs["subscriptions"]["signups"]["crm-sync"]["id"]
 received = subscriber.pull(request={"subscription": subscription, "max_messages": 1}, timeout=10).received_messages
 subscriber.acknowledge(request={"subscription": subscription, "ack_ids": [m.ack_id for m in received]})
 json.dump([[m.message.data.decode(), dict(m.message.attributes)] for m in received], open(sys.argv[1], "w"))
