@@ -99,13 +99,14 @@ def _redis(env: ResolvedEnv, services: dict) -> dict:
 
 
 def _sql_servers(env: ResolvedEnv, services: dict, gaps: list[str]) -> list[dict]:
-    """One server per host (each database has its own on a cloud; a local environment one for all)."""
+    """One server per host: each database has its own on a cloud (one each, too, where the plan cannot
+    know the host yet), a local environment one for all."""
     unverifiable = clouds.cloud(env.provider).encore_tls_hostname_unverifiable
     servers: dict[str, dict] = {}
     for service in services.values():
         for name, database in service.get("databases", {}).items():
             host = f"{database['host']}:{database['port']}"
-            server = servers.setdefault(host, {"host": host, "tls_config": _tls_config(database, unverifiable),
+            server = servers.setdefault(name if database["host"] == clouds.UNKNOWN else host, {"host": host, "tls_config": _tls_config(database, unverifiable),
                                                "databases": {}})
             if name in server["databases"]:  # used by another service too
                 continue
