@@ -26,8 +26,16 @@ class LocalServers(Protocol):
     def outputs(self) -> dict[str, dict]:
         """Each entry's outputs, once the servers accept connections."""
 
+    def variables(self) -> dict[str, str]:
+        """What their clients read from the environment (each password, under the name Encore's config reads
+        it from), never written in the outputs."""
+
 
 def _no_rules(spec: Infra) -> Iterable[Finding]:
+    return ()
+
+
+def _no_parts(spec: Infra) -> Iterable[tuple[str, str]]:
     return ()
 
 
@@ -55,6 +63,8 @@ class Primitive:
     # plus LOCAL_PORT on; None where each cloud's local stack serves it.
     local: Callable[[ResolvedEnv, int, Path], LocalServers] | None = None
     local_port: int = 0
+    # The parts of its entries with resources of their own, as (kind, dotted name): a topic's subscriptions.
+    parts: Callable[[Infra], Iterable[tuple[str, str]]] = _no_parts
     encore: EncoreSection | None = None  # its part of Encore's infra config, where Encore has it
 
     @property

@@ -21,6 +21,7 @@ from base64 import b64encode
 from contextlib import suppress
 from pathlib import Path
 
+from deployer.encore_values import env_var
 from deployer.errors import DeploymentFailed, PreconditionMissing
 from deployer.local.stack import LOCALHOST, Server
 from deployer.secrets.atomic import atomic_write
@@ -196,4 +197,8 @@ class LocalDatabases:
         return [self.postgres.server()]
 
     def outputs(self) -> dict[str, dict]:
-        return self.postgres.provision(self.databases)
+        return {entry: {key: value for key, value in outputs.items() if key != "password"}
+                for entry, outputs in self.postgres.provision(self.databases).items()}
+
+    def variables(self) -> dict[str, str]:
+        return {env_var("database", entry, "password"): self.postgres.password() for entry in self.databases}

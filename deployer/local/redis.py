@@ -9,6 +9,7 @@ from pathlib import Path
 from secrets import token_urlsafe
 from typing import TYPE_CHECKING
 
+from deployer.encore_values import env_var
 from deployer.errors import PreconditionMissing
 from deployer.local.folder import real_tree
 from deployer.local.stack import LOCALHOST, Server
@@ -61,3 +62,6 @@ class LocalCaches:
     def outputs(self) -> dict[str, dict]:
         return {name: {"host": LOCALHOST, "port": self.ports[name], "tls": False, "keyspaces": self.keyspaces[name]}
                 for name in self.caches}
+
+    def variables(self) -> dict[str, str]:
+        return {env_var("cache", name, "auth"): password for name, password in self.passwords.items()}

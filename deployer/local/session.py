@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from deployer import clouds
 from deployer.children import dying_with_deployer
-from deployer.encore_values import env_var
 from deployer.errors import UsageError, quoted
 from deployer.local.cron import CronScheduler
 from deployer.local.folder import LocalFolder
@@ -77,7 +76,8 @@ class DevSession:
             outputs = {"app": self.env.app, "env": self.env.name, "provider": self.env.provider,
                        "services": self.stack.service_outputs(
                            {section: served.outputs() for section, served in self.served.items()})}
-            connection = {**self.stack.sdk_environment(), **self._cache_passwords()}
+            connection = {**self.stack.sdk_environment(),
+                          **{name: value for served in self.served.values() for name, value in served.variables().items()}}
             self.folder.publish(outputs, connection)
             self._start_deliveries(with_cron)
             environment = command_environment(self.folder.outputs, connection, secrets, self.env.name)
@@ -94,11 +94,6 @@ class DevSession:
 
     def _servers(self) -> list[Server]:
         return self.stack.servers() + [server for served in self.served.values() for server in served.servers()]
-
-    def _cache_passwords(self) -> dict[str, str]:
-        """Each cache's AUTH password, under the name the Encore config reads it from (`{"$env": …}`)."""
-        caches = self.served.get("caches")
-        return {env_var("cache", name, "auth"): password for name, password in caches.passwords.items()} if caches else {}
 
     def _start_deliveries(self, with_cron: bool) -> None:
         topics = self.env.spec.topics

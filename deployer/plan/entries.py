@@ -29,9 +29,8 @@ class Entries:
                 for name in getattr(spec, section):
                     for alias in (name, f"{kind}.{name}", f"{section}.{name}"):
                         self._add(alias, (kind, name))
-            for topic, entry in spec.topics.items():
-                for sub in entry.subscriptions:
-                    self._add(f"{topic}.{sub}", ("subscription", f"{topic}.{sub}"))
+            for kind, name in parts(spec):
+                self._add(name, (kind, name))
         self._module_kind = {_module(token): noun for token, (noun, _) in holds_data.items()}
 
     def _add(self, resource_name: str, entry: Entry) -> None:
@@ -52,6 +51,11 @@ def sections() -> dict[str, str]:
     return {**{primitive.section: primitive.kind for primitive in PRIMITIVES}, **OTHER_SECTIONS}
 
 
+def parts(spec: Infra) -> list[tuple[str, str]]:
+    """The parts of the primitives' entries with resources of their own (a topic's subscriptions)."""
+    return [part for primitive in PRIMITIVES for part in primitive.parts(spec)]
+
+
 def _module(token: str) -> str:
     return token.split("/", 1)[0]
 
@@ -64,5 +68,4 @@ def shown(entry: Entry) -> str:
 
 def counted(spec: Infra) -> str:
     """`412 spec entries`: what a progress display says is being planned."""
-    subscriptions = sum(len(topic.subscriptions) for topic in spec.topics.values())
-    return f"{sum(len(getattr(spec, section)) for section in sections()) + subscriptions} spec entries"
+    return f"{sum(len(getattr(spec, section)) for section in sections()) + len(list(parts(spec)))} spec entries"

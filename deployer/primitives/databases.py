@@ -61,7 +61,8 @@ def _rules(spec: Infra) -> Iterable[Finding]:
 def _encore_sql_servers(env: ResolvedEnv, services: dict, gaps: list[str]) -> list[dict]:
     """Encore's `sql_servers`, one per host: each database has its own on a cloud (one each, too, where the
     plan cannot know the host yet), a local environment one for all; each password from
-    `DATABASE_<NAME>_PASSWORD` (a local one written as generated)."""
+    `DATABASE_<NAME>_PASSWORD` (a cloud's is in the secret `passwordSecret` names, a local one in `deployer dev`'s
+    variables)."""
     unverifiable = clouds.cloud(env.provider).encore_tls_hostname_unverifiable
     servers: dict[str, dict] = {}
     for service in services.values():
@@ -71,9 +72,8 @@ def _encore_sql_servers(env: ResolvedEnv, services: dict, gaps: list[str]) -> li
                 "host": host, "tls_config": tls_config(database, unverifiable), "databases": {}})
             if name in server["databases"]:  # used by another service too
                 continue
-            password = database.get("password") or {"$env": env_var("database", name, "password")}
             server["databases"][name] = {"name": database["database"], "username": database["user"],
-                                         "password": password}
+                                         "password": {"$env": env_var("database", name, "password")}}
             if database.get("caCertUrl") and not database.get("caCert"):
                 gaps.append(f"databases.{name}: its TLS certificate is verified against the container's trusted "
                             f"roots: add its CA bundle ({database['caCertUrl']}) to the image's trust store")

@@ -82,6 +82,10 @@ def _rules(spec: "Infra") -> Iterable[Finding]:
             yield (*at, "retryPolicy", "minBackoff"), "minBackoff is longer than maxBackoff"
 
 
+def _subscriptions(spec: "Infra") -> Iterable[tuple[str, str]]:
+    return (("subscription", f"{topic}.{sub}") for (_, topic, _, sub), _ in subscriptions(spec))
+
+
 def _encore_pubsub(env: "ResolvedEnv", services: dict, gaps: list[str]) -> list[dict]:
     """Encore's `pubsub`: the cloud's provider, each topic its cloud id and subscriptions (the topics a
     service subscribes to without publishing too); what Encore cannot express goes to GAPS."""
@@ -106,4 +110,5 @@ def _encore_pubsub(env: "ResolvedEnv", services: dict, gaps: list[str]) -> list[
 
 TOPICS = Primitive("topics", "topic", Topic, "pub/sub topics by name", dict[str, list[TopicPermission]],
                    "topic name -> permissions", names=EncoreName, rules=_rules,
-                   reads=frozenset({"topics", "services"}), encore=EncoreSection("pubsub", _encore_pubsub))
+                   reads=frozenset({"topics", "services"}), encore=EncoreSection("pubsub", _encore_pubsub),
+                   parts=_subscriptions)
