@@ -571,9 +571,9 @@ def main() -> None:
             signal.signal(signum, _exit_on_signal)
     try:
         cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as err:
         sys.stderr.write("aborted\n")
-        sys.exit(1)
+        sys.exit(130 if isinstance(err.__cause__, KeyboardInterrupt) else 1)  # click's Abort for Ctrl-C
     except click.ClickException as err:
         err.show()
         sys.exit(err.exit_code)

@@ -161,12 +161,12 @@ def diff_environment(spec: Spec, env_name: str, base_ref: str) -> PlanDiff:
     head_env = resolve(spec, env_name)
     with tempfile.TemporaryDirectory(prefix="deployer-base-") as scratch:
         base_env = _base_env(spec.file, env_name, base_ref, Path(scratch))
-        base = forked(lambda: build_plan(base_env) if base_env else EMPTY_PLAN)
-        head = build_plan(head_env)
-        try:
-            base = base()
-        except DeployerError as err:
-            raise _not_planned(base_ref, env_name, err) from err
+        with forked(lambda: build_plan(base_env) if base_env else EMPTY_PLAN) as base_plan:
+            head = build_plan(head_env)
+            try:
+                base = base_plan()
+            except DeployerError as err:
+                raise _not_planned(base_ref, env_name, err) from err
     return diff_plans(env_name, base_ref, base, head, cloud(head_env.provider).replaced_on)
 
 
