@@ -2,7 +2,7 @@
 
 import ctypes
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 PR_SET_PDEATHSIG = 1
 # Found before any fork: loading a library in a forked child of a threaded process may deadlock.
@@ -13,3 +13,13 @@ def dying_with_deployer(signum: int) -> Callable[[], None] | None:
     """A `preexec_fn` for subprocess.Popen: the child gets SIGNUM when the deployer thread that started
     it dies (None where the system has no such call)."""
     return (lambda: _prctl(PR_SET_PDEATHSIG, signum)) if _prctl else None
+
+
+# What only deployer (and for the passphrase, the Pulumi CLI) needs: the age key decrypts every
+# environment's secret values, the passphrase (or its file) every stack's secrets.
+KEYS = ("DEPLOYER_AGE_KEY", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE")
+
+
+def without_keys(environ: Mapping[str, str]) -> dict[str, str]:
+    """ENVIRON without deployer's keys: the environment of a COMMAND or a local server."""
+    return {name: value for name, value in environ.items() if name not in KEYS}

@@ -5,6 +5,7 @@ the backend of the spec's `state` (default: a file backend under `.deployer/stat
 and its secrets provider (a passphrase from PULUMI_CONFIG_PASSPHRASE, or the spec's KMS URL).
 """
 
+import os
 import shutil
 import tempfile
 import time
@@ -56,6 +57,7 @@ def open_stack(env: ResolvedEnv, secrets: Mapping[str, str] | None = None, creat
         secrets_provider=env.spec.secrets_provider or "passphrase",
         # The CLI and its provider plugins need the cloud's credentials and the passphrase, never the age key.
         env_vars={KEY_VARIABLE: ""},
+        pulumi_command=pulumi_cli(),
     )
     stack = None
     try:
@@ -74,6 +76,17 @@ def open_stack(env: ResolvedEnv, secrets: Mapping[str, str] | None = None, creat
             shutil.rmtree(work_dir, ignore_errors=True)
     weakref.finalize(stack, shutil.rmtree, work_dir, ignore_errors=True)
     return stack
+
+
+def pulumi_cli() -> auto.PulumiCommand:
+    """The Pulumi CLI, checked by the SDK with a `pulumi version` run in deployer's whole environment
+    (the workspace's env_vars reach only its later commands): run here without the age key."""
+    key = os.environ.pop(KEY_VARIABLE, None)
+    try:
+        return auto.PulumiCommand()
+    finally:
+        if key is not None:
+            os.environ[KEY_VARIABLE] = key
 
 
 @contextmanager

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from deployer.children import dying_with_deployer
+from deployer.children import dying_with_deployer, without_keys
 from deployer.errors import DeploymentFailed
 from deployer.local.stack import LOCALHOST, Server
 
@@ -31,7 +31,7 @@ class Supervisor:
             for server in servers:
                 with open(self.log_file(server), "wb") as log:
                     process = subprocess.Popen(server.argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                               env={**os.environ, **server.environ}, start_new_session=True,
+                                               env={**without_keys(os.environ), **server.environ}, start_new_session=True,
                                                preexec_fn=dying_with_deployer(signal.SIGTERM))  # noqa: PLW1509 (no thread yet)
                 self.running.append((server, process))
             meanwhile()

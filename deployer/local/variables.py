@@ -5,7 +5,9 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from deployer.children import without_keys
+
 
 def command_environment(outputs_file: Path, sdk: Mapping[str, str], secrets: Mapping[str, str],
                         env_name: str) -> dict[str, str]:
-    return {**os.environ, **secrets, **sdk, "DEPLOYER_OUTPUTS": str(outputs_file), "DEPLOYER_ENV": env_name}
+    return {**without_keys(os.environ), **secrets, **sdk, "DEPLOYER_OUTPUTS": str(outputs_file), "DEPLOYER_ENV": env_name}
