@@ -29,6 +29,7 @@ HEADER = """\
 # `deployer secret recipients add`; hand edits of an entry make it unreadable.
 """
 KINDS = {"type": "types", "env": "envs"}
+PRIVATE_KEY_PREFIX = "AGE-SECRET-KEY-"
 
 
 class FileStore(SecretStore):
@@ -127,11 +128,12 @@ class FileStore(SecretStore):
         if not self.path.exists():
             return [], {}, {}
         try:
-            document = load_yaml(self.path)[0] or {}
+            document, lines = load_yaml(self.path)
         except SpecInvalid as err:  # located, and never quoting the file's text
             problem = err.problems[0]
             raise self._corrupt(f"{problem.path}: {problem.message}" if problem.path else problem.message,
                                 problem.line) from None
+        document = document or {}
         if not isinstance(document, dict) or not isinstance(document.get("recipients", []), list) \
                 or not isinstance(document.get("addedBy") or {}, dict):
             raise self._corrupt("expected `recipients:` (a list), `addedBy:` and `secrets:` (mappings)")
@@ -145,11 +147,14 @@ class FileStore(SecretStore):
         except (AttributeError, TypeError):
             raise self._corrupt("`secrets:` maps each name to `types:` and `envs:`, each a mapping") from None
         recipients = [str(r) for r in document.get("recipients") or []]
-        for recipient in recipients:
+        for index, recipient in enumerate(recipients):
             try:
                 x25519.Recipient.from_str(recipient)
-            except pyrage.RecipientError:
-                raise self._corrupt(f"{recipient} under `recipients:` is not an age public key") from None
+            except pyrage.RecipientError:  # never quoted: it may be a private key, or close to one
+                kind = ("an age private key, not a public key: remove it, and make yourself a new key (this file "
+                        "is committed)" if recipient.strip().upper().startswith(PRIVATE_KEY_PREFIX)
+                        else "not an age public key (age1…)")
+                raise self._corrupt(f"recipients.{index} is {kind}", lines.get(("recipients", index))) from None
         added_by = {str(key): str(by) for key, by in (document.get("addedBy") or {}).items()}
         return recipients, entries, added_by
 
@@ -173,11 +178,22 @@ class FileStore(SecretStore):
                 f"your key cannot decrypt {name} ({scope}) in {self.label}: ask a member who can to run "
                 f"`deployer secret recipients add {identity.to_public()}`") from None
         except binascii.Error:
-            raise self._corrupt(f"the entry of {name} ({scope}) is not base64 ciphertext") from None
-        entry = json.loads(plaintext)
+            raise self._corrupt(f"the entry of {name} ({scope}) is not base64 ciphertext", self._line(name, scope)) from None
+        try:
+            entry = json.loads(plaintext)
+        except ValueError:  # not JSON, or not text
+            entry = None
+        if not isinstance(entry, dict) or not isinstance(entry.get("value"), str):
+            raise self._corrupt(f"the entry of {name} ({scope}) is not one deployer wrote (its decrypted text "
+                                "is not a value's record): set the value again", self._line(name, scope))
         if (entry.get("secret"), entry.get("scope")) != (name, str(scope)):
-            raise self._corrupt(f"the entry of {name} ({scope}) was encrypted for another secret or scope")
+            raise self._corrupt(f"the entry of {name} ({scope}) was encrypted for another secret or scope",
+                                self._line(name, scope))
         return entry["value"]
+
+    def _line(self, name: str, scope: Scope) -> int | None:
+        """The line of an entry (found again on the way to an error only)."""
+        return load_yaml(self.path)[1].get(("secrets", name, KINDS[scope.kind], scope.name))
 
     def _corrupt(self, reason: str, line: int | None = None) -> DeployerError:
         where = f"{self.label}:{line}" if line else self.label
