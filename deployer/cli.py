@@ -22,6 +22,7 @@ from deployer.console import Console
 from deployer.errors import EXIT_DEPLOY_FAILED, DeployerError, SpecInvalid, UsageError
 
 if TYPE_CHECKING:  # the model, CUE and the clouds load with the first command that reads a spec
+    from deployer.secrets.commands import ValueLimit
     from deployer.speclang.load import Spec
 
 DISTRIBUTION = "deployer-iac"  # on PyPI (`pip install deployer` is an unrelated project); the command is deployer
@@ -190,19 +191,27 @@ def secret_set(ctx: Context, types: str | None, env: str | None, name: str) -> N
     set_value(ctx.spec, name, types, env, read_secret, ctx.console)
 
 
-def read_secret(name: str) -> str:
-    """From standard input when it is not a terminal, else a hidden prompt asked twice; never argv."""
+def read_secret(name: str, limit: "ValueLimit") -> str:
+    """From standard input when it is not a terminal, else a hidden prompt asked twice; never argv.
+    Never more than LIMIT's bytes and a line end."""
+    if sys.stdin is None or sys.stdin.closed:
+        raise UsageError(f"standard input is closed: pipe the value of {name} in, or run on a terminal to type it")
     if sys.stdin.isatty():
         value = click.prompt(f"value of {name}", hide_input=True, confirmation_prompt=True, err=True)
     else:
+        data = sys.stdin.buffer.read(limit.bytes + 3)  # the value and a line end (\r\n)
         try:
-            value = sys.stdin.buffer.read().decode().removesuffix("\n").removesuffix("\r")
+            value = data.decode().removesuffix("\n").removesuffix("\r")
         except UnicodeDecodeError:
+            if len(data) > limit.bytes:  # cut inside a character: over the limit anyway
+                raise limit.refused(name) from None
             # not quoted back: the bytes are the secret
             raise UsageError(f"the value given for {name} is not UTF-8 text: deployer stores text "
                              "(encode binary values, e.g. with base64)") from None
     if not value:
         raise UsageError(f"no value given for {name} (pipe it in, or type it at the prompt)")
+    if len(value.encode()) > limit.bytes:
+        raise limit.refused(name)
     return value
 
 

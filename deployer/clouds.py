@@ -49,6 +49,8 @@ class Cloud(ABC):
     store_settings: Mapping[str, str] = {}  # settings its secret store needs: field -> example
     replaced_on: Mapping[str, frozenset[str]] = {}  # per Pulumi type, the inputs whose change replaces it
     credentials_hint: str = ""  # how to give deployer credentials, where none are found
+    # The largest secret value its secret manager keeps, in bytes, and who says so ("the most … keeps").
+    secret_value_limit: tuple[int, str] | None = None
 
     def physical_name(self, kind: str, app: str, env: str, name: str, suffix: str = "") -> str:
         """`APP-ENV-NAME` plus `suffix`, within this cloud's limit for `kind`."""

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from deployer.clouds import registered
+from deployer.clouds import cloud, registered
 from deployer.console import Console
 from deployer.errors import DeployerError, Finding, SpecInvalid, UsageError, quoted
 from deployer.secrets.file_store import FileStore
@@ -17,6 +17,21 @@ from deployer.speclang.model import Infra
 from deployer.speclang.validation import model_findings
 
 
+@dataclass(frozen=True)
+class ValueLimit:
+    """The most bytes a value may have, and who says so (completing "the most … keeps")."""
+
+    bytes: int
+    keeper: str
+
+    def refused(self, name: str) -> UsageError:
+        return UsageError(f"the value of {name} is over {self.bytes} bytes, the most {self.keeper}")
+
+
+# What `secret set` reads at most, where no cloud the value goes to keeps less.
+READ_LIMIT = ValueLimit(64 * 1024, "deployer reads for a secret value")
+
+
 @dataclass
 class SecretList:
     """What `deployer secret list` found: per secret, where it has values (never the values)."""
@@ -26,12 +41,15 @@ class SecretList:
     secrets: list[dict]    # {name, declared, description, types, envs, usedBy[, resolvedFrom with an env]}
 
 
-def set_value(spec: Spec, name: str, types: str | None, env: str | None, read_value: Callable[[str], str],
-              console: Console) -> None:
+def set_value(spec: Spec, name: str, types: str | None, env: str | None,
+              read_value: Callable[[str, ValueLimit], str], console: Console) -> None:
+    """Store the value READ_VALUE(name, limit) gives (never more than limit's bytes) for the scopes given."""
     scopes = _scopes(spec, types, env)
     settings = _settings(spec, env, scopes)
     _require_declared(settings, spec, name, scopes)
-    value = read_value(name)
+    value = read_value(name, _value_limit(spec, scopes))
+    if "\0" in value:  # not quoted back: it is the secret
+        raise UsageError(f"the value given for {name} holds a NUL byte, which no environment variable can carry")
     store = open_store(spec.file, settings, console.info)
     store.write(name, scopes, value)
     console.info(f"set {name} for {_joined(scopes)} in {store.label}")
@@ -122,14 +140,26 @@ def _require_declared(settings: Infra, spec: Spec, name: str, scopes: list[Scope
     name `up` asks a value of)."""
     if name in settings.secrets:
         return
-    covered = {scope.name for scope in scopes if scope.kind == "env"}
-    covered |= {env.name for env in spec.environments().values() if Scope("type", env.type) in scopes}
-    if not any(name in resolve(spec, env).spec.secrets for env in sorted(covered)):
+    if not any(name in resolve(spec, env.name).spec.secrets for env in _covered(spec, scopes)):
         declared = ", ".join(sorted(settings.secrets)) or "none"
         raise DeployerError(f"{quoted(name)} is not a secret of {spec.file.name} (declared: {declared}); "
                             "declare it under `secrets:` first")
 
 
+def _covered(spec: Spec, scopes: list[Scope]) -> list[EnvInfo]:
+    """The environments that get a value set for SCOPES, by name."""
+    covered = {env.name: env for env in spec.environments().values()
+               if Scope("type", env.type) in scopes or Scope("env", env.name) in scopes}
+    return [covered[name] for name in sorted(covered)]
+
+
+def _value_limit(spec: Spec, scopes: list[Scope]) -> ValueLimit:
+    """READ_LIMIT, or the least limit of the clouds whose secret managers keep the value (at `up`)."""
+    limits = []
+    for env in _covered(spec, scopes):
+        if env.deployable and (limit := cloud(env.provider).secret_value_limit):
+            limits.append(ValueLimit(limit[0], f"{limit[1]}, where {env.name} deploys it"))
+    return min([*limits, READ_LIMIT], key=lambda limit: limit.bytes)  # the first of the least: a cloud's
 def _scopes(spec: Spec, types: str | None, env: str | None) -> list[Scope]:
     if (types is None) == (env is None):
         raise UsageError("give either --type T[,T…] (production|prod, development|dev, preview|pr, local) "

@@ -33,6 +33,7 @@ class Gcp(Cloud):
     required_settings: ClassVar[dict[str, str]] = {"project": "my-project-id", "region": "us-central1"}
     store_settings: ClassVar[dict[str, str]] = {"project": "my-project-id"}
     replaced_on = REPLACED_ON
+    secret_value_limit = (65536, "Secret Manager keeps (a 64 KiB payload: https://cloud.google.com/secret-manager/quotas)")
     credentials_hint = ("no GCP credentials found: run `gcloud auth application-default login`, or set "
                         "GOOGLE_APPLICATION_CREDENTIALS to a service account key file (in GitHub Actions: "
                         "google-github-actions/auth)")
