@@ -485,7 +485,9 @@ def outputs(ctx: Context, env: str, fmt: str, out_file: str | None, planned: boo
             ctx.console.info(f"note: {gap}")
     text = render.env_file(document) if fmt == "env" else render.document_text(document)
     if out_file:
-        Path(out_file).write_text(text)
+        from deployer.secrets.atomic import atomic_write
+
+        atomic_write(Path(out_file), text.encode())
         ctx.console.info(f"wrote {out_file}")
     else:
         ctx.console.write(text)
