@@ -1,5 +1,6 @@
 """The `deployer` command line (CLI.md): options and output only; the work happens in the core."""
 
+import errno
 import os
 import signal
 import sys
@@ -19,7 +20,7 @@ from deployer.completion import (
     complete_secret_names,
 )
 from deployer.console import Console
-from deployer.errors import EXIT_DEPLOY_FAILED, DeployerError, SpecInvalid, UsageError
+from deployer.errors import EXIT_DEPLOY_FAILED, EXIT_PRECONDITION, DeployerError, SpecInvalid, UsageError
 
 if TYPE_CHECKING:  # the model, CUE and the clouds load with the first command that reads a spec
     from deployer.secrets.commands import ValueLimit
@@ -28,6 +29,8 @@ if TYPE_CHECKING:  # the model, CUE and the clouds load with the first command t
 DISTRIBUTION = "deployer-iac"  # on PyPI (`pip install deployer` is an unrelated project); the command is deployer
 # `diff --exit-code`: the environment has changes (an exit code CLI.md gives no other meaning).
 EXIT_CHANGES = 10
+# A full disk or quota, a read-only file system: a precondition missing (exit 4), wherever the write was.
+UNWRITABLE = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
 
 
 @dataclass
@@ -594,6 +597,10 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as err:  # a bug of ours, never the user's input: say so, without a traceback
+        if isinstance(err, OSError) and err.errno in UNWRITABLE:  # a write no message of ours foresaw
+            Console().error(f"could not write {err.filename or 'a file'} ({err.strerror}): make room, or run where "
+                            "deployer can write")
+            sys.exit(EXIT_PRECONDITION)
         if os.environ.get("DEPLOYER_DEBUG"):
             raise
         Console().error(f"internal error: {type(err).__name__} (run with DEPLOYER_DEBUG=1 for details)")

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from deployer.errors import DeployerError, PreconditionMissing, UsageError, display_path
+from deployer.errors import PreconditionMissing, UsageError, display_path
 from deployer.secrets.store import Notify
 
 TIMEOUT_VARIABLE = "DEPLOYER_LOCK_TIMEOUT"
@@ -47,8 +47,11 @@ def locked(path: Path, notify: Notify) -> Iterator[None]:
             break
         os.close(handle)  # its holder removed it after we opened it: lock the file there now
     try:
-        os.ftruncate(handle, 0)
-        os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
+        try:
+            os.ftruncate(handle, 0)
+            os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
+        except OSError:
+            pass  # a full disk: the lock holds without its holder's process id, which only messages show
         yield
     finally:
         lock_file.unlink(missing_ok=True)
@@ -59,7 +62,7 @@ def _open(lock_file: Path) -> int:
     try:
         return os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as err:
-        raise DeployerError(f"could not create the lock file {display_path(lock_file)} "
+        raise PreconditionMissing(f"could not create the lock file {display_path(lock_file)} "
                             f"({err.strerror or err})") from None
 
 
