@@ -54,3 +54,14 @@ def test_the_command_and_the_local_servers_get_no_age_key_or_passphrase(tmp_path
     assert moto and "PATH" in moto[0], seen["servers"]  # (redis-server writes its title over its environment)
     for cmdline, names in seen["servers"].items():
         assert not set(KEYS) & set(names), cmdline
+
+
+@pytest.mark.slow
+def test_an_aws_profile_that_does_not_exist_does_not_stop_dev(tmp_path, base_port):
+    """Issue 24, point 15: the local servers take dummy credentials; the user's AWS_PROFILE is not read."""
+    spec = tmp_path / "infra.yaml"
+    spec.write_text(SPEC.replace("BASE_PORT", str(base_port)))
+    run = run_deployer(spec, "dev", "--env", "local", "--", "true",
+                       env={**os.environ, "AWS_PROFILE": "no-such-profile", "AWS_CONFIG_FILE": str(tmp_path / "none")})
+    assert run.returncode == 0, run.stderr
+    assert leftovers(base_port) == []
