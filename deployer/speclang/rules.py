@@ -7,12 +7,14 @@ from difflib import get_close_matches
 
 from deployer.clouds import Cloud, registered
 from deployer.errors import Finding, SpecPath, quoted
+from deployer.local.ports import CACHE_OFFSET
 from deployer.speclang import cronexpr, keyspaces
 from deployer.speclang.durations import format_duration
 from deployer.speclang.environments import PREVIEW_ENV, PREVIEW_TYPE, EnvInfo
 from deployer.speclang.model import FILE_STORE, Infra, Subscription
 
 STATE_BACKENDS = ("file://", "s3://", "gs://", "azblob://", "https://")  # https: Pulumi Cloud
+MAX_PORT = 65535
 
 
 def unknown(kind: str, name: str, known: Iterable[str]) -> str:
@@ -90,6 +92,21 @@ def _cloud_settings(spec: Infra, provider: str, clouds: dict[str, Cloud]) -> Ite
         if not getattr(settings, field, None):
             yield ("secretStore",), (f"secrets kept in {store.title} need {store.name}.{field} "
                                      f"(e.g. {store.name}: {{{field}: {example}}})")
+
+
+def local_ports(spec: Infra, env: EnvInfo, base: Infra | None) -> list[Finding]:
+    """ENV's caches (SPEC: as ENV resolves) take ports from the basePort its declaration in BASE gives,
+    plus CACHE_OFFSET: the last one must be a port."""
+    declared = (base.environments or {}).get(env.name) if base else None
+    if not declared or not declared.base_port:
+        return []
+    first, count = declared.base_port + CACHE_OFFSET, len(spec.caches)
+    if (last := first + count - 1) <= MAX_PORT:
+        return []
+    return [(("environments", env.name, "basePort"),
+             f"the local servers of {count} caches take ports {first}-{last} from basePort {declared.base_port} "
+             f"(the caches' from basePort + {CACHE_OFFSET}), past {MAX_PORT}: lower basePort to at most "
+             f"{MAX_PORT - CACHE_OFFSET - count + 1}")]
 
 
 def _caches(spec: Infra) -> Iterable[Finding]:
