@@ -65,3 +65,18 @@ def test_an_aws_profile_that_does_not_exist_does_not_stop_dev(tmp_path, base_por
                        env={**os.environ, "AWS_PROFILE": "no-such-profile", "AWS_CONFIG_FILE": str(tmp_path / "none")})
     assert run.returncode == 0, run.stderr
     assert leftovers(base_port) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["AWS_REGION", "DEPLOYER_ENV", "DEPLOYER_OUTPUTS"])
+def test_a_secret_named_like_a_variable_dev_sets_is_refused(tmp_path, base_port, name):
+    """Issue 24, point 15: the COMMAND would get deployer's value instead of the secret's."""
+    spec = tmp_path / "infra.yaml"
+    spec.write_text(SPEC.replace("BASE_PORT", str(base_port)) + f"secrets: [{name}]\n"
+                    f"services: {{api: {{uses: {{secrets: [{name}]}}}}}}\n")
+    (tmp_path / ".secrets.local.yaml").write_text(f"{name}: local-value\n")
+    run = run_deployer(spec, "dev", "--env", "local", "--", "true")
+    assert run.returncode == 1, run.stderr
+    assert f"secret {name}: `deployer dev` sets {name} for the COMMAND itself" in run.stderr
+    assert "local-value" not in run.stderr
+    assert leftovers(base_port) == []
