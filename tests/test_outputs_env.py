@@ -31,3 +31,15 @@ def test_a_shell_reads_back_each_value_under_its_path(deployer, tmp_path):
 def test_a_value_a_shell_would_split_is_quoted_and_plain_ones_are_not():
     assert env_file({"services": {"email": {"note": "a b; $HOME", "url": "https://x.example.com/a?b=1"}}}) == (
         "EMAIL_NOTE='a b; $HOME'\nEMAIL_URL=https://x.example.com/a?b=1\n")
+
+
+def test_names_that_become_one_variable_are_refused_naming_both(deployer, spec_file):
+    """Issue 24, point 15: `ApiKey` and `API_KEY` are both API_KEY once upper-cased; one would hide the other."""
+    spec = spec_file("app: shop\naws: {region: eu-west-1}\nsecrets: [ApiKey, API_KEY]\n"
+                     "services: {api: {uses: {secrets: [ApiKey, API_KEY]}}}\n")
+    result = deployer("--spec", str(spec), "outputs", "--env", "prod", "--planned", "--format", "env")
+    assert result.exit_code == 2, result.stderr
+    assert ("--format env: services.api.secrets.ApiKey and services.api.secrets.API_KEY are both "
+            "API_SECRETS_API_KEY") in result.stderr
+    assert result.stdout == ""
+    assert deployer("--spec", str(spec), "outputs", "--env", "prod", "--planned").exit_code == 0
