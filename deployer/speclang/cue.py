@@ -31,6 +31,8 @@ _CHILD_ENVIRONMENT = re.compile(r"PATH|HOME|TMPDIR|TZ|LANG|LANGUAGE|LC_\w+|XDG_\
 TIMEOUT = ("DEPLOYER_CUE_TIMEOUT", 60, "seconds")
 MEMORY = ("DEPLOYER_CUE_MEMORY", 2048, "MB")
 _POLL_SECONDS = 0.05
+# The .cue files a package leaves out, as CUE does when it loads one: names starting with these.
+CUE_IGNORES = (".", "_")
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +75,7 @@ def cue_sources(spec_file: Path) -> list[Path]:
     """The files CUE evaluates for this spec: the whole package where the file declares one."""
     if not _PACKAGE.search(read_source(spec_file)):
         return [spec_file]
-    return sorted(p for p in spec_file.parent.glob("*.cue") if not p.name.startswith("."))
+    return sorted(p for p in spec_file.parent.glob("*.cue") if not p.name.startswith(CUE_IGNORES))
 
 
 def source_problems(spec_file: Path) -> list[Problem]:
@@ -221,7 +223,7 @@ def _joining(spec_file: Path) -> list[Path]:
     found = []
     for parent, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found += [Path(parent, f) for f in sorted(files) if f.endswith(".cue") and not f.startswith(".")]
+        found += [Path(parent, f) for f in sorted(files) if f.endswith(".cue") and not f.startswith(CUE_IGNORES)]
     return found
 
 
