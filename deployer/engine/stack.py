@@ -5,6 +5,7 @@ the backend of the spec's `state` (default: a file backend under `.deployer/stat
 and its secrets provider (a passphrase from PULUMI_CONFIG_PASSPHRASE, or the spec's KMS URL).
 """
 
+import json
 import os
 import shutil
 import tempfile
@@ -18,7 +19,7 @@ import pulumi
 from pulumi import automation as auto
 
 from deployer.clouds import cloud
-from deployer.errors import DeploymentFailed, UsageError
+from deployer.errors import DeploymentFailed, PreconditionMissing, UsageError, quoted
 from deployer.plan.offline import SECRET
 from deployer.secrets.keys import KEY_VARIABLE
 from deployer.speclang.resolved import ResolvedEnv
@@ -140,6 +141,21 @@ def unprotect_all(stack: auto.Stack) -> None:
     for resource in (exported.deployment or {}).get("resources", []):
         resource["protect"] = False
     stack.import_stack(exported)
+
+
+def stack_outputs(stack: auto.Stack) -> dict:
+    """The stack's outputs, masked; a CLI that prints no JSON for them is named with what it printed
+    (never JSON cut short: the command's second run prints the secret values)."""
+    try:
+        return masked_outputs(stack.outputs())
+    except json.JSONDecodeError as err:
+        printed = err.doc.strip()
+        if printed[:1] in ("{", "["):
+            shown = f"JSON cut short ({len(printed)} bytes, not shown: it may hold secret values)"
+        else:
+            shown = quoted(printed.splitlines()[0][:200]) if printed else "nothing"
+        raise PreconditionMissing(f"`pulumi stack output --json` printed no JSON but {shown}: run it in the stack's "
+                                  "project to see why, or check the Pulumi CLI on PATH (`pulumi version`)") from None
 
 
 def masked_outputs(outputs: auto.OutputMap) -> dict:
