@@ -8,6 +8,7 @@ plaintext of an entry names its secret and scope, so an entry moved to another p
 import base64
 import binascii
 import json
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,6 +31,7 @@ HEADER = """\
 """
 KINDS = {"type": "types", "env": "envs"}
 PRIVATE_KEY_PREFIX = "AGE-SECRET-KEY-"
+GIT_SECONDS = 10
 
 
 class FileStore(SecretStore):
@@ -54,6 +56,7 @@ class FileStore(SecretStore):
             recipients, entries, added_by = self._load()
             recipients = self._with_own_key(recipients, added_by, had_values=bool(entries))
             self._warn_unrecorded(recipients, added_by)
+            self._tell_added_since_commit(recipients)
             targets = [parse_recipient(r) for r in recipients]
             for scope in scopes:
                 entries.setdefault(name, {})[scope] = _encrypt(name, scope, value, targets)
@@ -122,6 +125,48 @@ class FileStore(SecretStore):
                             "`deployer secret recipients add` (no record of who added it): the value is encrypted "
                             "to it too; remove it if nobody on the team added it, else run `deployer secret "
                             f"recipients add {recipient}` to record it")
+
+    def _tell_added_since_commit(self, recipients: list[str]) -> None:
+        """Name the recipients that came in with the store's last commit, or after it: the value is
+        about to be encrypted to them (a record of who added one may be forged; git's history is not
+        the file's to rewrite)."""
+        own = str(identity.to_public()) if (identity := load_identity()) else None
+        last = self._git("log", "-2", "--format=%h %an", "--", self.path.name)
+        if last is None or not last:
+            return  # outside git, or never committed
+        commits = last.splitlines()
+        committed = self._recipients_at("HEAD")
+        before = self._recipients_at(commits[1].split()[0]) if len(commits) > 1 else None
+        for recipient in recipients:
+            if recipient == own:
+                continue
+            if committed is not None and recipient not in committed:
+                self.notify(f"note: {recipient} became a recipient of {self.label} since its last commit (not "
+                            "committed): the value is encrypted to it too")
+            elif before is not None and recipient not in before:
+                commit, _, author = commits[0].partition(" ")
+                self.notify(f"note: {recipient} became a recipient of {self.label} in commit {commit} ({author}): "
+                            "the value is encrypted to it too")
+
+    def _recipients_at(self, ref: str) -> set[str] | None:
+        text = self._git("show", f"{ref}:./{self.path.name}")
+        if text is None:
+            return None
+        try:
+            document = load_yaml(self.path, text)[0]
+        except SpecInvalid:
+            return None
+        found = document.get("recipients") if isinstance(document, dict) else None
+        return {str(r) for r in found} if isinstance(found, list) else set()
+
+    def _git(self, *args: str) -> str | None:
+        """git's output in the store's folder, or None where git fails (no repository, no git)."""
+        try:
+            done = subprocess.run(["git", *args], cwd=self.path.parent, capture_output=True, text=True,
+                                  timeout=GIT_SECONDS, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
 
     def _load(self) -> tuple[list[str], dict[str, dict[Scope, str]], dict[str, str]]:
         """The recipients, the entries by name and scope, and who added each recipient."""
