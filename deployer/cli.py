@@ -603,5 +603,5 @@ def main() -> None:
             sys.exit(EXIT_PRECONDITION)
         if os.environ.get("DEPLOYER_DEBUG"):
             raise
-        Console().error(f"internal error: {type(err).__name__} (run with DEPLOYER_DEBUG=1 for details)")
+        Console().error(f"internal error: {type(err).__name__}: {err} (run with DEPLOYER_DEBUG=1 for details)")
         sys.exit(EXIT_DEPLOY_FAILED)

@@ -113,7 +113,8 @@ def test_a_value_cannot_break_out_of_its_code_span_in_the_diff_comment(shop, dep
     git(shop.parent, "add", "infra.yaml")
     git(shop.parent, "commit", "-qm", "base")
     hostile = "x` <img src=x onerror=alert(1)> [link](https://evil.example) | `y"
-    shop.write_text(shop.read_text().replace("    team: commerce", f"    team: '{hostile}'"))
+    # a cron job's title: free text (AWS tag values, say, take none of these characters)
+    shop.write_text(shop.read_text().replace("title: Send the daily digest e-mails", f"title: '{hostile}'"))
 
     result = deployer("diff", "--env", "dev", "--base", "main", "--format", "markdown")
 

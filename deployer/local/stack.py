@@ -1,6 +1,7 @@
 """What a cloud gives `deployer dev` (Cloud.local): the servers that speak its protocols, how to create
 the environment's resources in them, the variables its SDKs read, and its outputs with local values."""
 
+import signal
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,10 +31,12 @@ class Server:
     port: int
     environ: Mapping[str, str] = field(default_factory=dict)  # added to deployer's own environment
     startup_seconds: float = 15  # how long it may take to accept connections
+    stop_signal: int = signal.SIGTERM  # what asks it to end (also sent when deployer dies)
+    scheme: str = "http"
 
     @property
     def url(self) -> str:
-        return f"http://{LOCALHOST}:{self.port}"
+        return f"{self.scheme}://{LOCALHOST}:{self.port}"
 
 
 @dataclass(frozen=True)
@@ -94,9 +97,9 @@ class LocalStack(ABC):
         """The variables that point the cloud's SDKs at the local servers (endpoints, dummy credentials)."""
 
     @abstractmethod
-    def service_outputs(self, caches: Mapping[str, dict]) -> dict[str, dict]:
-        """Per service, its outputs in the cloud's shape with local values; CACHES gives each cache's
-        {host, port, tls}."""
+    def service_outputs(self, served: Mapping[str, Mapping[str, dict]]) -> dict[str, dict]:
+        """Per service, its outputs in the cloud's shape with local values; SERVED gives, by section, the
+        outputs of the entries deployer's own local servers serve (`Primitive.local`)."""
 
     @abstractmethod
     def push_queues(self) -> dict[tuple[str, str], PushQueue]:

@@ -7,6 +7,7 @@ import pulumi
 from deployer.clouds import cloud
 from deployer.errors import UsageError, quoted
 from deployer.plan.offline import SECRET, PlaceholderMocks, run_offline
+from deployer.primitives import sections
 from deployer.speclang.resolved import ResolvedEnv
 
 # Where a planned output holds a value only a deploy can tell (as Terraform's "(known after apply)").
@@ -50,7 +51,8 @@ def build_plan(env: ResolvedEnv, secrets: Mapping[str, str] | None = None) -> di
 
 def runs_forked(env: ResolvedEnv) -> bool:
     spec = env.spec
-    return sum(map(len, (spec.services, spec.buckets, spec.topics, spec.caches, spec.secrets, spec.cron))) >= FORK_FROM
+    entries = (spec.services, spec.secrets, spec.cron, *(getattr(spec, section) for section in sections()))
+    return sum(map(len, entries)) >= FORK_FROM
 
 
 def planned_outputs(env: ResolvedEnv) -> dict:

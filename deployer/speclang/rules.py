@@ -1,37 +1,19 @@
-"""The rules of SPEC.md that a type cannot say: references, keyspaces, cron; and the rules of the
-environment's cloud (what it cannot honour), which the cloud itself knows."""
+"""The rules of SPEC.md that a type cannot say: references, cron, each primitive's own rules; and the
+rules of the environment's cloud (what it cannot honour), which the cloud itself knows."""
 
 from collections.abc import Callable, Collection, Iterable
-from datetime import timedelta
-from difflib import get_close_matches
 
 from deployer.clouds import Cloud, registered
-from deployer.errors import Finding, SpecPath, quoted
-from deployer.local.ports import CACHE_OFFSET
-from deployer.speclang import cronexpr, keyspaces
-from deployer.speclang.durations import format_duration
+from deployer.errors import Finding, quoted
+from deployer.primitives import PRIMITIVES, sections
+from deployer.primitives.caches import CACHES
+from deployer.speclang import cronexpr
 from deployer.speclang.environments import PREVIEW_ENV, PREVIEW_TYPE, EnvInfo
-from deployer.speclang.model import FILE_STORE, Infra, Subscription
+from deployer.speclang.model import FILE_STORE, Infra
+from deployer.speclang.references import not_allowed, unknown
 
 STATE_BACKENDS = ("file://", "s3://", "gs://", "azblob://", "https://")  # https: Pulumi Cloud
 MAX_PORT = 65535
-
-
-def unknown(kind: str, name: str, known: Iterable[str]) -> str:
-    """`unknown service "emial"`, with the closest declared name where one is close."""
-    known = sorted(known)
-    message = f"unknown {kind} {quoted(name)}"
-    if close := get_close_matches(name, known, n=1, cutoff=0.6):
-        return f"{message}; did you mean {quoted(close[0])}?"
-    return f"{message} (declared: {', '.join(known)})" if known else f"{message} (none declared)"
-
-
-def not_allowed(given: object, allowed: Iterable[str]) -> str:
-    """`"azur" is not allowed; did you mean "azure"?`, else the allowed values."""
-    allowed = list(allowed)
-    if hint := get_close_matches(str(given), allowed, n=1, cutoff=0.6):
-        return f"{quoted(given)} is not allowed; did you mean {quoted(hint[0])}?"
-    return f"{quoted(given)} is not allowed; expected {' or '.join(map(quoted, allowed))}"
 
 
 def check_base(spec: Infra) -> list[Finding]:
@@ -58,14 +40,13 @@ def check(spec: Infra, env: EnvInfo, invalid: Collection[str] = ()) -> list[Find
     target = clouds.get(env.provider)
     rules: list[tuple[set[str], Callable[[], Iterable[Finding]]]] = [
         ({"provider", "secretStore", *clouds}, lambda: _cloud_settings(spec, env.provider, clouds)),
-        ({"caches"}, lambda: _caches(spec)),
-        ({"buckets"}, lambda: _buckets(spec)),
-        ({"topics", "services"}, lambda: _topics(spec)),
+        *((primitive.reads, lambda rules=primitive.rules: rules(spec)) for primitive in PRIMITIVES),
         ({"cron", "services"}, lambda: _cron(spec)),
-        ({"services", "buckets", "topics", "caches", "secrets"}, lambda: _services(spec)),
+        ({"services", "secrets", *sections()}, lambda: _services(spec)),
     ]
     findings = [finding for reads, rule in rules if not reads & set(invalid) for finding in rule()]
     if target is not None:
+        findings += _implemented(spec, target)
         findings += [(path, message) for path, message in target.rules(spec, env) if path[:1] not in invalid]
     return findings
 
@@ -96,77 +77,26 @@ def _cloud_settings(spec: Infra, provider: str, clouds: dict[str, Cloud]) -> Ite
 
 def local_ports(spec: Infra, env: EnvInfo, base: Infra | None) -> list[Finding]:
     """ENV's caches (SPEC: as ENV resolves) take ports from the basePort its declaration in BASE gives,
-    plus CACHE_OFFSET: the last one must be a port."""
+    plus the caches' offset: the last one must be a port."""
     declared = (base.environments or {}).get(env.name) if base else None
     if not declared or not declared.base_port:
         return []
-    first, count = declared.base_port + CACHE_OFFSET, len(spec.caches)
+    first, count = declared.base_port + CACHES.local_port, len(spec.caches)  # a Redis each
     if (last := first + count - 1) <= MAX_PORT:
         return []
     return [(("environments", env.name, "basePort"),
              f"the local servers of {count} caches take ports {first}-{last} from basePort {declared.base_port} "
-             f"(the caches' from basePort + {CACHE_OFFSET}), past {MAX_PORT}: lower basePort to at most "
-             f"{MAX_PORT - CACHE_OFFSET - count + 1}")]
+             f"(the caches' from basePort + {CACHES.local_port}), past {MAX_PORT}: lower basePort to at most "
+             f"{MAX_PORT - CACHES.local_port - count + 1}")]
 
 
-def _caches(spec: Infra) -> Iterable[Finding]:
-    for cache_name, cache in spec.caches.items():
-        for ks_name, keyspace in cache.keyspaces.items():
-            for problem in keyspaces.pattern_problems(keyspace):
-                yield ("caches", cache_name, "keyspaces", ks_name, "keyPattern"), problem
-        for first, second in keyspaces.overlapping(cache.keyspaces):
-            yield (("caches", cache_name, "keyspaces", second, "keyPattern"),
-                   (f"pattern {quoted(cache.keyspaces[second].key_pattern)} can produce the same keys as "
-                    f"keyspace {quoted(first)} ({quoted(cache.keyspaces[first].key_pattern)})"))
-
-
-def _buckets(spec: Infra) -> Iterable[Finding]:
-    for name, bucket in spec.buckets.items():
-        for index, rule in enumerate(bucket.lifecycle):
-            at = ("buckets", name, "lifecycle", index)
-            actions = [rule.expire_after_days, rule.transition_after_days,
-                       rule.noncurrent_expire_after_days]
-            if all(a is None for a in actions):
-                yield at, ("a lifecycle rule needs an action: expireAfterDays, transitionAfterDays "
-                           "or noncurrentExpireAfterDays")
-            if (rule.transition_after_days is None) != (rule.storage_class is None):
-                yield at, "transitionAfterDays and storageClass go together"
-            if rule.noncurrent_expire_after_days is not None and not bucket.versioned:
-                yield (*at, "noncurrentExpireAfterDays"), "applies to versioned buckets only (set versioned: true)"
-        if bucket.index_document is not None and not bucket.public:
-            yield ("buckets", name, "indexDocument"), "applies to public buckets only (set public: true)"
-
-
-def _topics(spec: Infra) -> Iterable[Finding]:
-    for topic_name, topic in spec.topics.items():
-        for sub_name, sub in topic.subscriptions.items():
-            at = ("topics", topic_name, "subscriptions", sub_name)
-            if sub.service not in spec.services:
-                yield (*at, "service"), unknown("service", sub.service, spec.services)
-            elif sub.endpoint and not spec.services[sub.service].url:
-                yield (*at, "endpoint"), f"a push subscription needs a url on service {quoted(sub.service)}"
-            if sub.retry_policy.min_backoff > sub.retry_policy.max_backoff:
-                yield (*at, "retryPolicy", "minBackoff"), "minBackoff is longer than maxBackoff"
-
-
-def subscriptions(spec: Infra) -> Iterable[tuple[SpecPath, Subscription]]:
-    """Every subscription with its spec path (for the clouds' rules)."""
-    for topic_name, topic in spec.topics.items():
-        for sub_name, sub in topic.subscriptions.items():
-            yield ("topics", topic_name, "subscriptions", sub_name), sub
-
-
-def subscription_ranges(spec: Infra, service: str, ack_deadline: tuple[timedelta, timedelta],
-                        retention: tuple[timedelta, timedelta], retries: tuple[int, int]) -> Iterable[Finding]:
-    """The ranges a cloud's messaging SERVICE allows for ackDeadline, messageRetention and maxRetries."""
-    for at, sub in subscriptions(spec):
-        for field, value, (low, high) in (("ackDeadline", sub.ack_deadline, ack_deadline),
-                                          ("messageRetention", sub.message_retention, retention)):
-            if not low <= value <= high:
-                yield (*at, field), f"{service} allows {format_duration(low)} to {format_duration(high)}"
-        low, high = retries
-        if not low <= sub.retry_policy.max_retries <= high:
-            yield (*at, "retryPolicy", "maxRetries"), f"{service} allows {low} to {high} delivery attempts"
+def _implemented(spec: Infra, target: Cloud) -> Iterable[Finding]:
+    """A section the environment's cloud has no resources for."""
+    for primitive in PRIMITIVES:
+        if getattr(spec, primitive.section) and primitive.section not in target.primitives:
+            yield (primitive.section,), (f"{target.title} has no {primitive.section} in deployer (it implements "
+                                         f"{', '.join(sorted(target.primitives)) or 'none'}): use another "
+                                         "provider for this environment, or leave them out of it in its overrides")
 
 
 def _cron(spec: Infra) -> Iterable[Finding]:
@@ -190,17 +120,16 @@ def _cron(spec: Infra) -> Iterable[Finding]:
 def _services(spec: Infra) -> Iterable[Finding]:
     for name, service in spec.services.items():
         at = ("services", name, "uses")
-        for bucket, permissions in service.uses.buckets.items():
-            if bucket not in spec.buckets:
-                yield (*at, "buckets", bucket), unknown("bucket", bucket, spec.buckets)
-            elif "public-url" in permissions and not spec.buckets[bucket].public:
-                yield (*at, "buckets", bucket), f"public-url needs a public bucket ({quoted(bucket)} is private)"
-        for topic in service.uses.topics:
-            if topic not in spec.topics:
-                yield (*at, "topics", topic), unknown("topic", topic, spec.topics)
-        for index, cache in enumerate(service.uses.caches):
-            if cache not in spec.caches:
-                yield (*at, "caches", index), unknown("cache", cache, spec.caches)
+        for primitive in PRIMITIVES:
+            declared = getattr(spec, primitive.section)
+            used = getattr(service.uses, primitive.section)
+            for index, (entry, permissions) in enumerate(used.items() if isinstance(used, dict) else
+                                                         ((entry, None) for entry in used)):
+                where = (*at, primitive.section, entry if isinstance(used, dict) else index)
+                if entry not in declared:
+                    yield where, unknown(primitive.kind, entry, declared)
+                elif problem := primitive.use_problem(entry, declared[entry], permissions):
+                    yield where, problem
         for index, secret in enumerate(service.uses.secrets):
             if secret not in spec.secrets:
                 yield (*at, "secrets", index), unknown("secret", secret, spec.secrets)

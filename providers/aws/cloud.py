@@ -1,5 +1,6 @@
 """AWS as deployer knows it, without its SDK: limits, rules, defaults, configuration, credentials."""
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
@@ -15,12 +16,22 @@ from deployer.speclang.resolved import ResolvedEnv
 
 PRODUCTION_CACHE = {"nodeType": "cache.r7g.large", "replicas": 1, "snapshotRetentionDays": 7}
 SMALL_CACHE = {"nodeType": "cache.t4g.micro", "replicas": 0, "snapshotRetentionDays": 0}
+# A name already taken in AWS: by a resource that production retained (retainOnDelete) when it left the
+# spec or the stack, or by a secret still being deleted (a force-deleted one goes asynchronously).
+ALREADY_EXISTS = re.compile(r"AlreadyExists|AlreadyOwnedByYou|ResourceExistsException|InvalidGroup\.Duplicate|"
+                            r"already exists")
+BEING_DELETED = re.compile(r"scheduled for deletion")
+NAMED = re.compile(r"creating [^(\n]*\(([^)\n]+)\)")  # the provider's `creating SQS Queue (NAME)`
+# Production: a standby in another zone, a week of point-in-time recovery; else the smallest instance, no backups.
+PRODUCTION_DATABASE = {"instanceClass": "db.m7g.large", "storageGb": 100, "multiAz": True, "backupRetentionDays": 7}
+SMALL_DATABASE = {"instanceClass": "db.t4g.micro", "storageGb": 20, "multiAz": False, "backupRetentionDays": 0}
 CREDENTIAL_VARIABLES = ("AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
                         "AWS_CONTAINER_CREDENTIALS_FULL_URI")
 
 
 class Aws(Cloud):
     name = "aws"
+    primitives = frozenset({"caches", "databases", "buckets", "topics"})
     title = "AWS"
     name_limits = NAME_LIMITS
     required_settings: ClassVar[dict[str, str]] = {"region": "us-east-1"}
@@ -38,8 +49,26 @@ class Aws(Cloud):
     def resource_names(self, spec: Infra, env_name: str):
         return resource_names(spec, env_name)
 
+    def failure_hint(self, env: ResolvedEnv, message: str) -> str | None:
+        named = NAMED.search(message)
+        name = named[1] if named else "NAME"
+        again = f"`deployer up --env {env.name}`"
+        if BEING_DELETED.search(message):
+            return (f"a secret named {name} is still being deleted (Secrets Manager deletes even a secret removed "
+                    f"at once asynchronously): run {again} again in a minute; a production secret waits out its "
+                    f"recovery window unless deleted now with `aws secretsmanager delete-secret --secret-id {name} "
+                    "--force-delete-without-recovery`")
+        if ALREADY_EXISTS.search(message):
+            return (f"{name} already exists in AWS: production resources stay there when they leave the spec or "
+                    "the stack (retainOnDelete), so adding one back finds the old one. Adopt it into the stack with "
+                    f"`pulumi import --stack {env.stack} TYPE LOGICAL-NAME {name}` (the type and logical name the "
+                    f"error shows), or delete it in AWS if its data is not needed; then run {again} again")
+        return None
+
     def type_defaults(self, env_type: str) -> dict:
-        return {"caches": {"aws": PRODUCTION_CACHE if env_type == "production" else SMALL_CACHE}}
+        production = env_type == "production"
+        return {"caches": {"aws": PRODUCTION_CACHE if production else SMALL_CACHE},
+                "databases": {"aws": PRODUCTION_DATABASE if production else SMALL_DATABASE}}
 
     def stack_config(self, env: ResolvedEnv) -> dict[str, str]:
         return {"aws:region": env.spec.aws.region or ""}

@@ -1,0 +1,60 @@
+"""A primitive: one kind of resource the spec declares and services use, as the core sees it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from deployer.errors import Finding
+from deployer.speclang.fields import Model
+
+if TYPE_CHECKING:
+    from deployer.local.stack import Server
+    from deployer.speclang.model import Infra
+    from deployer.speclang.resolved import ResolvedEnv
+
+
+class LocalServers(Protocol):
+    """What `deployer dev` runs for a primitive's entries on any cloud (a Redis per cache, one PostgreSQL
+    for the databases)."""
+
+    def servers(self) -> list[Server]: ...
+
+    def outputs(self) -> dict[str, dict]:
+        """Each entry's outputs, once the servers accept connections."""
+
+
+def _no_rules(spec: Infra) -> Iterable[Finding]:
+    return ()
+
+
+def _any_use(name: str, entry: Any, permissions: list[str] | None) -> str | None:
+    return None
+
+
+@dataclass(frozen=True)
+class Primitive:
+    section: str  # its top-level key in the spec, e.g. `caches`
+    kind: str  # one entry as messages name it, e.g. `cache`
+    entry: type[Model]  # an entry's model, before the clouds' blocks (`aws:`, `gcp:`) are added to it
+    description: str  # of the section
+    uses: Any  # its field in a service's `uses`: list[str] (names), or dict[str, list[PERMISSION]]
+    uses_description: str
+    # Its own rules for the spec as an environment deploys it, each finding located at its spec path;
+    # READS: the top-level sections they read (not checked where the model refused one).
+    rules: Callable[[Infra], Iterable[Finding]] = _no_rules
+    reads: frozenset[str] = frozenset()
+    # What is wrong with a service using entry NAME (ENTRY) with PERMISSIONS (None where `uses` lists
+    # names only).
+    use_problem: Callable[[str, Any, list[str] | None], str | None] = _any_use
+    # Its local servers for `deployer dev` (ENV, their first port, the data folder), from the base port
+    # plus LOCAL_PORT on; None where each cloud's local stack serves it.
+    local: Callable[[ResolvedEnv, int, Path], LocalServers] | None = None
+    local_port: int = 0
+
+    @property
+    def names_only(self) -> bool:
+        """Whether a service's `uses` lists the entries' names only (no permissions)."""
+        return self.uses == list[str]
