@@ -1,6 +1,5 @@
 """The `deployer` command line (CLI.md): options and output only; the work happens in the core."""
 
-import errno
 import os
 import signal
 import sys
@@ -20,7 +19,14 @@ from deployer.completion import (
     complete_secret_names,
 )
 from deployer.console import Console
-from deployer.errors import EXIT_DEPLOY_FAILED, EXIT_PRECONDITION, DeployerError, SpecInvalid, UsageError
+from deployer.errors import (
+    EXIT_DEPLOY_FAILED,
+    EXIT_PRECONDITION,
+    UNWRITABLE,
+    DeployerError,
+    SpecInvalid,
+    UsageError,
+)
 
 if TYPE_CHECKING:  # the model, CUE and the clouds load with the first command that reads a spec
     from deployer.secrets.commands import ValueLimit
@@ -29,8 +35,6 @@ if TYPE_CHECKING:  # the model, CUE and the clouds load with the first command t
 DISTRIBUTION = "deployer-iac"  # on PyPI (`pip install deployer` is an unrelated project); the command is deployer
 # `diff --exit-code`: the environment has changes (an exit code CLI.md gives no other meaning).
 EXIT_CHANGES = 10
-# A full disk or quota, a read-only file system: a precondition missing (exit 4), wherever the write was.
-UNWRITABLE = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
 
 
 @dataclass

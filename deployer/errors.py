@@ -1,5 +1,6 @@
 """Problems found in a spec, and the errors every command turns into an exit code (CLI.md)."""
 
+import errno
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +80,17 @@ class PreconditionMissing(DeployerError):
 
 class DeploymentFailed(DeployerError):
     exit_code = EXIT_DEPLOY_FAILED
+
+
+# A full disk or quota, a read-only file system: a precondition missing (exit 4), wherever the write was.
+UNWRITABLE = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+
+
+def write_failure(message: str, err: OSError) -> DeployerError:
+    """MESSAGE, with the reason: exit 4 where the disk refused the write, else a usage error (a path
+    given that cannot be written: inside a file, in /proc)."""
+    kind = PreconditionMissing if err.errno in UNWRITABLE else UsageError
+    return kind(f"{message} ({err.strerror or err})")
 
 
 def display_path(path: Path) -> str:

@@ -6,7 +6,7 @@ that resolves for whoever clones the repository, offline, and matches the deploy
 from importlib.resources import files
 from pathlib import Path
 
-from deployer.errors import PreconditionMissing, UsageError, display_path
+from deployer.errors import UsageError, display_path, write_failure
 from deployer.secrets.atomic import atomic_write
 from deployer.speclang.load import SPEC_FILES
 
@@ -29,7 +29,7 @@ def write_starter(folder: Path, as_yaml: bool, force: bool) -> str:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise PreconditionMissing(f"could not make the folder {display_path(folder)} ({err.strerror or err})") from None
+        raise write_failure(f"could not make the folder {display_path(folder)}", err) from None
     atomic_write(target, files("deployer.templates").joinpath(name).read_bytes())  # an existing spec: whole or kept
     if as_yaml:
         from deployer.schema.generate import render
