@@ -85,9 +85,9 @@ def local_ports(spec: Infra, env: EnvInfo, base: Infra | None) -> list[Finding]:
     if (last := first + count - 1) <= MAX_PORT:
         return []
     return [(("environments", env.name, "basePort"),
-             f"the local servers of {count} caches take ports {first}-{last} from basePort {declared.base_port} "
-             f"(the caches' from basePort + {CACHES.local_port}), past {MAX_PORT}: lower basePort to at most "
-             f"{MAX_PORT - CACHES.local_port - count + 1}")]
+             (f"the local servers of {count} caches take ports {first}-{last} from basePort {declared.base_port} "
+              f"(the caches' from basePort + {CACHES.local_port}), past {MAX_PORT}: lower basePort to at most "
+              f"{MAX_PORT - CACHES.local_port - count + 1}"))]
 
 
 def _implemented(spec: Infra, target: Cloud) -> Iterable[Finding]:

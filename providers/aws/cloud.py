@@ -37,8 +37,8 @@ class Aws(Cloud):
     required_settings: ClassVar[dict[str, str]] = {"region": "us-east-1"}
     store_settings: ClassVar[dict[str, str]] = {"region": "us-east-1"}
     replaced_on = REPLACED_ON
-    secret_value_limit = (65536, "AWS Secrets Manager keeps "
-                                 "(https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html)")
+    secret_value_limit = (65536, ("AWS Secrets Manager keeps "
+                                  "(https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html)"))
     credentials_hint = ("no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, "
                         "or run `aws configure` / `aws sso login` (in GitHub Actions: "
                         "aws-actions/configure-aws-credentials)")

@@ -68,8 +68,8 @@ def test_cron_run_against_a_server_that_drips_its_answer_ends_at_the_deadline(tm
         f"services: {{email: {{url: 'http://127.0.0.1:{listener.getsockname()[1]}'}}}}\n")
     started = time.monotonic()
     try:
-        run = subprocess.run([sys.executable, "-c", "from deployer.local import http; http.TIMEOUT_SECONDS = 2\n"
-                              "from deployer.cli import main; main()", "--spec", str(tmp_path), "--no-color",
+        with_2_s_deadline = "from deployer.local import http; http.TIMEOUT_SECONDS = 2\nfrom deployer.cli import main; main()"
+        run = subprocess.run([sys.executable, "-c", with_2_s_deadline, "--spec", str(tmp_path), "--no-color",
                               "cron", "run", "digest", "--env", "local"],
                              capture_output=True, text=True, timeout=30, check=False)
     finally:

@@ -6,7 +6,7 @@ import os
 import sys
 
 import pytest
-from support.local_dev import leftovers, processes_mentioning, run_deployer, write_client
+from support.local_dev import leftovers, run_deployer, write_client
 
 KEYS = {"DEPLOYER_AGE_KEY": "AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ",
         "PULUMI_CONFIG_PASSPHRASE": "hunter2", "PULUMI_CONFIG_PASSPHRASE_FILE": "/tmp/passphrase"}
