@@ -33,8 +33,9 @@ if TYPE_CHECKING:  # the model, CUE and the clouds load with the first command t
     from deployer.speclang.load import Spec
 
 DISTRIBUTION = "deployer-iac"  # on PyPI (`pip install deployer` is an unrelated project); the command is deployer
-# `diff --exit-code`: the environment has changes (an exit code CLI.md gives no other meaning).
-EXIT_CHANGES = 10
+# `diff --exit-code` (CLI.md): the environment has changes; among them, a protected or data-holding
+# resource deleted or replaced.
+EXIT_CHANGES, EXIT_RISKS = 10, 11
 
 
 @dataclass
@@ -206,19 +207,19 @@ def read_secret(name: str, limit: "ValueLimit") -> str:
     if sys.stdin.isatty():
         value = click.prompt(f"value of {name}", hide_input=True, confirmation_prompt=True, err=True)
     else:
-        data = sys.stdin.buffer.read(limit.bytes + 3)  # the value and a line end (\r\n)
+        data = sys.stdin.buffer.read(limit.bytes + 3)  # the value, a line end (\r\n), and one more byte
+        if len(data) > limit.bytes + 2:  # more than a value and its line end: not read to its end
+            raise limit.refused(name)
         try:
             value = data.decode().removesuffix("\n").removesuffix("\r")
         except UnicodeDecodeError:
-            if len(data) > limit.bytes:  # cut inside a character: over the limit anyway
-                raise limit.refused(name) from None
             # not quoted back: the bytes are the secret
             raise UsageError(f"the value given for {name} is not UTF-8 text: deployer stores text "
                              "(encode binary values, e.g. with base64)") from None
     if not value:
         raise UsageError(f"no value given for {name} (pipe it in, or type it at the prompt)")
-    if len(value.encode()) > limit.bytes:
-        raise limit.refused(name)
+    if (size := len(value.encode())) > limit.bytes:
+        raise limit.refused(name, size)
     return value
 
 
@@ -284,15 +285,21 @@ def plan(ctx: Context, env: str, fmt: str) -> None:
 
     Example: deployer plan --env prod --format json
     """
+    from deployer.clouds import cloud
     from deployer.engine.preflight import deployable_env
     from deployer.plan.document import build_plan
+    from deployer.plan.entries import Entries, counted
     from deployer.render import plan as render
     from deployer.speclang.load import resolve
 
     deployable_env(ctx.spec, env)
-    with ctx.console.progress(f"planning {env}"):
-        document = build_plan(resolve(ctx.spec, env))
-    ctx.console.show(fmt, document, json=lambda document: document, markdown=render.markdown, table=render.table)
+    with ctx.console.progress(f"planning {env}") as status:
+        resolved = resolve(ctx.spec, env)
+        status(f"planning {env}: {counted(resolved.spec)}")
+        document = build_plan(resolved)
+    entries = Entries([resolved.spec], cloud(resolved.provider).holds_data)
+    ctx.console.show(fmt, document, entries, json=lambda document, _: document, markdown=render.markdown,
+                     table=render.table)
 
 
 @cli.command()
@@ -301,7 +308,8 @@ def plan(ctx: Context, env: str, fmt: str) -> None:
               help="git ref whose spec is the starting point (e.g. origin/main)")
 @format_option("table", "json", "markdown")
 @click.option("--exit-code", "exit_code", is_flag=True,
-              help=f"exit with {EXIT_CHANGES} when ENV has changes (0: none), for scripts that gate on them")
+              help=f"exit with {EXIT_CHANGES} when ENV has changes, {EXIT_RISKS} when they delete or replace a "
+                   "protected or data-holding resource (0: none), for scripts that gate on them")
 @pass_context
 def diff(ctx: Context, env: str, base_ref: str, fmt: str, exit_code: bool) -> None:
     """What a change of the spec does to ENV: the plan at GIT_REF against the working tree's.
@@ -315,9 +323,9 @@ def diff(ctx: Context, env: str, base_ref: str, fmt: str, exit_code: bool) -> No
     deployable_env(ctx.spec, env)
     with ctx.console.progress(f"planning {env} at {base_ref} and in the working tree"):
         changes = diff_environment(ctx.spec, env, base_ref)
-    ctx.console.show(fmt, changes, json=render.document, markdown=render.markdown, table=render.table)
+    ctx.console.show(fmt, changes, json=render.document, markdown=render.markdown, table=render.lines)
     if exit_code and not changes.empty:
-        sys.exit(EXIT_CHANGES)
+        sys.exit(EXIT_RISKS if changes.loses_data else EXIT_CHANGES)
 
 
 def wait_option(command):
@@ -330,14 +338,17 @@ def open_engine(ctx: Context, env: str, wait_for_lock: str | None = None, runs_p
                 shared_state: bool = False):
     """The preflight (exit 4 with the fix on failure), then the environment's engine."""
     from deployer.engine.operations import Engine
-    from deployer.engine.preflight import preflight
+    from deployer.engine.preflight import notes, preflight
     from deployer.speclang.durations import parse_duration
 
     try:
         wait = parse_duration(wait_for_lock) if wait_for_lock else None
     except ValueError as err:
         raise UsageError(f"--wait-for-lock: {err}") from None
-    return Engine(preflight(ctx.spec, env, runs_program, shared_state), ctx.console, wait)
+    resolved = preflight(ctx.spec, env, runs_program, shared_state)
+    for note in notes(ctx.spec, resolved) if runs_program else ():
+        ctx.console.info(note)
+    return Engine(resolved, ctx.console, wait)
 
 
 def allow_local_state_option(command):

@@ -36,6 +36,9 @@ Program = Callable[["ResolvedEnv", Mapping[str, "pulumi.Input[str]"]], None]
 MockState = Callable[[str, str, dict], tuple[str, dict]]
 MockCall = Callable[[str, dict], dict]
 
+# A value of a plan that only a deploy can tell (as Terraform's "(known after apply)").
+UNKNOWN = "(known after deploy)"
+
 # Each built-in cloud's package: its `cloud` module holds `CLOUD`, its `settings` module its `BLOCKS` in
 # the spec (imported by the model, before any cloud: it imports nothing of the cloud but its blocks).
 BUILT_IN = ("deployer.providers.aws", "deployer.providers.gcp")
@@ -51,9 +54,14 @@ class Cloud(ABC):
     required_settings: Mapping[str, str] = {}  # settings an environment on this cloud needs: field -> example
     store_settings: Mapping[str, str] = {}  # settings its secret store needs: field -> example
     replaced_on: Mapping[str, frozenset[str]] = {}  # per Pulumi type, the inputs whose change replaces it
+    # per Pulumi type of a resource that holds data: what `diff` calls it, and what deleting it loses
+    holds_data: Mapping[str, tuple[str, str]] = {}
+    # per Pulumi type, the inputs whose in-place change a reviewer must know of, and what it does
+    # (a database's major version upgrade)
+    changes_noted: Mapping[str, Mapping[str, str]] = {}
     credentials_hint: str = ""  # how to give deployer credentials, where none are found
-    # The largest secret value its secret manager keeps, in bytes, and who says so ("the most … keeps").
-    secret_value_limit: tuple[int, str] | None = None
+    # The largest secret value its secret manager keeps, in bytes, and the page that says so
+    max_secret_bytes: tuple[int, str] | None = None
 
     def physical_name(self, kind: str, app: str, env: str, name: str, suffix: str = "") -> str:
         """`APP-ENV-NAME` plus `suffix`, within this cloud's limit for `kind`."""
@@ -74,6 +82,11 @@ class Cloud(ABC):
         """The fix for an engine failure whose MESSAGE shows a cause this cloud knows (a switched-off
         API, say), for ENV."""
         return None
+
+    def notes(self, env: ResolvedEnv, neighbours: Iterable[ResolvedEnv]) -> Iterable[str]:
+        """What to know before ENV is deployed that its spec cannot show (a quota its previews may pass),
+        beside NEIGHBOURS, the spec's other environments on this cloud (resolved as iterated)."""
+        return ()
 
     def type_defaults(self, env_type: str) -> Mapping[str, dict]:
         """Per top-level section, what every entry of it gets under an environment type (the
@@ -96,10 +109,15 @@ class Cloud(ABC):
     def mocks(self) -> tuple[MockState, MockCall]:
         """Fresh mock answers for one offline run of the program."""
 
+    def shown_planned(self, planned: str) -> str:
+        """A value of a plan as a reader is shown it: each part the mocks made up for what only the cloud
+        knows written as what it stands for (`<account>`), or, where the cloud assigns the whole value (an
+        address), `(known after deploy)`."""
+        return planned
+
     def known_before_deploy(self, planned: str) -> bool:
-        """Whether a value of a plan's outputs is the one a deploy gives, not one the mocks made up
-        for what only the cloud knows (an account, an address it assigns)."""
-        return True
+        """Whether a value of a plan's outputs is the one a deploy gives, not one the mocks made up."""
+        return self.shown_planned(planned) == planned
 
     def secret_store(self, spec: Infra) -> SecretStore | None:
         """The cloud's secret manager as deployer's secret store (`secretStore: NAME`), if it has one."""

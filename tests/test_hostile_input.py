@@ -3,13 +3,13 @@ as escapes, markdown for a pull request cannot be broken out of, an ejected stac
 setting as one value, control characters are refused in the spec, and bad paths get exit 1 or 2."""
 
 import json
+import re
 import shutil
 import subprocess
 from html import escape as html_escape
 from pathlib import Path
 
 import pytest
-import yaml
 from markdown_it import MarkdownIt
 
 from deployer.console import Console
@@ -108,7 +108,7 @@ def test_descriptions_may_break_lines(shop, deployer):
 # --- markdown for a pull request ----------------------------------------------------------------------------
 
 
-def test_a_value_cannot_break_out_of_its_code_span_in_the_diff_comment(shop, deployer):
+def test_a_value_cannot_break_out_of_its_code_block_in_the_diff_comment(shop, deployer):
     git(shop.parent, "init", "-q", "-b", "main")
     git(shop.parent, "add", "infra.yaml")
     git(shop.parent, "commit", "-qm", "base")
@@ -120,22 +120,23 @@ def test_a_value_cannot_break_out_of_its_code_span_in_the_diff_comment(shop, dep
 
     assert result.exit_code == 0, result.stderr
     html = MarkdownIt("commonmark").enable("table").render(result.stdout)
-    assert "<img" not in html and "<a " not in html and "<td>" in html
-    assert f"<code>{html_escape(json.dumps(hostile))}</code>" in html  # the new value, whole
+    assert "<img" not in html and "<a " not in html and "<pre>" in html
+    # the new value, whole, on its field's line in the resource's block
+    assert re.search(rf"\n\+ +description: {re.escape(html_escape(json.dumps(hostile)))}\n", html)
 
 
 # --- files deployer writes ----------------------------------------------------------------------------------
 
 
-def test_the_ejected_stack_config_holds_the_project_as_one_value(shop, deployer, tmp_path):
-    project = "shop-staging-1234 #: {x: y}"  # regions are refused but in the clouds' form; projects are not
+def test_a_project_id_that_would_break_the_stack_config_is_refused_before_it(shop, deployer, tmp_path):
+    project = "shop-staging-1234 #: {x: y}"  # GCP's project ids are lowercase letters, digits and hyphens
     shop.write_text(shop.read_text().replace("  project: shop-staging-1234", f"  project: '{project}'"))
 
     result = deployer("eject", "--env", "staging", "--out", str(tmp_path / "out"))
 
-    assert result.exit_code == 0, result.stderr
-    assert yaml.safe_load((tmp_path / "out/Pulumi.shop-staging.yaml").read_text()) == {
-        "config": {"gcp:project": project, "gcp:region": "europe-west1"}}
+    assert result.exit_code == EXIT_INVALID, result.stderr
+    assert f'gcp.project: "{project}" is not a GCP project id' in result.stderr
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("out", ["infra.yaml/sub", "/proc/deployer-eject", "infra.yaml"])

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from deployer.clouds import cloud, registered
+from deployer.clouds import registered
 from deployer.console import Console
 from deployer.errors import DeployerError, Finding, SpecInvalid, UsageError, quoted
 from deployer.secrets.file_store import FileStore
@@ -19,17 +19,19 @@ from deployer.speclang.validation import model_findings
 
 @dataclass(frozen=True)
 class ValueLimit:
-    """The most bytes a value may have, and who says so (completing "the most … keeps")."""
+    """The most bytes a value may have, and who says so."""
 
     bytes: int
-    keeper: str
+    keeper: str  # e.g. "GCP keeps secret values of at most 65,536 bytes (URL), and prod deploys to GCP"
 
-    def refused(self, name: str) -> UsageError:
-        return UsageError(f"the value of {name} is over {self.bytes} bytes, the most {self.keeper}")
+    def refused(self, name: str, size: int | None = None) -> DeployerError:
+        """The refusal of a value of SIZE bytes (None: more than were read)."""
+        told = f"{size:,} bytes" if size is not None else f"over {self.bytes:,} bytes"
+        return DeployerError(f"the value of {name} is {told}: {self.keeper}")
 
 
-# What `secret set` reads at most, where no cloud the value goes to keeps less.
-READ_LIMIT = ValueLimit(64 * 1024, "deployer reads for a secret value")
+# What `secret set` reads at most where no cloud keeps the value (a local environment's, in the file store).
+READ_LIMIT = ValueLimit(1024 * 1024, "deployer reads secret values of at most 1,048,576 bytes")
 
 
 @dataclass
@@ -154,12 +156,17 @@ def _covered(spec: Spec, scopes: list[Scope]) -> list[EnvInfo]:
 
 
 def _value_limit(spec: Spec, scopes: list[Scope]) -> ValueLimit:
-    """READ_LIMIT, or the least limit of the clouds whose secret managers keep the value (at `up`)."""
+    """READ_LIMIT, or the least limit of the clouds whose secret managers keep the value (`up` would
+    fail there, long after this command)."""
     limits = []
     for env in _covered(spec, scopes):
-        if env.deployable and (limit := cloud(env.provider).secret_value_limit):
-            limits.append(ValueLimit(limit[0], f"{limit[1]}, where {env.name} deploys it"))
+        target = registered().get(env.provider)
+        if env.deployable and target and (limit := target.max_secret_bytes):
+            limits.append(ValueLimit(limit[0], f"{target.title} keeps secret values of at most {limit[0]:,} bytes "
+                                               f"({limit[1]}), and {env.name} deploys to {target.title}"))
     return min([*limits, READ_LIMIT], key=lambda limit: limit.bytes)  # the first of the least: a cloud's
+
+
 def _scopes(spec: Spec, types: str | None, env: str | None) -> list[Scope]:
     if (types is None) == (env is None):
         raise UsageError("give either --type T[,T…] (production|prod, development|dev, preview|pr, local) "

@@ -8,7 +8,7 @@ from typing import ClassVar
 from deployer.clouds import Cloud, MockCall, MockState, Program
 from deployer.encore import NotInEncore
 from deployer.providers.aws.naming import NAME_LIMITS, resource_names
-from deployer.providers.aws.replacements import REPLACED_ON
+from deployer.providers.aws.replacements import CHANGES_NOTED, HOLDS_DATA, REPLACED_ON
 from deployer.providers.aws.rules import aws_rules
 from deployer.speclang.environments import EnvInfo
 from deployer.speclang.model import Infra
@@ -37,8 +37,10 @@ class Aws(Cloud):
     required_settings: ClassVar[dict[str, str]] = {"region": "us-east-1"}
     store_settings: ClassVar[dict[str, str]] = {"region": "us-east-1"}
     replaced_on = REPLACED_ON
-    secret_value_limit = (65536, ("AWS Secrets Manager keeps "
-                                  "(https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html)"))
+    holds_data = HOLDS_DATA
+    changes_noted = CHANGES_NOTED
+    # SecretString: "Maximum length of 65536"
+    max_secret_bytes = (65536, "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html")
     credentials_hint = ("no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, "
                         "or run `aws configure` / `aws sso login` (in GitHub Actions: "
                         "aws-actions/configure-aws-credentials)")
@@ -93,10 +95,10 @@ class Aws(Cloud):
 
         return mock_answers()
 
-    def known_before_deploy(self, planned: str) -> bool:
-        from deployer.providers.aws.mocks import made_up
+    def shown_planned(self, planned: str) -> str:
+        from deployer.providers.aws.mocks import shown_planned
 
-        return not made_up(planned)
+        return shown_planned(planned)
 
     def secret_store(self, spec: Infra):
         from deployer.providers.aws.secret_store import AwsStore

@@ -1,13 +1,12 @@
 """The URLs AWS calls (SNS HTTPS pushes, EventBridge API destinations) and what AWS requires of them."""
 
-import ipaddress
 import re
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
-from urllib.parse import urlsplit
 
 from deployer.errors import Finding, SpecPath, quoted
 from deployer.primitives.topics import subscriptions
+from deployer.speclang.fields import private_host
 from deployer.speclang.model import Infra
 
 SNS_HTTPS_DOC = "https://docs.aws.amazon.com/sns/latest/dg/sns-http-https-endpoint-as-subscriber.html"
@@ -53,7 +52,7 @@ def endpoint_rules(spec: Infra) -> Iterable[Finding]:
     for call in calls(spec):
         if not call.url.startswith("https://"):
             plain.setdefault(call.at, []).append(call.caller)
-        elif (host := _private_host(call.url)) is not None:
+        elif (host := private_host(call.url)) is not None:
             private[call.at] = host
         elif call.job and (problem := _invocation_endpoint_problem(call.url)):
             yield ("cron", call.job, "endpoint"), f"{problem} ({API_DESTINATION_DOC})"
@@ -65,17 +64,6 @@ def endpoint_rules(spec: Infra) -> Iterable[Finding]:
                    f"{quoted(host)} (a private or loopback address): an SNS subscription is never confirmed and "
                    "every call ends in the dead-letter queue; give a public URL, or use a pull subscription "
                    f"({SNS_HTTPS_DOC}, {API_DESTINATION_DOC})")
-
-
-def _private_host(url: str) -> str | None:
-    """URL's host where it is no public address (a private, loopback or link-local IP, or localhost)."""
-    host = urlsplit(url).hostname or ""
-    if host == "localhost" or host.endswith(".localhost"):
-        return host
-    try:
-        return None if ipaddress.ip_address(host).is_global else host
-    except ValueError:
-        return None  # a name: where it resolves is not known before the deploy
 
 
 def _invocation_endpoint_problem(url: str) -> str | None:

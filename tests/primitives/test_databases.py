@@ -37,5 +37,5 @@ def test_a_database_name_fits_the_63_bytes_postgresql_keeps(problems):
 
 
 def test_a_service_uses_only_declared_databases(problems):
-    assert problems("databases: {orders: {}}\nservices: {api: {uses: {databases: [order]}}}\n") == [(
-        '4: services.api.uses.databases.0: unknown database "order"; did you mean "orders"?')]
+    assert problems("databases: {orders: {}}\nservices: {api: {uses: {databases: [order]}}}\n") == [
+        '4: services.api.uses.databases.0: unknown database "order"; did you mean "orders"?']

@@ -112,8 +112,8 @@ def test_rds_instance_classes_storage_and_backups_as_create_db_instance_takes_th
     # "Must be an integer from 20 to 65536", BackupRetentionPeriod "from 0 to 35";
     # https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.html: db.CLASS.SIZE
     found = problems("databases:\n  orders:\n    aws: {instanceClass: m7g.large, storageGb: 19, backupRetentionDays: 36}\n")
-    assert [line.split(": ", 2)[1] for line in found] == [(
-        "databases.orders.aws.backupRetentionDays", "databases.orders.aws.instanceClass", "databases.orders.aws.storageGb")]
+    assert [line.split(": ", 2)[1] for line in found] == [
+        "databases.orders.aws.backupRetentionDays", "databases.orders.aws.instanceClass", "databases.orders.aws.storageGb"]
     assert "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html" in found[0]
 
 

@@ -100,8 +100,8 @@ def test_cloud_sql_tiers_disks_and_retained_backups(problems):
     # db-g1-small; SSD from 10 GB to 64 TB; https://cloud.google.com/sql/docs/postgres/backup-recovery/backups:
     # 1 to 365 retained backups
     found = problems("databases:\n  orders:\n    gcp: {tier: n1-standard-1, diskSizeGb: 9, backupRetentionDays: 366}\n")
-    assert [line.split(": ", 2)[1] for line in found] == [(
-        "databases.orders.gcp.backupRetentionDays", "databases.orders.gcp.diskSizeGb", "databases.orders.gcp.tier")]
+    assert [line.split(": ", 2)[1] for line in found] == [
+        "databases.orders.gcp.backupRetentionDays", "databases.orders.gcp.diskSizeGb", "databases.orders.gcp.tier"]
 
 
 def test_a_missing_private_service_access_fails_with_the_two_commands_that_set_it_up(spec_file):
