@@ -80,3 +80,17 @@ def test_a_secret_named_like_a_variable_dev_sets_is_refused(tmp_path, base_port,
     assert f"secret {name}: `deployer dev` sets {name} for the COMMAND itself" in run.stderr
     assert "local-value" not in run.stderr
     assert leftovers(base_port) == []
+
+
+@pytest.mark.slow
+def test_a_local_value_with_a_nul_byte_is_a_located_error_before_any_server_starts(tmp_path, base_port):
+    """Issue 24, point 14: no environment variable can carry it; dev crashed once its servers had started."""
+    spec = tmp_path / "infra.yaml"
+    spec.write_text(SPEC.replace("BASE_PORT", str(base_port)) + "secrets: [Token]\n"
+                    "services: {api: {uses: {secrets: [Token]}}}\n")
+    (tmp_path / ".secrets.local.yaml").write_text('Token: "sk_local\\0value"\n')
+    run = run_deployer(spec, "dev", "--env", "local", "--", "true")
+    assert run.returncode == 1, run.stderr
+    assert run.stderr.startswith(".secrets.local.yaml:1: Token: the value holds a NUL byte"), run.stderr
+    assert "sk_local" not in run.stderr and " ready in " not in run.stderr
+    assert leftovers(base_port) == []
