@@ -34,11 +34,11 @@ class Forked(Generic[T]):
         self._work, self._child, self._readable, self._running = work, 0, None, False
         if _in_fork or not hasattr(os, "fork"):
             return
-        parent = os.getpid()
+        dying = dying_with_deployer(signal.SIGKILL)  # made here: it checks that this process is the parent
         readable, writable = os.pipe()
         self._child = os.fork()
         if self._child == 0:
-            _run_forked(work, readable, writable, parent)
+            _run_forked(work, readable, writable, dying)
         os.close(writable)
         self._readable, self._running = readable, True
 
@@ -84,15 +84,13 @@ def forked(work: Callable[[], T]) -> Forked[T]:
     return Forked(work)
 
 
-def _run_forked(work: Callable[[], T], readable: int, writable: int, parent: int) -> None:
+def _run_forked(work: Callable[[], T], readable: int, writable: int, dying: Callable[[], None] | None) -> None:
     global _in_fork
     try:
         for signum in _ENDING:
             signal.signal(signum, signal.SIG_DFL)
-        if dies := dying_with_deployer(signal.SIGKILL):
-            dies()
-        if os.getppid() != parent:  # the parent died before the line above
-            return
+        if dying:
+            dying()  # dies at once where the parent is gone already
         os.close(readable)
         gc.disable()
         _in_fork = True

@@ -21,8 +21,9 @@ def test_a_shell_reads_back_each_value_under_its_path(deployer, tmp_path):
     (tmp_path / "outputs.env").write_text(lines)
     shell = subprocess.run(["sh", "-c", READ_BACK], cwd=tmp_path, capture_output=True, text=True, check=True)
     environment = json.loads(shell.stdout)
-    crm_sync = outputs["services"]["crm"]["subscriptions"]["crm-sync"]
-    assert environment["CRM_SUBSCRIPTIONS_CRM_SYNC_QUEUE_URL"] == crm_sync["queueUrl"]  # "(known after deploy)": quoted
+    crm_sync = outputs["services"]["crm"]["subscriptions"]["signups"]["crm-sync"]
+    # "(known after deploy)": quoted
+    assert environment["CRM_SUBSCRIPTIONS_SIGNUPS_CRM_SYNC_QUEUE_URL"] == crm_sync["queueUrl"]
     assert environment["STOREFRONT_BUCKETS_AVATARS_PERMISSIONS"] == "download,upload,list"
     assert environment["STOREFRONT_CACHES_SESSIONS_TLS"] == "true"
     assert (environment["DEPLOYER_APP"], environment["DEPLOYER_ENV"]) == ("shop", "prod")
@@ -33,13 +34,29 @@ def test_a_value_a_shell_would_split_is_quoted_and_plain_ones_are_not():
         "EMAIL_NOTE='a b; $HOME'\nEMAIL_URL=https://x.example.com/a?b=1\n")
 
 
+def test_two_values_on_one_variable_are_refused_naming_both(deployer, spec_file):
+    path = spec_file("""
+        app: shop
+        aws: {region: eu-west-1}
+        topics:
+          ab-cd: {subscriptions: {ef: {service: api}}}
+          ab: {subscriptions: {cd-ef: {service: api}}}
+        services: {api: {}}
+    """)
+    assert deployer("--spec", str(path), "outputs", "-e", "prod", "--planned").exit_code == 0  # json keeps both
+    result = deployer("--spec", str(path), "outputs", "-e", "prod", "--planned", "--format", "env")
+    assert result.exit_code == 1
+    assert ("--format env: api.subscriptions.ab-cd.ef.topicId and api.subscriptions.ab.cd-ef.topicId are both "
+            "API_SUBSCRIPTIONS_AB_CD_EF_TOPIC_ID: rename one of them, or read --format json") in result.stderr
+    assert result.stdout == ""
+
+
 def test_names_that_become_one_variable_are_refused_naming_both(deployer, spec_file):
     """Issue 24, point 15: `ApiKey` and `API_KEY` are both API_KEY once upper-cased; one would hide the other."""
     spec = spec_file("app: shop\naws: {region: eu-west-1}\nsecrets: [ApiKey, API_KEY]\n"
                      "services: {api: {uses: {secrets: [ApiKey, API_KEY]}}}\n")
     result = deployer("--spec", str(spec), "outputs", "--env", "prod", "--planned", "--format", "env")
-    assert result.exit_code == 2, result.stderr
-    assert ("--format env: services.api.secrets.ApiKey and services.api.secrets.API_KEY are both "
-            "API_SECRETS_API_KEY") in result.stderr
+    assert result.exit_code == 1, result.stderr
+    assert "--format env: api.secrets.ApiKey and api.secrets.API_KEY are both API_SECRETS_API_KEY" in result.stderr
     assert result.stdout == ""
     assert deployer("--spec", str(spec), "outputs", "--env", "prod", "--planned").exit_code == 0

@@ -43,6 +43,7 @@ def check(spec: Infra, env: EnvInfo, invalid: Collection[str] = ()) -> list[Find
         *((primitive.reads, lambda rules=primitive.rules: rules(spec)) for primitive in PRIMITIVES),
         ({"cron", "services"}, lambda: _cron(spec)),
         ({"services", "secrets", *sections()}, lambda: _services(spec)),
+        ({"services", "deployments"}, lambda: _deployments(spec)),
     ]
     findings = [finding for reads, rule in rules if not reads & set(invalid) for finding in rule()]
     if target is not None:
@@ -133,3 +134,18 @@ def _services(spec: Infra) -> Iterable[Finding]:
         for index, secret in enumerate(service.uses.secrets):
             if secret not in spec.secrets:
                 yield (*at, "secrets", index), unknown("secret", secret, spec.secrets)
+
+
+def _deployments(spec: Infra) -> Iterable[Finding]:
+    """Known services, each in one deployment at most (one process, one identity)."""
+    deployed: dict[str, str] = {}
+    for name, deployment in spec.deployments.items():
+        for index, service in enumerate(deployment.services):
+            at = ("deployments", name, "services", index)
+            if service not in spec.services:
+                yield at, unknown("service", service, spec.services)
+            elif deployed.setdefault(service, name) != name:
+                yield at, (f"service {quoted(service)} is already in deployment {quoted(deployed[service])}: a "
+                           "service runs in one deployment (one container, one identity)")
+            elif deployment.services.index(service) != index:
+                yield at, f"service {quoted(service)} is listed twice"

@@ -7,6 +7,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from deployer.errors import UsageError, display_path, write_failure
+from deployer.gitignore import ignore_local_files
 from deployer.secrets.atomic import atomic_write
 from deployer.speclang.load import SPEC_FILES
 
@@ -35,4 +36,6 @@ def write_starter(folder: Path, as_yaml: bool, force: bool) -> str:
         from deployer.schema.generate import render
 
         atomic_write(folder / SCHEMA_FILE, render("json-schema").encode())
-    return display_path(target) + (f" (and {SCHEMA_FILE} beside it, for editors)" if as_yaml else "")
+    added = ignore_local_files(folder)
+    return (display_path(target) + (f" (and {SCHEMA_FILE} beside it, for editors)" if as_yaml else "")
+            + (f"; .gitignore now ignores {' and '.join(added)}" if added else ""))
