@@ -71,10 +71,10 @@ def test_cron_run_against_a_server_that_drips_its_answer_ends_at_the_deadline(tm
         with_2_s_deadline = "from deployer.local import http; http.TIMEOUT_SECONDS = 2\nfrom deployer.cli import main; main()"
         run = subprocess.run([sys.executable, "-c", with_2_s_deadline, "--spec", str(tmp_path), "--no-color",
                               "cron", "run", "digest", "--env", "local"],
-                             capture_output=True, text=True, timeout=30, check=False)
+                             capture_output=True, text=True, timeout=60, check=False)
     finally:
         stop.set()
         listener.close()
-    assert time.monotonic() - started < 15
+    assert time.monotonic() - started < 45  # the drip alone would last hours; the start of a loaded machine, seconds
     assert run.returncode == 3, run.stderr
     assert "/cron answered nothing within 2 s" in run.stderr
