@@ -3,7 +3,7 @@
 import ctypes
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 PR_SET_PDEATHSIG = 1
 # Found before any fork: loading a library in a forked child of a threaded process may deadlock.
@@ -21,3 +21,13 @@ def dying_with_deployer(signum: int) -> Callable[[], None] | None:
             os.kill(os.getpid(), signum)
 
     return arm if _prctl else None
+
+
+# What only deployer (and for the passphrase, the Pulumi CLI) needs: the age key decrypts every
+# environment's secret values, the passphrase (or its file) every stack's secrets.
+KEYS = ("DEPLOYER_AGE_KEY", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE")
+
+
+def without_keys(environ: Mapping[str, str]) -> dict[str, str]:
+    """ENVIRON without deployer's keys: the environment of a COMMAND or a local server."""
+    return {name: value for name, value in environ.items() if name not in KEYS}

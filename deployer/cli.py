@@ -19,9 +19,17 @@ from deployer.completion import (
     complete_secret_names,
 )
 from deployer.console import Console
-from deployer.errors import EXIT_DEPLOY_FAILED, DeployerError, SpecInvalid, UsageError
+from deployer.errors import (
+    EXIT_DEPLOY_FAILED,
+    EXIT_PRECONDITION,
+    UNWRITABLE,
+    DeployerError,
+    SpecInvalid,
+    UsageError,
+)
 
 if TYPE_CHECKING:  # the model, CUE and the clouds load with the first command that reads a spec
+    from deployer.secrets.commands import ValueLimit
     from deployer.speclang.load import Spec
 
 DISTRIBUTION = "deployer-iac"  # on PyPI (`pip install deployer` is an unrelated project); the command is deployer
@@ -191,19 +199,27 @@ def secret_set(ctx: Context, types: str | None, env: str | None, name: str) -> N
     set_value(ctx.spec, name, types, env, read_secret, ctx.console)
 
 
-def read_secret(name: str) -> str:
-    """From standard input when it is not a terminal, else a hidden prompt asked twice; never argv."""
+def read_secret(name: str, limit: "ValueLimit") -> str:
+    """From standard input when it is not a terminal, else a hidden prompt asked twice; never argv.
+    Never more than LIMIT's bytes and a line end."""
+    if sys.stdin is None or sys.stdin.closed:
+        raise UsageError(f"standard input is closed: pipe the value of {name} in, or run on a terminal to type it")
     if sys.stdin.isatty():
         value = click.prompt(f"value of {name}", hide_input=True, confirmation_prompt=True, err=True)
     else:
+        data = sys.stdin.buffer.read(limit.bytes + 3)  # the value, a line end (\r\n), and one more byte
+        if len(data) > limit.bytes + 2:  # more than a value and its line end: not read to its end
+            raise limit.refused(name)
         try:
-            value = sys.stdin.buffer.read().decode().removesuffix("\n").removesuffix("\r")
+            value = data.decode().removesuffix("\n").removesuffix("\r")
         except UnicodeDecodeError:
             # not quoted back: the bytes are the secret
             raise UsageError(f"the value given for {name} is not UTF-8 text: deployer stores text "
                              "(encode binary values, e.g. with base64)") from None
     if not value:
         raise UsageError(f"no value given for {name} (pipe it in, or type it at the prompt)")
+    if (size := len(value.encode())) > limit.bytes:
+        raise limit.refused(name, size)
     return value
 
 
@@ -510,7 +526,9 @@ def outputs(ctx: Context, env: str, fmt: str, out_file: str | None, planned: boo
                              f"{','.join(units[deployment])}` (and `--gateways` where it takes public traffic)")
     text = render.env_file(document) if fmt == "env" else render.document_text(document)
     if out_file:
-        Path(out_file).write_text(text)
+        from deployer.secrets.atomic import atomic_write
+
+        atomic_write(Path(out_file), text.encode())
         ctx.console.info(f"wrote {out_file}")
     else:
         ctx.console.write(text)
@@ -605,9 +623,9 @@ def main() -> None:
             signal.signal(signum, _exit_on_signal)
     try:
         cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as err:
         sys.stderr.write("aborted\n")
-        sys.exit(1)
+        sys.exit(130 if isinstance(err.__cause__, KeyboardInterrupt) else 1)  # click's Abort for Ctrl-C
     except click.ClickException as err:
         err.show()
         sys.exit(err.exit_code)
@@ -617,6 +635,10 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as err:  # a bug of ours, never the user's input: say so, without a traceback
+        if isinstance(err, OSError) and err.errno in UNWRITABLE:  # a write no message of ours foresaw
+            Console().error(f"could not write {err.filename or 'a file'} ({err.strerror}): make room, or run where "
+                            "deployer can write")
+            sys.exit(EXIT_PRECONDITION)
         if os.environ.get("DEPLOYER_DEBUG"):
             raise
         Console().error(f"internal error: {type(err).__name__}: {err} (run with DEPLOYER_DEBUG=1 for details)")

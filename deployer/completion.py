@@ -1,19 +1,25 @@
 """Shell completion beyond click's own: the spec's environments for `--env` (without those the command
 refuses), environment types for `secret … --type`, and the spec's secret names."""
 
+import os
+
 import click
 from click.shell_completion import CompletionItem
 
 LATE_SPEC = "deployer.spec"  # ctx.meta: a --spec given after the subcommand
+# The longest a CUE evaluation may keep a Tab press waiting: then no completion (a cached one is at once).
+CUE_SECONDS = 5
 
 
 def _spec(ctx: click.Context):
     """The spec the command line names, or None. A completion runs inside the user's shell: whatever
     goes wrong (no spec, a broken spec, no CUE), it offers nothing rather than printing an error into
     the command line being typed."""
+    from deployer.speclang.cue import TIMEOUT, limit
     from deployer.speclang.load import load_spec  # not for the help of every command
 
     try:
+        os.environ[TIMEOUT[0]] = str(min(limit(TIMEOUT), CUE_SECONDS))  # this process only completes
         return load_spec(ctx.meta.get(LATE_SPEC) or ctx.find_root().params.get("spec_option"))
     except Exception:  # noqa: BLE001
         return None
@@ -59,5 +65,6 @@ def complete_secret_names(ctx: click.Context, param: click.Parameter, incomplete
     except Exception:  # noqa: BLE001 (as _spec)
         return []
     declared = infra.secrets if infra else {}
-    return [CompletionItem(name, help=secret.description or "") for name, secret in declared.items()
+    # one line of help: zsh reads an item per three lines, fish a tab as the end of the value
+    return [CompletionItem(name, help=" ".join((secret.description or "").split())) for name, secret in declared.items()
             if name.startswith(incomplete)]

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from deployer.clouds import BUILT_IN, cloud
-from deployer.errors import UsageError, display_path
+from deployer.errors import UsageError, display_path, write_failure
 from deployer.speclang.resolved import ResolvedEnv
 
 MAIN = '''"""Pulumi program of {stack}, ejected from deployer: runs without it (see README.md)."""
@@ -64,8 +64,7 @@ def eject_environment(env: ResolvedEnv, out: Path) -> Path:
         out.mkdir(parents=True, exist_ok=True)
         _write_project(env, out)
     except OSError as err:
-        raise UsageError(f"could not write the project in {display_path(out)} ({err.strerror or err}): "
-                         "give a folder you can write") from None
+        raise write_failure(f"could not write the project in {display_path(out)}", err) from None
     return out
 
 

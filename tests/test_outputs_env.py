@@ -49,3 +49,14 @@ def test_two_values_on_one_variable_are_refused_naming_both(deployer, spec_file)
     assert ("--format env: api.subscriptions.ab-cd.ef.topicId and api.subscriptions.ab.cd-ef.topicId are both "
             "API_SUBSCRIPTIONS_AB_CD_EF_TOPIC_ID: rename one of them, or read --format json") in result.stderr
     assert result.stdout == ""
+
+
+def test_names_that_become_one_variable_are_refused_naming_both(deployer, spec_file):
+    """Issue 24, point 15: `ApiKey` and `API_KEY` are both API_KEY once upper-cased; one would hide the other."""
+    spec = spec_file("app: shop\naws: {region: eu-west-1}\nsecrets: [ApiKey, API_KEY]\n"
+                     "services: {api: {uses: {secrets: [ApiKey, API_KEY]}}}\n")
+    result = deployer("--spec", str(spec), "outputs", "--env", "prod", "--planned", "--format", "env")
+    assert result.exit_code == 1, result.stderr
+    assert "--format env: api.secrets.ApiKey and api.secrets.API_KEY are both API_SECRETS_API_KEY" in result.stderr
+    assert result.stdout == ""
+    assert deployer("--spec", str(spec), "outputs", "--env", "prod", "--planned").exit_code == 0

@@ -12,6 +12,7 @@ from deployer.engine.stack import (
     open_stack,
     protected_resources,
     secret_version_urns,
+    stack_outputs,
     unprotect_all,
     with_lock_wait,
 )
@@ -48,7 +49,7 @@ class Engine:
             steps = self.preview(targets)
             if not steps:
                 self.console.info(f"{self.env.stack} is up to date")
-                return masked_outputs(open_stack(self.env, create=False).outputs())
+                return stack_outputs(open_stack(self.env, create=False))
             if not confirm(steps):
                 return None
         stack = open_stack(self.env, secret_values(self.env))
@@ -97,7 +98,7 @@ class Engine:
 
     def outputs(self) -> dict:
         stack = open_stack(self.env, create=False)
-        return self._run("reading", lambda: masked_outputs(stack.outputs()))
+        return self._run("reading", lambda: stack_outputs(stack))
 
 
 def secret_values(env: ResolvedEnv) -> dict[str, str]:

@@ -5,6 +5,8 @@ the backend of the spec's `state` (default: a file backend under `.deployer/stat
 and its secrets provider (a passphrase from PULUMI_CONFIG_PASSPHRASE, or the spec's KMS URL).
 """
 
+import json
+import os
 import shutil
 import tempfile
 import time
@@ -17,7 +19,7 @@ import pulumi
 from pulumi import automation as auto
 
 from deployer.clouds import cloud
-from deployer.errors import DeploymentFailed, UsageError
+from deployer.errors import DeploymentFailed, PreconditionMissing, UsageError, quoted
 from deployer.plan.offline import SECRET
 from deployer.secrets.keys import KEY_VARIABLE
 from deployer.speclang.resolved import ResolvedEnv
@@ -56,6 +58,7 @@ def open_stack(env: ResolvedEnv, secrets: Mapping[str, str] | None = None, creat
         secrets_provider=env.spec.secrets_provider or "passphrase",
         # The CLI and its provider plugins need the cloud's credentials and the passphrase, never the age key.
         env_vars={KEY_VARIABLE: ""},
+        pulumi_command=pulumi_cli(),
     )
     stack = None
     try:
@@ -74,6 +77,17 @@ def open_stack(env: ResolvedEnv, secrets: Mapping[str, str] | None = None, creat
             shutil.rmtree(work_dir, ignore_errors=True)
     weakref.finalize(stack, shutil.rmtree, work_dir, ignore_errors=True)
     return stack
+
+
+def pulumi_cli() -> auto.PulumiCommand:
+    """The Pulumi CLI, checked by the SDK with a `pulumi version` run in deployer's whole environment
+    (the workspace's env_vars reach only its later commands): run here without the age key."""
+    key = os.environ.pop(KEY_VARIABLE, None)
+    try:
+        return auto.PulumiCommand()
+    finally:
+        if key is not None:
+            os.environ[KEY_VARIABLE] = key
 
 
 @contextmanager
@@ -127,6 +141,21 @@ def unprotect_all(stack: auto.Stack) -> None:
     for resource in (exported.deployment or {}).get("resources", []):
         resource["protect"] = False
     stack.import_stack(exported)
+
+
+def stack_outputs(stack: auto.Stack) -> dict:
+    """The stack's outputs, masked; a CLI that prints no JSON for them is named with what it printed
+    (never JSON cut short: the command's second run prints the secret values)."""
+    try:
+        return masked_outputs(stack.outputs())
+    except json.JSONDecodeError as err:
+        printed = err.doc.strip()
+        if printed[:1] in ("{", "["):
+            shown = f"JSON cut short ({len(printed)} bytes, not shown: it may hold secret values)"
+        else:
+            shown = quoted(printed.splitlines()[0][:200]) if printed else "nothing"
+        raise PreconditionMissing(f"`pulumi stack output --json` printed no JSON but {shown}: run it in the stack's "
+                                  "project to see why, or check the Pulumi CLI on PATH (`pulumi version`)") from None
 
 
 def masked_outputs(outputs: auto.OutputMap) -> dict:

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from deployer.children import dying_with_deployer
+from deployer.children import dying_with_deployer, without_keys
 from deployer.errors import DeploymentFailed
 from deployer.local.folder import open_new, real_folder
 from deployer.local.ports import check_free, listened_by
@@ -36,7 +36,7 @@ class Supervisor:
             for server in servers:
                 with os.fdopen(open_new(self.log_file(server)), "wb") as log:
                     process = subprocess.Popen(server.argv, stdin=subprocess.PIPE if server.stdin else subprocess.DEVNULL,
-                                               stdout=log, stderr=log, env={**os.environ, **server.environ},
+                                               stdout=log, stderr=log, env={**without_keys(os.environ), **server.environ},
                                                start_new_session=True,
                                                preexec_fn=dying_with_deployer(server.stop_signal))  # noqa: PLW1509 (no thread yet)
                 self.running.append((server, process))

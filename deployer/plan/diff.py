@@ -7,6 +7,8 @@ replaced; any other change of its inputs or protection is an in-place change.
 
 import io
 import json
+import os
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -213,12 +215,12 @@ def diff_environment(spec: Spec, env_name: str, base_ref: str) -> PlanDiff:
     head_env = resolve(spec, env_name)
     with tempfile.TemporaryDirectory(prefix="deployer-base-") as scratch:
         base_env = _base_env(spec.file, env_name, base_ref, Path(scratch))
-        base = forked(lambda: build_plan(base_env) if base_env else EMPTY_PLAN)
-        head = build_plan(head_env)
-        try:
-            base = base()
-        except DeployerError as err:
-            raise _not_planned(base_ref, env_name, err) from err
+        with forked(lambda: build_plan(base_env) if base_env else EMPTY_PLAN) as base_plan:
+            head = build_plan(head_env)
+            try:
+                base = base_plan()
+            except DeployerError as err:
+                raise _not_planned(base_ref, env_name, err, Path(scratch)) from err
     target = cloud(head_env.provider)
     specs = [head_env.spec, *([base_env.spec] if base_env else [])]
     return diff_plans(env_name, base_ref, base, head, target, Entries(specs, target.holds_data))
@@ -231,14 +233,20 @@ def _base_env(spec_file: Path, env_name: str, ref: str, scratch: Path) -> Resolv
         return None
     base_spec = Spec(base_file)
     try:
-        base_spec.environment(env_name)
-    except UsageError:
-        return None  # the environment is new in this change
-    try:
+        try:
+            base_spec.environment(env_name)
+        except UsageError:
+            return None  # the environment is new in this change
         return resolve(base_spec, env_name)
     except DeployerError as err:
-        raise _not_planned(ref, env_name, err) from err
+        raise _not_planned(ref, env_name, err, scratch) from err
 
 
-def _not_planned(ref: str, env_name: str, err: DeployerError) -> DeployerError:
-    return DeployerError(f"the spec at {ref} does not plan for {env_name}:\n{err}", err.exit_code)
+def _not_planned(ref: str, env_name: str, err: DeployerError, scratch: Path | None = None) -> DeployerError:
+    """ENV does not plan at REF: ERR, its files named as committed (`REF:infra/buckets.cue`), not in
+    SCRATCH, the deleted folder they were read into."""
+    text = str(err)
+    if scratch is not None:
+        text = re.sub(re.escape(f"{scratch.resolve()}{os.sep}") + "|" + re.escape(f"{scratch}{os.sep}"),
+                      f"{ref}:", text)
+    return DeployerError(f"the spec at {ref} does not plan for {env_name}:\n{text}", err.exit_code)

@@ -7,6 +7,7 @@ optional fields, defaults, bounds, regular expressions and pattern constraints.
 import json
 import re
 
+from deployer.errors import UsageError, quoted
 from deployer.schema.json_schema import json_schema
 from deployer.speclang.model import ENV_TYPES
 
@@ -24,6 +25,9 @@ _KEYWORDS = {"package", "import", "for", "in", "if", "let", "true", "false", "nu
 
 
 def cue_definitions(package: str | None = None) -> str:
+    if package is not None and (not _IDENTIFIER.fullmatch(package) or package in _KEYWORDS):
+        raise UsageError(f"--package: {quoted(package)} is not a CUE package name (a letter, then letters, digits "
+                         "or _; not a keyword)")
     schema = json_schema()
     lines = [HEADER, ""]
     if package:

@@ -17,6 +17,23 @@ from deployer.speclang.model import Infra
 from deployer.speclang.validation import model_findings
 
 
+@dataclass(frozen=True)
+class ValueLimit:
+    """The most bytes a value may have, and who says so."""
+
+    bytes: int
+    keeper: str  # e.g. "GCP keeps secret values of at most 65,536 bytes (URL), and prod deploys to GCP"
+
+    def refused(self, name: str, size: int | None = None) -> DeployerError:
+        """The refusal of a value of SIZE bytes (None: more than were read)."""
+        told = f"{size:,} bytes" if size is not None else f"over {self.bytes:,} bytes"
+        return DeployerError(f"the value of {name} is {told}: {self.keeper}")
+
+
+# What `secret set` reads at most where no cloud keeps the value (a local environment's, in the file store).
+READ_LIMIT = ValueLimit(1024 * 1024, "deployer reads secret values of at most 1,048,576 bytes")
+
+
 @dataclass
 class SecretList:
     """What `deployer secret list` found: per secret, where it has values (never the values)."""
@@ -26,13 +43,15 @@ class SecretList:
     secrets: list[dict]    # {name, declared, description, types, envs, usedBy[, resolvedFrom with an env]}
 
 
-def set_value(spec: Spec, name: str, types: str | None, env: str | None, read_value: Callable[[str], str],
-              console: Console) -> None:
+def set_value(spec: Spec, name: str, types: str | None, env: str | None,
+              read_value: Callable[[str, ValueLimit], str], console: Console) -> None:
+    """Store the value READ_VALUE(name, limit) gives (never more than limit's bytes) for the scopes given."""
     scopes = _scopes(spec, types, env)
     settings = _settings(spec, env, scopes)
     _require_declared(settings, spec, name, scopes)
-    value = read_value(name)
-    _require_fitting(spec, name, scopes, value)
+    value = read_value(name, _value_limit(spec, scopes))
+    if "\0" in value:  # not quoted back: it is the secret
+        raise UsageError(f"the value given for {name} holds a NUL byte, which no environment variable can carry")
     store = open_store(spec.file, settings, console.info)
     store.write(name, scopes, value)
     console.info(f"set {name} for {_joined(scopes)} in {store.label}")
@@ -123,25 +142,29 @@ def _require_declared(settings: Infra, spec: Spec, name: str, scopes: list[Scope
     name `up` asks a value of)."""
     if name in settings.secrets:
         return
-    covered = {scope.name for scope in scopes if scope.kind == "env"}
-    covered |= {env.name for env in spec.environments().values() if Scope("type", env.type) in scopes}
-    if not any(name in resolve(spec, env).spec.secrets for env in sorted(covered)):
+    if not any(name in resolve(spec, env.name).spec.secrets for env in _covered(spec, scopes)):
         declared = ", ".join(sorted(settings.secrets)) or "none"
         raise DeployerError(f"{quoted(name)} is not a secret of {spec.file.name} (declared: {declared}); "
                             "declare it under `secrets:` first")
 
 
-def _require_fitting(spec: Spec, name: str, scopes: list[Scope], value: str) -> None:
-    """VALUE fits the secret manager of every cloud the environments SCOPES cover deploy it to (`up`
-    would fail there, long after this command)."""
-    size = len(value.encode())
-    envs = [spec.environment(scope.name) for scope in scopes if scope.kind == "env"]
-    envs += [info for info in spec.every_environment() if Scope("type", info.type) in scopes]
-    for info in envs:
-        target = registered().get(info.provider)
-        if info.deployable and target and target.max_secret_bytes and size > (limit := target.max_secret_bytes)[0]:
-            raise DeployerError(f"the value of {name} is {size:,} bytes: {target.title} keeps secret values of at "
-                                f"most {limit[0]:,} bytes ({limit[1]}), and {info.name} deploys to {target.title}")
+def _covered(spec: Spec, scopes: list[Scope]) -> list[EnvInfo]:
+    """The environments that get a value set for SCOPES, by name."""
+    covered = {env.name: env for env in spec.environments().values()
+               if Scope("type", env.type) in scopes or Scope("env", env.name) in scopes}
+    return [covered[name] for name in sorted(covered)]
+
+
+def _value_limit(spec: Spec, scopes: list[Scope]) -> ValueLimit:
+    """READ_LIMIT, or the least limit of the clouds whose secret managers keep the value (`up` would
+    fail there, long after this command)."""
+    limits = []
+    for env in _covered(spec, scopes):
+        target = registered().get(env.provider)
+        if env.deployable and target and (limit := target.max_secret_bytes):
+            limits.append(ValueLimit(limit[0], f"{target.title} keeps secret values of at most {limit[0]:,} bytes "
+                                               f"({limit[1]}), and {env.name} deploys to {target.title}"))
+    return min([*limits, READ_LIMIT], key=lambda limit: limit.bytes)  # the first of the least: a cloud's
 
 
 def _scopes(spec: Spec, types: str | None, env: str | None) -> list[Scope]:

@@ -8,6 +8,7 @@ plaintext of an entry names its secret and scope, so an entry moved to another p
 import base64
 import binascii
 import json
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -29,6 +30,8 @@ HEADER = """\
 # `deployer secret recipients add`; hand edits of an entry make it unreadable.
 """
 KINDS = {"type": "types", "env": "envs"}
+PRIVATE_KEY_PREFIX = "AGE-SECRET-KEY-"
+GIT_SECONDS = 10
 
 
 class FileStore(SecretStore):
@@ -53,6 +56,7 @@ class FileStore(SecretStore):
             recipients, entries, added_by = self._load()
             recipients = self._with_own_key(recipients, added_by, had_values=bool(entries))
             self._warn_unrecorded(recipients, added_by)
+            self._tell_added_since_commit(recipients)
             targets = [parse_recipient(r) for r in recipients]
             for scope in scopes:
                 entries.setdefault(name, {})[scope] = _encrypt(name, scope, value, targets)
@@ -122,16 +126,59 @@ class FileStore(SecretStore):
                             "to it too; remove it if nobody on the team added it, else run `deployer secret "
                             f"recipients add {recipient}` to record it")
 
+    def _tell_added_since_commit(self, recipients: list[str]) -> None:
+        """Name the recipients that came in with the store's last commit, or after it: the value is
+        about to be encrypted to them (a record of who added one may be forged; git's history is not
+        the file's to rewrite)."""
+        own = str(identity.to_public()) if (identity := load_identity()) else None
+        last = self._git("log", "-2", "--format=%h %an", "--", self.path.name)
+        if last is None or not last:
+            return  # outside git, or never committed
+        commits = last.splitlines()
+        committed = self._recipients_at("HEAD")
+        before = self._recipients_at(commits[1].split()[0]) if len(commits) > 1 else None
+        for recipient in recipients:
+            if recipient == own:
+                continue
+            if committed is not None and recipient not in committed:
+                self.notify(f"note: {recipient} became a recipient of {self.label} since its last commit (not "
+                            "committed): the value is encrypted to it too")
+            elif before is not None and recipient not in before:
+                commit, _, author = commits[0].partition(" ")
+                self.notify(f"note: {recipient} became a recipient of {self.label} in commit {commit} ({author}): "
+                            "the value is encrypted to it too")
+
+    def _recipients_at(self, ref: str) -> set[str] | None:
+        text = self._git("show", f"{ref}:./{self.path.name}")
+        if text is None:
+            return None
+        try:
+            document = load_yaml(self.path, text)[0]
+        except SpecInvalid:
+            return None
+        found = document.get("recipients") if isinstance(document, dict) else None
+        return {str(r) for r in found} if isinstance(found, list) else set()
+
+    def _git(self, *args: str) -> str | None:
+        """git's output in the store's folder, or None where git fails (no repository, no git)."""
+        try:
+            done = subprocess.run(["git", *args], cwd=self.path.parent, capture_output=True, text=True,
+                                  timeout=GIT_SECONDS, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
     def _load(self) -> tuple[list[str], dict[str, dict[Scope, str]], dict[str, str]]:
         """The recipients, the entries by name and scope, and who added each recipient."""
         if not self.path.exists():
             return [], {}, {}
         try:
-            document = load_yaml(self.path)[0] or {}
+            document, lines = load_yaml(self.path)
         except SpecInvalid as err:  # located, and never quoting the file's text
             problem = err.problems[0]
             raise self._corrupt(f"{problem.path}: {problem.message}" if problem.path else problem.message,
                                 problem.line) from None
+        document = document or {}
         if not isinstance(document, dict) or not isinstance(document.get("recipients", []), list) \
                 or not isinstance(document.get("addedBy") or {}, dict):
             raise self._corrupt("expected `recipients:` (a list), `addedBy:` and `secrets:` (mappings)")
@@ -145,11 +192,14 @@ class FileStore(SecretStore):
         except (AttributeError, TypeError):
             raise self._corrupt("`secrets:` maps each name to `types:` and `envs:`, each a mapping") from None
         recipients = [str(r) for r in document.get("recipients") or []]
-        for recipient in recipients:
+        for index, recipient in enumerate(recipients):
             try:
                 x25519.Recipient.from_str(recipient)
-            except pyrage.RecipientError:
-                raise self._corrupt(f"{recipient} under `recipients:` is not an age public key") from None
+            except pyrage.RecipientError:  # never quoted: it may be a private key, or close to one
+                kind = ("an age private key, not a public key: remove it, and make yourself a new key (this file "
+                        "is committed)" if recipient.strip().upper().startswith(PRIVATE_KEY_PREFIX)
+                        else "not an age public key (age1…)")
+                raise self._corrupt(f"recipients.{index} is {kind}", lines.get(("recipients", index))) from None
         added_by = {str(key): str(by) for key, by in (document.get("addedBy") or {}).items()}
         return recipients, entries, added_by
 
@@ -173,11 +223,22 @@ class FileStore(SecretStore):
                 f"your key cannot decrypt {name} ({scope}) in {self.label}: ask a member who can to run "
                 f"`deployer secret recipients add {identity.to_public()}`") from None
         except binascii.Error:
-            raise self._corrupt(f"the entry of {name} ({scope}) is not base64 ciphertext") from None
-        entry = json.loads(plaintext)
+            raise self._corrupt(f"the entry of {name} ({scope}) is not base64 ciphertext", self._line(name, scope)) from None
+        try:
+            entry = json.loads(plaintext)
+        except ValueError:  # not JSON, or not text
+            entry = None
+        if not isinstance(entry, dict) or not isinstance(entry.get("value"), str):
+            raise self._corrupt(f"the entry of {name} ({scope}) is not one deployer wrote (its decrypted text "
+                                "is not a value's record): set the value again", self._line(name, scope))
         if (entry.get("secret"), entry.get("scope")) != (name, str(scope)):
-            raise self._corrupt(f"the entry of {name} ({scope}) was encrypted for another secret or scope")
+            raise self._corrupt(f"the entry of {name} ({scope}) was encrypted for another secret or scope",
+                                self._line(name, scope))
         return entry["value"]
+
+    def _line(self, name: str, scope: Scope) -> int | None:
+        """The line of an entry (found again on the way to an error only)."""
+        return load_yaml(self.path)[1].get(("secrets", name, KINDS[scope.kind], scope.name))
 
     def _corrupt(self, reason: str, line: int | None = None) -> DeployerError:
         where = f"{self.label}:{line}" if line else self.label

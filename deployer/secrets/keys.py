@@ -47,7 +47,11 @@ def create_identity() -> tuple[x25519.Identity, Path]:
     """A new identity saved in the key file (readable by the user only), as age-keygen writes it."""
     identity = x25519.Identity.generate()
     path = key_file()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as err:
+        raise PreconditionMissing(f"could not make the folder of your age key, {display_path(path.parent)} "
+                                  f"({err.strerror or err})") from None
     created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     text = f"# created: {created}\n# public key: {identity.to_public()}\n{identity}\n"
     atomic_write(path, text.encode(), mode=0o600)

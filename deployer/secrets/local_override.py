@@ -40,6 +40,9 @@ def local_overrides(spec_file: Path, declared: set[str]) -> dict[str, str]:
                                     f"{', '.join(sorted(declared)) or 'none'})"))
         elif not isinstance(value, str):
             problems.append(Problem(display_path(path), line, str(name), "the value must be a string"))
+        elif "\0" in value:
+            problems.append(Problem(display_path(path), line, str(name),
+                                    "the value holds a NUL byte, which no environment variable can carry"))
     if problems:
         raise SpecInvalid(problems)
     return data

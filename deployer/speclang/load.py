@@ -255,6 +255,7 @@ def _resolve(spec: Spec, info: EnvInfo) -> tuple[ResolvedEnv | None, list[Proble
     names: list[ResourceName] = []
     if model is not None:
         names, findings = _checks(model, info)
+        findings += rules.local_ports(model, info, base_model)
     else:
         findings += _rules_where_valid(env_data, info, findings)
     problems = [spec.problem(written_at(data, info, path), message) for path, message in findings]

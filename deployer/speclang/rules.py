@@ -6,12 +6,14 @@ from collections.abc import Callable, Collection, Iterable
 from deployer.clouds import Cloud, registered
 from deployer.errors import Finding, quoted
 from deployer.primitives import PRIMITIVES, sections
+from deployer.primitives.caches import CACHES
 from deployer.speclang import cronexpr
 from deployer.speclang.environments import PREVIEW_ENV, PREVIEW_TYPE, EnvInfo
 from deployer.speclang.model import FILE_STORE, Infra
 from deployer.speclang.references import not_allowed, unknown
 
 STATE_BACKENDS = ("file://", "s3://", "gs://", "azblob://", "https://")  # https: Pulumi Cloud
+MAX_PORT = 65535
 
 
 def check_base(spec: Infra) -> list[Finding]:
@@ -72,6 +74,21 @@ def _cloud_settings(spec: Infra, provider: str, clouds: dict[str, Cloud]) -> Ite
         if not getattr(settings, field, None):
             yield ("secretStore",), (f"secrets kept in {store.title} need {store.name}.{field} "
                                      f"(e.g. {store.name}: {{{field}: {example}}})")
+
+
+def local_ports(spec: Infra, env: EnvInfo, base: Infra | None) -> list[Finding]:
+    """ENV's caches (SPEC: as ENV resolves) take ports from the basePort its declaration in BASE gives,
+    plus the caches' offset: the last one must be a port."""
+    declared = (base.environments or {}).get(env.name) if base else None
+    if not declared or not declared.base_port:
+        return []
+    first, count = declared.base_port + CACHES.local_port, len(spec.caches)  # a Redis each
+    if (last := first + count - 1) <= MAX_PORT:
+        return []
+    return [(("environments", env.name, "basePort"),
+             (f"the local servers of {count} caches take ports {first}-{last} from basePort {declared.base_port} "
+              f"(the caches' from basePort + {CACHES.local_port}), past {MAX_PORT}: lower basePort to at most "
+              f"{MAX_PORT - CACHES.local_port - count + 1}"))]
 
 
 def _implemented(spec: Infra, target: Cloud) -> Iterable[Finding]:

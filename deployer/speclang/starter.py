@@ -6,8 +6,9 @@ that resolves for whoever clones the repository, offline, and matches the deploy
 from importlib.resources import files
 from pathlib import Path
 
-from deployer.errors import UsageError, display_path
+from deployer.errors import UsageError, display_path, write_failure
 from deployer.gitignore import ignore_local_files
+from deployer.secrets.atomic import atomic_write
 from deployer.speclang.load import SPEC_FILES
 
 SCHEMA_FILE = "infra.schema.json"
@@ -28,13 +29,13 @@ def write_starter(folder: Path, as_yaml: bool, force: bool) -> str:
     target = folder / name
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        target.write_text(files("deployer.templates").joinpath(name).read_text())
-        if as_yaml:
-            from deployer.schema.generate import render
-
-            (folder / SCHEMA_FILE).write_text(render("json-schema"))
     except OSError as err:
-        raise UsageError(f"could not write {display_path(target)} ({err.strerror or err})") from None
+        raise write_failure(f"could not make the folder {display_path(folder)}", err) from None
+    atomic_write(target, files("deployer.templates").joinpath(name).read_bytes())  # an existing spec: whole or kept
+    if as_yaml:
+        from deployer.schema.generate import render
+
+        atomic_write(folder / SCHEMA_FILE, render("json-schema").encode())
     added = ignore_local_files(folder)
     return (display_path(target) + (f" (and {SCHEMA_FILE} beside it, for editors)" if as_yaml else "")
             + (f"; .gitignore now ignores {' and '.join(added)}" if added else ""))

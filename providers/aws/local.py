@@ -11,6 +11,7 @@ import math
 import secrets
 import string
 import sys
+from functools import cache
 
 from deployer.errors import DeployerError
 from deployer.local.folder import real_folder
@@ -70,10 +71,8 @@ class AwsLocalStack(LocalStack):
 
     def client(self, service: str):
         """One client per service (each costs 0.1 s to make; they are thread-safe)."""
-        import boto3  # 0.3 s: while the servers boot (prepare), not before they start
-
         if service not in self.clients:
-            self.clients[service] = boto3.client(
+            self.clients[service] = _session().client(
                 service, endpoint_url=self.endpoint, region_name=self.region,
                 aws_access_key_id=self.credentials["AWS_ACCESS_KEY_ID"],
                 aws_secret_access_key=self.credentials["AWS_SECRET_ACCESS_KEY"])
@@ -247,3 +246,14 @@ class SqsPushQueue(PushQueue):
         fifo = {"MessageGroupId": group, "MessageDeduplicationId": delivery.message_id} if group else {}
         self.sqs.send_message(QueueUrl=self.dead_letters, MessageBody=delivery.body.decode(), **fifo)
         self.acknowledge(delivery)
+
+
+@cache
+def _session():
+    """boto3's session for the local servers, which never reads the user's AWS_PROFILE (one naming no
+    profile would stop dev)."""
+    import boto3  # 0.3 s: while the servers boot (prepare), not before they start
+    import botocore.session
+
+    return boto3.session.Session(botocore_session=botocore.session.Session(
+        session_vars={"profile": (None, None, None, None)}))

@@ -7,7 +7,7 @@ value again within that window restores the secret.
 
 from collections.abc import Sequence
 
-from deployer.errors import DeploymentFailed, PreconditionMissing
+from deployer.errors import DeploymentFailed, PreconditionMissing, quoted
 from deployer.secrets.scopes import Scope
 from deployer.secrets.store import CloudSecretIds, SecretStore
 
@@ -26,6 +26,10 @@ class AwsStore(SecretStore):
         except botocore.exceptions.NoRegionError:
             raise PreconditionMissing("secretStore aws needs a region: set aws.region in the spec "
                                       "(or AWS_REGION)") from None
+        except botocore.exceptions.ProfileNotFound as err:
+            raise PreconditionMissing(f"AWS_PROFILE names the profile {quoted(err.kwargs['profile'])}, which the AWS "
+                                      "config files do not hold: set it to a profile of `aws configure list-profiles`, "
+                                      "or unset it") from None
         self.label = f"AWS Secrets Manager ({self.client.meta.region_name}, {self.ids.prefix}…)"
         self.tags = [{"Key": "app", "Value": app}, {"Key": "managed-by", "Value": "deployer"}]
 

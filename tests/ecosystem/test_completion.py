@@ -2,6 +2,7 @@
 of the spec after `--env`, and nothing (never an error) where there is no usable spec."""
 
 import subprocess
+import time
 from pathlib import Path
 
 from support.ecosystem import CONSOLE_SCRIPT, CUE_EXAMPLE, ROOT, YAML_EXAMPLE, clean_env
@@ -69,3 +70,22 @@ def test_the_bash_script_users_source_is_clicks():
                             env=clean_env(_DEPLOYER_COMPLETE="bash_source"))
     assert "_deployer_completion()" in result.stdout
     assert "complete -o nosort -F _deployer_completion deployer" in result.stdout
+
+
+def test_a_description_with_line_breaks_is_one_help_line_in_zsh(tmp_path):
+    """Issue 24, point 15: zsh reads three lines per item (type, value, help); a line break made more items."""
+    (tmp_path / "infra.yaml").write_text('app: tiny\nsecrets:\n  ApiKey: {description: "first line\\nsecond\\tline\\r\\nthird"}\n')
+    result = complete("zsh", "deployer secret set --env dev Ap", cwd=tmp_path)
+    assert result.stdout.splitlines() == ["plain", "ApiKey", "first line second line third"]
+    fish = complete("fish", "deployer secret set --env dev Ap", cwd=tmp_path)
+    assert fish.stdout.splitlines() == ["plain,ApiKey\tfirst line second line third"]
+
+
+def test_a_slow_cue_spec_completes_nothing_within_seconds(tmp_path):
+    """Issue 24, point 10: a Tab press waited up to CUE's 60 s limit."""
+    (tmp_path / "infra.cue").write_text('import "list"\napp: "shop"\n'
+                                        'x: [for a in list.Range(0, 3000, 1) for b in list.Range(0, 3000, 1) {a*b}]\n')
+    started = time.monotonic()
+    result = complete("bash", "deployer plan --env ", cwd=tmp_path)
+    assert time.monotonic() - started < 20
+    assert (result.returncode, result.stdout.strip(), result.stderr) == (0, "", "")

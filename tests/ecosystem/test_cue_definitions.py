@@ -111,3 +111,12 @@ def test_cue_refuses_an_unknown_field_of_a_yaml_spec(checked):
     code, _, stderr = results["broken yaml"]
     assert code != 0
     assert "environments.prod.overrides.caches.sessions.aws: field replica not allowed" in stderr
+
+
+@pytest.mark.parametrize("package", ['infra\nimport "tool/exec"', "1infra", "my infra", "import", "in-fra"])
+def test_a_package_that_is_not_a_cue_identifier_is_refused(deployer, package):
+    """Issue 24, point 15: the name is written into the package clause as it is."""
+    result = deployer("schema", "--format", "cue", "--package", package)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "--package: " in result.stderr and "is not a CUE package name" in result.stderr
+    assert "\n" not in result.stderr.rstrip("\n")

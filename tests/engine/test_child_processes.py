@@ -111,10 +111,12 @@ def test_the_pulumi_cli_gets_the_passphrase_and_credentials_but_no_age_key(tmp_p
     spec.write_text("app: shop\naws: {region: eu-west-1}\n")
     open_stack(resolve(load_spec(spec), "pr-7"))
     commands = [json.loads(line) for line in seen.read_text().splitlines()]
+    assert ["version"] in [args for args, _ in commands]  # the SDK's own check of the CLI (issue 24, point 6)
     engine_runs = [env for args, env in commands if "--non-interactive" in args]
     assert engine_runs, commands
+    for args, env in commands:
+        assert not env.get("DEPLOYER_AGE_KEY"), args
     for env in engine_runs:
-        assert env["DEPLOYER_AGE_KEY"] == ""
         assert env["PULUMI_CONFIG_PASSPHRASE"] == "hunter2" and env["AWS_SECRET_ACCESS_KEY"] == "aws-secret"
 
 

@@ -23,6 +23,11 @@ class OpenedStack:
         self.config = config
 
 
+@pytest.fixture(autouse=True)
+def without_the_cli(monkeypatch):
+    monkeypatch.setattr(engine_stack, "pulumi_cli", lambda: None)  # the SDK's default: found by the workspace
+
+
 @pytest.fixture
 def dev(tmp_path):
     shutil.copy(EXAMPLE, tmp_path / "infra.yaml")

@@ -37,3 +37,44 @@ def test_the_scheduler_posts_to_the_job_at_its_minute(service, spec_file):
     stop.set()
     scheduler.join(5)
     assert (path, headers["x-deployer-cron"]) == ("/cron/digest", "digest")
+
+
+def test_cron_run_against_a_server_that_drips_its_answer_ends_at_the_deadline(tmp_path):
+    """Issue 24, point 10: a byte every half second kept each read within its timeout, forever."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def drip() -> None:
+        connection, _ = listener.accept()
+        connection.recv(65536)
+        with connection:
+            for byte in b"HTTP/1.1 200 OK\r\n" * 1000:
+                if stop.wait(0.5):
+                    return
+                try:
+                    connection.sendall(bytes([byte]))
+                except OSError:
+                    return
+
+    threading.Thread(target=drip, daemon=True).start()
+    (tmp_path / "infra.yaml").write_text(
+        "app: shop\naws: {region: eu-west-1}\n"
+        "cron: {digest: {every: 1h, endpoint: {service: email, path: /cron}}}\n"
+        f"services: {{email: {{url: 'http://127.0.0.1:{listener.getsockname()[1]}'}}}}\n")
+    started = time.monotonic()
+    try:
+        with_2_s_deadline = "from deployer.local import http; http.TIMEOUT_SECONDS = 2\nfrom deployer.cli import main; main()"
+        run = subprocess.run([sys.executable, "-c", with_2_s_deadline, "--spec", str(tmp_path), "--no-color",
+                              "cron", "run", "digest", "--env", "local"],
+                             capture_output=True, text=True, timeout=60, check=False)
+    finally:
+        stop.set()
+        listener.close()
+    assert time.monotonic() - started < 45  # the drip alone would last hours; the start of a loaded machine, seconds
+    assert run.returncode == 3, run.stderr
+    assert "/cron answered nothing within 2 s" in run.stderr

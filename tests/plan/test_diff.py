@@ -280,3 +280,23 @@ def test_a_databases_major_version_upgrade_says_what_it_does(deployer, repo):
     [risk] = [line for line in result.stdout.splitlines() if line.startswith("! database orders")]
     assert risk.startswith("! database orders is changed in place: engineVersion 16 → 17: a major version upgrade: the "
                            "database is unavailable while RDS upgrades it, and cannot be downgraded")
+
+
+@pytest.mark.parametrize("broken, message", [
+    ('package infra\n\nbuckets: avatars: {\n', "infra/buckets.cue"),  # CUE cannot read it
+    ('package infra\n\nbuckets: avatars: colour: "red"\n', "infra/buckets.cue"),  # the model refuses it
+], ids=["syntax", "invalid"])
+def test_a_broken_cue_file_at_the_base_names_the_ref_and_its_committed_path(deployer, repo, broken, message):
+    """Issue 24, point 16: the message named the deleted temporary folder the base was read into."""
+    infra = repo / "infra"
+    infra.mkdir()
+    (infra / "infra.cue").write_text(CUE_MAIN)
+    (infra / "buckets.cue").write_text(broken)
+    git(repo, "add", "infra")
+    git(repo, "commit", "-qm", "a broken cue file")
+    (infra / "buckets.cue").write_text(CUE_BUCKETS)
+    result = deployer("--spec", str(infra), "diff", "--env", "dev", "--base", "main")
+    assert result.exit_code == 1, result.stderr
+    assert "the spec at main does not plan for dev" in result.stderr
+    assert f"main:{message}:" in result.stderr
+    assert "deployer-base-" not in result.stderr and "/tmp" not in result.stderr

@@ -87,3 +87,15 @@ def test_no_credentials_is_a_precondition(monkeypatch, tmp_path):
     with pytest.raises(DeployerError, match="no AWS credentials") as raised:
         AwsStore("shop", "eu-west-1").locations()
     assert raised.value.exit_code == EXIT_PRECONDITION
+
+
+def test_a_missing_aws_profile_is_a_precondition_naming_it(project, deployer, monkeypatch, tmp_path):
+    """Issue 24, point 15: AWS_PROFILE naming no profile of the config files."""
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    (project / "infra.yaml").write_text((project / "infra.yaml").read_text() + "secretStore: aws\n")
+
+    for result in (deployer("secret", "list"), deployer("secret", "set", "--env", "prod", "CRMToken", stdin="v")):
+        assert result.exit_code == EXIT_PRECONDITION, result.stderr
+        assert 'AWS_PROFILE names the profile "no-such-profile"' in result.stderr
