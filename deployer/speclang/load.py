@@ -26,7 +26,7 @@ from deployer.speclang.environments import (
 from deployer.speclang.model import DEFAULT_PROVIDER, Infra
 from deployer.speclang.naming import ResourceName
 from deployer.speclang.resolved import ResolvedEnv
-from deployer.speclang.validation import model_findings
+from deployer.speclang.validation import model_findings, valid_part
 from deployer.speclang.yaml_source import Lines, load_yaml
 
 SPEC_FILES = ("infra.cue", "infra.yaml", "infra.yml")
@@ -265,20 +265,21 @@ def _resolve(spec: Spec, info: EnvInfo) -> tuple[ResolvedEnv | None, list[Proble
 
 
 def _rules_where_valid(env_data: dict, info: EnvInfo, findings: list[Finding]) -> list[Finding]:
-    """The rules that read only top-level sections the model accepted, so that one run reports
-    every problem it can."""
-    invalid = {path[0] for path, _ in findings if path}
-    if not findings or any(not path for path, _ in findings) or invalid & {"app", "provider"}:
+    """The references and rules on what the model accepted (validation.valid_part), but those about a
+    value it refused, so that one run reports every problem it can."""
+    model, taken = valid_part(env_data, findings)
+    if model is None:
         return []
-    model, _ = model_findings({key: value for key, value in env_data.items() if key not in invalid})
-    return _checks(model, info, invalid)[1] if model is not None else []
+    refused = {(str(path[0]), str(path[1])) for path in taken if len(path) >= 2}
+    return [(path, message) for path, message in _checks(model, info, refused)[1]
+            if not any(path[:len(out)] == out for out in taken)]
 
 
-def _checks(model: Infra, info: EnvInfo, invalid: Collection[str] = ()) -> tuple[list[ResourceName], list[Finding]]:
-    """The names ENV's cloud gives its resources, and every rule's findings on ENV's model but those
-    that read a section in `invalid`."""
+def _checks(model: Infra, info: EnvInfo, refused: Collection[tuple[str, str]] = ()) -> tuple[list[ResourceName], list[Finding]]:
+    """The names ENV's cloud gives its resources, and every rule's findings on ENV's model (a
+    reference to an entry in `refused`, holding a value the model refused, is not checked)."""
     names = unique_names.environment_names(model, info)
-    return names, [*rules.check(model, info, invalid), *unique_names.name_findings(names)]
+    return names, [*rules.check(model, info, refused), *unique_names.name_findings(names)]
 
 
 def _first_value_line(text: str) -> int | None:

@@ -1,7 +1,7 @@
 """The rules of SPEC.md that a type cannot say: references, keyspaces, cron; and the rules of the
 environment's cloud (what it cannot honour), which the cloud itself knows."""
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from datetime import timedelta
 from difflib import get_close_matches
 
@@ -49,22 +49,16 @@ def check_base(spec: Infra) -> list[Finding]:
     return findings
 
 
-def check(spec: Infra, env: EnvInfo, invalid: Collection[str] = ()) -> list[Finding]:
-    """Every rule for the spec as environment `env` deploys it, but those that read a top-level
-    section named in `invalid` (one the model refused: `spec` has its default there)."""
+def check(spec: Infra, env: EnvInfo, refused: Collection[tuple[str, str]] = ()) -> list[Finding]:
+    """Every rule for the spec as environment `env` deploys it: SPEC.md's, then its cloud's. `refused`:
+    the entries (section, name) holding a value the model refused, which `spec` lacks or has with a
+    default there: what a reference to one would check is not checked."""
     clouds = registered()
     target = clouds.get(env.provider)
-    rules: list[tuple[set[str], Callable[[], Iterable[Finding]]]] = [
-        ({"provider", "secretStore", *clouds}, lambda: _cloud_settings(spec, env.provider, clouds)),
-        ({"caches"}, lambda: _caches(spec)),
-        ({"buckets"}, lambda: _buckets(spec)),
-        ({"topics", "services"}, lambda: _topics(spec)),
-        ({"cron", "services"}, lambda: _cron(spec)),
-        ({"services", "buckets", "topics", "caches", "secrets"}, lambda: _services(spec)),
-    ]
-    findings = [finding for reads, rule in rules if not reads & set(invalid) for finding in rule()]
+    findings = [*_cloud_settings(spec, env.provider, clouds), *_caches(spec), *_buckets(spec),
+                *_topics(spec, refused), *_cron(spec, refused), *_services(spec, refused)]
     if target is not None:
-        findings += [(path, message) for path, message in target.rules(spec, env) if path[:1] not in invalid]
+        findings += target.rules(spec, env)
     return findings
 
 
@@ -120,11 +114,13 @@ def _buckets(spec: Infra) -> Iterable[Finding]:
             yield ("buckets", name, "indexDocument"), "applies to public buckets only (set public: true)"
 
 
-def _topics(spec: Infra) -> Iterable[Finding]:
+def _topics(spec: Infra, refused: Collection[tuple[str, str]]) -> Iterable[Finding]:
     for topic_name, topic in spec.topics.items():
         for sub_name, sub in topic.subscriptions.items():
             at = ("topics", topic_name, "subscriptions", sub_name)
-            if sub.service not in spec.services:
+            if ("services", sub.service) in refused:
+                pass  # its url may be the refused value
+            elif sub.service not in spec.services:
                 yield (*at, "service"), unknown("service", sub.service, spec.services)
             elif sub.endpoint and not spec.services[sub.service].url:
                 yield (*at, "endpoint"), f"a push subscription needs a url on service {quoted(sub.service)}"
@@ -152,7 +148,7 @@ def subscription_ranges(spec: Infra, service: str, ack_deadline: tuple[timedelta
             yield (*at, "retryPolicy", "maxRetries"), f"{service} allows {low} to {high} delivery attempts"
 
 
-def _cron(spec: Infra) -> Iterable[Finding]:
+def _cron(spec: Infra, refused: Collection[tuple[str, str]]) -> Iterable[Finding]:
     for job_id, job in spec.cron.items():
         at = ("cron", job_id)
         if (job.every is None) == (job.schedule is None):
@@ -162,7 +158,7 @@ def _cron(spec: Infra) -> Iterable[Finding]:
         if job.schedule is not None and (problem := cronexpr.schedule_problem(job.schedule)):
             yield (*at, "schedule"), problem
         endpoint = job.endpoint
-        if isinstance(endpoint, str):
+        if isinstance(endpoint, str) or ("services", endpoint.service) in refused:
             continue
         if endpoint.service not in spec.services:
             yield (*at, "endpoint", "service"), unknown("service", endpoint.service, spec.services)
@@ -170,20 +166,19 @@ def _cron(spec: Infra) -> Iterable[Finding]:
             yield (*at, "endpoint", "service"), f"service {quoted(endpoint.service)} has no url to call"
 
 
-def _services(spec: Infra) -> Iterable[Finding]:
+def _services(spec: Infra, refused: Collection[tuple[str, str]]) -> Iterable[Finding]:
     for name, service in spec.services.items():
         at = ("services", name, "uses")
         for bucket, permissions in service.uses.buckets.items():
+            if ("buckets", bucket) in refused:
+                continue
             if bucket not in spec.buckets:
                 yield (*at, "buckets", bucket), unknown("bucket", bucket, spec.buckets)
             elif "public-url" in permissions and not spec.buckets[bucket].public:
                 yield (*at, "buckets", bucket), f"public-url needs a public bucket ({quoted(bucket)} is private)"
-        for topic in service.uses.topics:
-            if topic not in spec.topics:
-                yield (*at, "topics", topic), unknown("topic", topic, spec.topics)
-        for index, cache in enumerate(service.uses.caches):
-            if cache not in spec.caches:
-                yield (*at, "caches", index), unknown("cache", cache, spec.caches)
-        for index, secret in enumerate(service.uses.secrets):
-            if secret not in spec.secrets:
-                yield (*at, "secrets", index), unknown("secret", secret, spec.secrets)
+        for section, kind, used in (("topics", "topic", service.uses.topics), ("caches", "cache", service.uses.caches),
+                                    ("secrets", "secret", service.uses.secrets)):
+            declared = getattr(spec, section)
+            for index, entry in enumerate(used):
+                if entry not in declared and (section, entry) not in refused:
+                    yield (*at, section, entry if section == "topics" else index), unknown(kind, entry, declared)
