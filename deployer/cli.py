@@ -89,9 +89,37 @@ class Command(click.Command):
         ]
 
 
+# `deployer --help` lists the commands by what they are for, in the order a user meets them.
+HELP_SECTIONS = {
+    "Spec": ("init", "validate", "envs", "schema"),
+    "Review": ("plan", "diff", "preview", "outputs"),
+    "Deploy": ("up", "destroy", "refresh", "eject"),
+    "Secrets": ("secret",),
+    "Local": ("dev", "cron"),
+    "This machine": ("doctor",),
+}
+
+
+def description(command: click.Command) -> str:
+    """A command's help up to its first blank line, whole (click's own summary cuts it at 45 characters)."""
+    return command.short_help or " ".join((command.help or "").split("\n\n")[0].split())
+
+
 class Group(click.Group):
     command_class = Command
     group_class = type  # its groups are Groups, whose commands are Commands
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        commands = {name: self.get_command(ctx, name) for name in self.list_commands(ctx)}
+        commands = {name: command for name, command in commands.items() if command and not command.hidden}
+        sections = HELP_SECTIONS if ctx.parent is None else {}
+        listed = {name for names in sections.values() for name in names}
+        rest = ("Other commands" if sections else "Commands", tuple(n for n in commands if n not in listed))
+        width = max(map(len, commands), default=0)  # one column for every section
+        for title, names in (*sections.items(), rest):
+            if rows := [(name.ljust(width), description(commands[name])) for name in names if name in commands]:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -442,8 +470,10 @@ def refresh(ctx: Context, env: str, wait_for_lock: str | None, allow_local_state
 @pass_context
 def outputs(ctx: Context, env: str, fmt: str, out_file: str | None, planned: bool) -> None:
     """What the services of ENV need to connect, from its stack's state (a local environment's: from
-    the `deployer dev` running it); `--format env` is KEY=value lines for a shell or docker's
-    --env-file; `--format encore` is Encore's self-hosting infra.config.json (secrets as {"$env": NAME}).
+    the `deployer dev` running it).
+
+    `--format env` is KEY=value lines for a shell or docker's --env-file; `--format encore` is
+    Encore's self-hosting infra.config.json (secrets as {"$env": NAME}).
 
     Example: deployer outputs --env prod --format encore --out infra.config.json
     """
@@ -562,9 +592,12 @@ def schema(ctx: Context, fmt: str, package: str | None) -> None:
 @format_option("table", "json")
 @pass_context
 def doctor(ctx: Context, install_cue: bool, fmt: str) -> None:
-    """What this machine has and lacks for each command (CUE evaluator, Pulumi CLI, cloud SDKs and
-    credentials, local servers), each missing piece with the command that installs it; exits 4 when
-    one is missing. The clouds checked are the spec's (all, without a readable spec).
+    """What this machine has and lacks for each command, each missing piece with the command that
+    installs it.
+
+    The CUE evaluator, the Pulumi CLI, each cloud's SDK and credentials, the local servers: for the
+    clouds of the spec's environments (every cloud, without a readable spec). Exits 4 when a piece
+    is missing.
 
     Example: deployer doctor --install-cue
     """

@@ -43,6 +43,7 @@ def cache_server(name: str, cache: Cache, port: int, data: Path) -> Server:
               "--appendonly", "yes", "--save", "60 1", "--maxmemory", MAX_MEMORY,
               "--maxmemory-policy", cache.eviction_policy, "--protected-mode", "no"],
         port=port,
+        scheme="redis",
     )
 
 

@@ -30,10 +30,11 @@ class Server:
     port: int
     environ: Mapping[str, str] = field(default_factory=dict)  # added to deployer's own environment
     startup_seconds: float = 15  # how long it may take to accept connections
+    scheme: str = "http"  # the protocol it speaks, as its clients' URLs write it: `redis` for a cache
 
     @property
     def url(self) -> str:
-        return f"http://{LOCALHOST}:{self.port}"
+        return f"{self.scheme}://{LOCALHOST}:{self.port}"
 
 
 @dataclass(frozen=True)
