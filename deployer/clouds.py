@@ -37,13 +37,16 @@ Program = Callable[["ResolvedEnv", Mapping[str, "pulumi.Input[str]"]], None]
 MockState = Callable[[str, str, dict], tuple[str, dict]]
 MockCall = Callable[[str, dict], dict]
 
-BUILT_IN = ("deployer.providers.aws.cloud", "deployer.providers.gcp.cloud")
+# Each built-in cloud's package: its `cloud` module holds `CLOUD`, its `settings` module its `BLOCKS` in
+# the spec (imported by the model, before any cloud: it imports nothing of the cloud but its blocks).
+BUILT_IN = ("deployer.providers.aws", "deployer.providers.gcp")
 
 
 class Cloud(ABC):
     """Everything deployer knows of one cloud."""
 
     name: str  # as the spec writes it (`provider: aws`); also the key of its settings and sizing knobs
+    primitives: frozenset[str]  # the sections (deployer.primitives) its program creates
     title: str  # as messages name it
     name_limits: Mapping[str, int]  # the longest physical name of each kind of resource
     required_settings: Mapping[str, str] = {}  # settings an environment on this cloud needs: field -> example
@@ -151,8 +154,15 @@ def register(cloud: Cloud) -> None:
 
 @cache
 def _built_in() -> dict[str, Cloud]:
-    clouds = (importlib.import_module(module).CLOUD for module in BUILT_IN)
+    clouds = (importlib.import_module(f"{package}.cloud").CLOUD for package in BUILT_IN)
     return {cloud.name: cloud for cloud in clouds}
+
+
+@cache
+def spec_blocks() -> dict[str, dict[str, tuple[type, str]]]:
+    """Per built-in cloud (by the name its package has, which is the cloud's), its blocks in the spec:
+    section -> (model, description), "" for the top-level block."""
+    return {package.rsplit(".", 1)[1]: importlib.import_module(f"{package}.settings").BLOCKS for package in BUILT_IN}
 
 
 def registered() -> dict[str, Cloud]:

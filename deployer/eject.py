@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from deployer.clouds import cloud
+from deployer.clouds import BUILT_IN, cloud
 from deployer.errors import UsageError, display_path
 from deployer.speclang.resolved import ResolvedEnv
 
@@ -72,7 +72,8 @@ def eject_environment(env: ResolvedEnv, out: Path) -> Path:
 def _write_project(env: ResolvedEnv, out: Path) -> None:
     program = cloud(env.provider).program()
     packages = {"deployer", program.__module__.split(".")[0]}
-    modules = module_closure([program.__module__], packages)
+    # the model takes each built-in cloud's blocks by name (deployer.clouds.spec_blocks)
+    modules = module_closure([program.__module__, *(f"{package}.settings" for package in BUILT_IN)], packages)
     vendor = out / "vendor"
     for module in sorted(modules):
         source = _source_file(module)

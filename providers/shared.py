@@ -4,7 +4,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from deployer.speclang.durations import format_duration
-from deployer.speclang.model import Cache, CronJob, DailyAt, Infra, Keyspace
+from deployer.speclang.model import CronJob, Infra
+from deployer.primitives.caches import Cache
+from deployer.speclang.keyspaces import DailyAt, Keyspace
 from deployer.speclang.resolved import ResolvedEnv
 
 if TYPE_CHECKING:  # `deployer dev` gives the outputs' shape to local servers, without Pulumi's runtime

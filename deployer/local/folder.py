@@ -6,6 +6,7 @@ import os
 import shutil
 
 from deployer.errors import PreconditionMissing
+from deployer.secrets.atomic import atomic_write
 from deployer.speclang.resolved import ResolvedEnv
 
 
@@ -36,7 +37,8 @@ class LocalFolder:
         self.pid_file.write_text(str(os.getpid()))
 
     def publish(self, outputs: dict) -> None:
-        self.outputs.write_text(json.dumps(outputs, indent=2) + "\n")
+        """0600: a local database's password is among them."""
+        atomic_write(self.outputs, (json.dumps(outputs, indent=2) + "\n").encode(), mode=0o600)
 
     def release(self) -> None:
         self.outputs.unlink(missing_ok=True)

@@ -32,7 +32,7 @@ class Supervisor:
                 with open(self.log_file(server), "wb") as log:
                     process = subprocess.Popen(server.argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                                env={**os.environ, **server.environ}, start_new_session=True,
-                                               preexec_fn=dying_with_deployer(signal.SIGTERM))  # noqa: PLW1509 (no thread yet)
+                                               preexec_fn=dying_with_deployer(server.stop_signal))  # noqa: PLW1509 (no thread yet)
                 self.running.append((server, process))
             meanwhile()
             for server, process in self.running:
@@ -66,9 +66,9 @@ class Supervisor:
         return [process.pid for _, process in self.running]
 
     def stop(self) -> None:
-        """SIGTERM to each server's process group, SIGKILL to those still there after the grace time."""
-        for _, process in self.running:
-            _signal_group(process, signal.SIGTERM)
+        """Its stop signal to each server's process group, SIGKILL to those still there after the grace time."""
+        for server, process in self.running:
+            _signal_group(process, server.stop_signal)
         deadline = time.monotonic() + STOP_GRACE_SECONDS
         for _, process in self.running:
             try:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from deployer.local.http import post, succeeded
 from deployer.local.stack import Delivery, PushQueue
-from deployer.speclang.model import RetryPolicy
+from deployer.primitives.topics import RetryPolicy
 
 Report = Callable[[str], None]
 

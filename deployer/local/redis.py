@@ -8,7 +8,7 @@ from pathlib import Path
 from deployer.errors import PreconditionMissing
 from deployer.extras import LOCAL, install_command
 from deployer.local.stack import LOCALHOST, Server
-from deployer.speclang.model import Cache
+from deployer.primitives.caches import Cache
 
 MAX_MEMORY = "256mb"  # so that the eviction policy takes effect on a developer's machine
 

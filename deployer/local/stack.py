@@ -1,6 +1,7 @@
 """What a cloud gives `deployer dev` (Cloud.local): the servers that speak its protocols, how to create
 the environment's resources in them, the variables its SDKs read, and its outputs with local values."""
 
+import signal
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,7 +31,8 @@ class Server:
     port: int
     environ: Mapping[str, str] = field(default_factory=dict)  # added to deployer's own environment
     startup_seconds: float = 15  # how long it may take to accept connections
-    scheme: str = "http"  # the protocol it speaks, as its clients' URLs write it: `redis` for a cache
+    stop_signal: int = signal.SIGTERM  # what asks it to end (also sent when deployer dies)
+    scheme: str = "http"
 
     @property
     def url(self) -> str:

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 
 import pulumi
 
+from deployer.primitives import sections
 from deployer.clouds import cloud
 from deployer.errors import UsageError, quoted
 from deployer.plan.offline import SECRET, PlaceholderMocks, run_offline
@@ -50,7 +51,8 @@ def build_plan(env: ResolvedEnv, secrets: Mapping[str, str] | None = None) -> di
 
 def runs_forked(env: ResolvedEnv) -> bool:
     spec = env.spec
-    return sum(map(len, (spec.services, spec.buckets, spec.topics, spec.caches, spec.secrets, spec.cron))) >= FORK_FROM
+    entries = (spec.services, spec.secrets, spec.cron, *(getattr(spec, section) for section in sections()))
+    return sum(map(len, entries)) >= FORK_FROM
 
 
 def planned_outputs(env: ResolvedEnv) -> dict:

@@ -5,9 +5,11 @@ import re
 from pathlib import Path
 
 from deployer.clouds import registered
+from deployer.primitives import PRIMITIVES, sections
 from deployer.schema.json_schema import OVERRIDE_SUFFIX, json_schema, schema_nodes
 from deployer.speclang.environments import NO_CRON_TYPES, EnvInfo
-from deployer.speclang.model import DEFAULT_PROVIDER, DURATION_PATTERN, ENV_TYPE_ALIASES, ENV_TYPES, IDENTIFIER, KEBAB
+from deployer.speclang.model import DEFAULT_PROVIDER, ENV_TYPE_ALIASES, ENV_TYPES
+from deployer.speclang.fields import DURATION_PATTERN, IDENTIFIER, KEBAB
 from deployer.speclang.resolved import ResolvedEnv
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -23,7 +25,7 @@ def reference_markdown() -> str:
     defs = schema["$defs"]
     lines = [
         "Every field of the spec. Durations are written `500ms`, `30s`, `10m`, `2h`, `7d` or `1h30m`; names",
-        f"of caches, buckets, topics, subscriptions, cron jobs, services and environments match `{KEBAB}`,",
+        f"of {', '.join(sections())}, subscriptions, cron jobs, services and environments match `{KEBAB}`,",
         f"secret names `{IDENTIFIER}`. An `overrides` block takes any fields of [Infra](#infra) but",
         "`environments` and `envTypes`, none required.",
     ]
@@ -111,18 +113,21 @@ def _default_text(node: dict) -> str:
 def _environment_types() -> list[str]:
     aliases = {full: short for short, full in ENV_TYPE_ALIASES.items()}
     clouds = [cloud for _, cloud in sorted(registered().items())]
+    sized = [(cloud, primitive) for cloud in clouds for primitive in PRIMITIVES
+             if any(primitive.section in cloud.type_defaults(env_type) for env_type in ENV_TYPES)]
     lines = [
         "#### Environment types",
         "",
         "Defaults by environment type; anything the spec or its overrides set wins.",
         "",
-        (f"| type | alias | {' | '.join(f'{cloud.title} cache' for cloud in clouds)} | protected and retained "
-         "| cron jobs | deployed |"),
-        "|---|---|" + "---|" * len(clouds) + "---|---|---|",
+        (f"| type | alias | {' | '.join(f'{cloud.title} {primitive.kind}' for cloud, primitive in sized)} "
+         "| protected and retained | cron jobs | deployed |"),
+        "|---|---|" + "---|" * len(sized) + "---|---|---|",
     ]
     for env_type in ENV_TYPES:
         info = EnvInfo("env", env_type, DEFAULT_PROVIDER)
-        sizing = [cloud.type_defaults(env_type).get("caches", {}).get(cloud.name, {}) for cloud in clouds]
+        sizing = [cloud.type_defaults(env_type).get(primitive.section, {}).get(cloud.name, {})
+                  for cloud, primitive in sized]
         protected = ResolvedEnv(info, spec=None, spec_file=None).protect  # the rule itself, not a copy
         lines.append(
             f"| `{env_type}` | {f'`{aliases[env_type]}`' if env_type in aliases else ''} "

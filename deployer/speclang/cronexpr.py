@@ -1,12 +1,18 @@
 """Cron: `every` intervals and 5-field expressions (minute hour day-of-month month day-of-week, UTC)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import math
 import re
 from datetime import datetime, timedelta
 
 from deployer.errors import quoted
 from deployer.speclang.durations import format_duration
-from deployer.speclang.model import CronJob
+
+if TYPE_CHECKING:
+    from deployer.speclang.model import CronJob
 
 DAY = timedelta(days=1)
 FIELDS = (("minute", 0, 59), ("hour", 0, 23), ("day-of-month", 1, 31), ("month", 1, 12),

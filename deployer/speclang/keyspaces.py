@@ -3,8 +3,35 @@
 import re
 from itertools import combinations
 
+from typing import Annotated, Literal
+
+from pydantic import Field
+
 from deployer.errors import quoted
-from deployer.speclang.model import Keyspace
+from deployer.speclang.fields import Duration, Model
+
+BasicKeyType = Literal["string", "int", "uint", "bool"]
+ValueType = Literal["string", "int", "float", "bool", "struct", "set", "list"]
+
+
+class DailyAt(Model):
+    """An expiry at a time of day."""
+
+    daily_at: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="expire at this time, HH:MM UTC")]
+
+
+Expiry = Literal["never", "keep-ttl"] | DailyAt | Duration
+
+
+class Keyspace(Model):
+    """A typed family of keys in a cache, shared with the services through the outputs."""
+
+    key: BasicKeyType | dict[str, BasicKeyType] = Field(
+        description="a basic key type, or a struct key: field name -> basic type")
+    value: ValueType = Field(description="type of the values")
+    key_pattern: str = Field(description="how keys are written: one `:key` for a basic key, each `:Field` once "
+                             "for a struct key, e.g. `requests/:UserID/:Route`")
+    default_expiry: Expiry = Field("never", description="a duration, `never`, `keep-ttl` or `{dailyAt: \"HH:MM\"}`")
 
 _PARAM = re.compile(r":([A-Za-z_]\w*)")
 _KEY_VALUES = {"int": r"-?\d+", "uint": r"\d+", "bool": r"true|false", "string": r".+"}

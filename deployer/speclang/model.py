@@ -1,47 +1,20 @@
-"""The spec of SPEC.md as pydantic models: one class per block, field names as the spec spells them."""
+"""The spec of SPEC.md as pydantic models: one class per block, field names as the spec spells them.
 
-import re
-from datetime import timedelta
+The model is composed: each primitive (deployer/primitives) adds its section to `Infra` and its field to
+a service's `Uses`, and each cloud adds its blocks (its `settings.py`: `aws:` at the top and in each
+entry of the sections it sizes)."""
+
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    WithJsonSchema,
-    field_validator,
-)
-from pydantic.alias_generators import to_camel
+from pydantic import BeforeValidator, Field, create_model, field_validator
 
-from deployer.errors import quoted
-from deployer.speclang.durations import format_duration, parse_duration
+from deployer import clouds
+from deployer.primitives import PRIMITIVES
+from deployer.speclang.fields import IDENTIFIER, URL_HOST, Duration, KebabName, Model, SecretName
 
-KEBAB = r"^[a-z][a-z0-9-]*[a-z0-9]$"
-IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
 APP_NAME = r"^[a-z][a-z0-9-]{1,30}$"
-DURATION_PATTERN = r"^(\d+(ms|s|m|h|d))+$"  # for editors: \d is ASCII in ECMAScript
-# The clouds' APIs take 32-bit integers (S3 lifecycle days, CORS MaxAgeSeconds, SQS receive counts).
-INT32_MAX = 2**31 - 1
-# Regions as the clouds name them: eu-west-1, us-gov-west-1 (AWS); europe-west1 (GCP).
-AWS_REGION = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$"
-GCP_REGION = r"^[a-z]+-[a-z]+[0-9]$"
-SERVICE_PRINCIPAL = r"^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$"  # e.g. lambda.amazonaws.com
-# A URL's host (a name or an IP address, an optional port), then a path, a query or nothing.
-URL_HOST = r"([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?([/?#][^\s]*)?$"
 # EventBridge rule descriptions hold 512 characters, Cloud Scheduler job descriptions 500.
 MAX_CRON_TITLE = 500
-
-Duration = Annotated[
-    timedelta,
-    BeforeValidator(lambda v: v if isinstance(v, timedelta) else parse_duration(v)),
-    PlainSerializer(format_duration, return_type=str),
-    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN, "examples": ["30s", "10m", "7d"],
-                    "description": "a duration: a number and a unit (ms, s, m, h, d), e.g. 30s, 10m, 1h30m, 7d"}),
-]
-KebabName = Annotated[str, Field(pattern=KEBAB)]
-SecretName = Annotated[str, Field(pattern=IDENTIFIER)]
 
 ENV_TYPE_ALIASES = {"prod": "production", "dev": "development", "pr": "preview"}
 EnvType = Literal["production", "development", "preview", "local"]
@@ -60,204 +33,14 @@ DEFAULT_PROVIDER = "aws"
 FILE_STORE = "file"  # the secret store beside the spec; any other `secretStore` names a cloud
 
 
-class Model(BaseModel):
-    model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
-    )
-
-
-def _matching(pattern: str, what: str) -> classmethod:
-    """A field validator: the value, or each value of a list, matches PATTERN (else "… is not WHAT")."""
-    compiled = re.compile(pattern, re.ASCII)
-
-    def check(cls, value: Any) -> Any:
-        for item in value if isinstance(value, list) else [value]:
-            if item is not None and not compiled.fullmatch(item):
-                raise ValueError(f"{quoted(item)} is not {what}")
-        return value
-
-    return classmethod(check)
-
-
-# --- provider settings -------------------------------------------------------------------------
-
-
-class AwsNetwork(Model):
-    """The VPC that AWS caches are placed in (default: the default VPC)."""
-
-    vpc_id: str | None = Field(None, description="VPC of the caches' subnet group")
-    subnet_ids: list[str] = Field([], description="subnets of the caches' subnet group")
-    security_group_ids: list[str] = Field([], description="security groups of the caches' clients: port 6379 is "
-                                          "open to them only (default: to the VPC's address range)")
-
-
-class AwsSettings(Model):
-    """AWS settings, used by every environment that targets AWS."""
-
-    region: str | None = Field(None, description="AWS region, e.g. eu-west-1 (required when an env targets AWS)")
-    tags: dict[str, str] = Field({}, description="tags added to every AWS resource")
-    network: AwsNetwork | None = Field(None, description="where caches are placed")
-
-    _region = field_validator("region")(_matching(AWS_REGION, "an AWS region such as eu-west-1 (https://docs.aws.amazon.com/"
-                                                         "global-infrastructure/latest/regions/aws-regions.html)"))
-
-
-class GcpSettings(Model):
-    """GCP settings, used by every environment that targets GCP."""
-
-    project: str | None = Field(None, description="GCP project ID (required when an environment targets GCP)")
-    region: str | None = Field(None, description="GCP region, e.g. europe-west1 (required when an env targets GCP)")
-    labels: dict[str, str] = Field({}, description="labels added to every GCP resource")
-    network: str | None = Field(None, description="VPC network for Memorystore (default: `default`)")
-
-    _region = field_validator("region")(_matching(GCP_REGION, "a GCP region such as europe-west1 "
-                                                         "(https://cloud.google.com/compute/docs/regions-zones)"))
-
-
-# --- caches --------------------------------------------------------------------------------------
-
-EvictionPolicy = Literal[
-    "allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru",
-    "volatile-lfu", "volatile-random", "volatile-ttl", "noeviction",
-]
-BasicKeyType = Literal["string", "int", "uint", "bool"]
-ValueType = Literal["string", "int", "float", "bool", "struct", "set", "list"]
-
-
-class DailyAt(Model):
-    """An expiry at a time of day."""
-
-    daily_at: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="expire at this time, HH:MM UTC")]
-
-
-Expiry = Literal["never", "keep-ttl"] | DailyAt | Duration
-
-
-class Keyspace(Model):
-    """A typed family of keys in a cache, shared with the services through the outputs."""
-
-    key: BasicKeyType | dict[str, BasicKeyType] = Field(
-        description="a basic key type, or a struct key: field name -> basic type")
-    value: ValueType = Field(description="type of the values")
-    key_pattern: str = Field(description="how keys are written: one `:key` for a basic key, each `:Field` once "
-                             "for a struct key, e.g. `requests/:UserID/:Route`")
-    default_expiry: Expiry = Field("never", description="a duration, `never`, `keep-ttl` or `{dailyAt: \"HH:MM\"}`")
-
-
-class AwsCache(Model):
-    """ElastiCache sizing; unset values come from the environment type."""
-
-    node_type: str | None = Field(None, description="ElastiCache node type, e.g. cache.t4g.micro")
-    replicas: int | None = Field(None, ge=0, le=5, description="read replicas; 1 or more enables automatic failover "
-                                "and multi-AZ")
-    engine_version: str = Field("7.1", description="Redis engine version")
-    snapshot_retention_days: int | None = Field(None, ge=0, le=35, description="days of daily snapshots kept")
-    auth_token_generation: int = Field(1, ge=1, le=INT32_MAX, description="raise it to generate a new AUTH token (a rotation: "
-                                       "see authTokenUpdate)")
-    auth_token_update: Literal["rotate", "set"] = Field(
-        "rotate", description="how ElastiCache applies a new AUTH token: `rotate` keeps the old one valid beside "
-        "it; `set`, once the services use the new one, leaves only the new one valid")
-
-
-class GcpCache(Model):
-    """Memorystore sizing; unset values come from the environment type."""
-
-    memory_size_gb: int | None = Field(None, ge=1, le=300, description="memory of the instance, in GB")
-    tier: Literal["BASIC", "STANDARD_HA"] | None = Field(None, description="STANDARD_HA adds a replica and failover")
-    redis_version: str = Field("REDIS_7_2", description="Memorystore Redis version")
-
-
-class Cache(Model):
-    """A Redis cluster (ElastiCache on AWS, Memorystore on GCP)."""
-
-    eviction_policy: EvictionPolicy = Field("allkeys-lru", description="what Redis evicts when memory is full")
-    keyspaces: dict[KebabName, Keyspace] = Field({}, description="keyspaces by name")
-    aws: AwsCache = Field(AwsCache(), description="sizing on AWS")
-    gcp: GcpCache = Field(GcpCache(), description="sizing on GCP")
-
-
-# --- buckets -------------------------------------------------------------------------------------
-
-
-class Cors(Model):
-    """A CORS rule of a bucket."""
-
-    origins: list[str] = Field(description="allowed origins, e.g. https://app.example.com")
-    methods: list[Literal["GET", "PUT", "POST", "DELETE", "HEAD"]] = Field(description="allowed HTTP methods")
-    headers: list[str] = Field([], description="allowed request headers (`*` for any)")
-    max_age_seconds: int = Field(3600, ge=0, le=INT32_MAX, description="how long browsers may cache the preflight response")
-
-
-class LifecycleRule(Model):
-    """A lifecycle rule of a bucket: expire or move objects after some days."""
-
-    prefix: str | None = Field(None, description="only objects whose key starts with this")
-    expire_after_days: int | None = Field(None, ge=1, le=INT32_MAX, description="delete objects this many days after creation")
-    transition_after_days: int | None = Field(None, ge=0, le=INT32_MAX, description="move objects to `storageClass` after N days")
-    storage_class: Literal["infrequent", "archive"] | None = Field(None, description="target class of a transition")
-    noncurrent_expire_after_days: int | None = Field(None, ge=1, le=INT32_MAX, description="delete old versions after this many days "
-                                                     "(versioned buckets only)")
-
-
-DOMAIN_NAME = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$"  # lowercase, no wildcard
-
-
-class GcpBucket(Model):
-    """How GCP serves a public bucket."""
-
-    domain: Annotated[str, Field(pattern=DOMAIN_NAME)] | None = Field(
-        None, description="serve the public objects at https://DOMAIN through a load balancer with Cloud CDN and a "
-                          "Google-managed certificate (point the domain's A record at the address the outputs "
-                          "give); default: https://storage.googleapis.com/BUCKET, no load balancer")
-
-
-class Bucket(Model):
-    """Object storage: private and encrypted at rest unless `public`."""
-
-    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*[a-z0-9]$")] | None = Field(
-        None, description="the exact bucket name, as the cloud's bucket naming rules allow (default: APP-ENV-NAME "
-                          "and a hash of the AWS account or GCP project: bucket names are global); pin one per "
-                          "environment, in its overrides")
-    versioned: bool = Field(False, description="keep every version of an object")
-    public: bool = Field(False, description="serve the objects publicly through the provider's CDN")
-    cors: list[Cors] = Field([], description="CORS rules")
-    index_document: str | None = Field(None, description="a public bucket's object served at the root of "
-                                       "`publicUrl`, e.g. index.html")
-    lifecycle: list[LifecycleRule] = Field([], description="lifecycle rules")
-    gcp: GcpBucket = Field(GcpBucket(), description="settings on GCP")
-
-
-# --- topics --------------------------------------------------------------------------------------
-
-
-class RetryPolicy(Model):
-    """How failed deliveries are retried before the message goes to the dead letters."""
-
-    min_backoff: Duration = Field(timedelta(seconds=10), description="wait before the first retry")
-    max_backoff: Duration = Field(timedelta(minutes=10), description="longest wait between retries")
-    max_retries: int = Field(100, ge=1, le=INT32_MAX, description="failed deliveries before the dead-letter destination")
-
-
-class Subscription(Model):
-    """A consumer of a topic, with its own dead-letter destination."""
-
-    service: str = Field(description="the consuming service")
-    endpoint: Annotated[str, Field(pattern=r"^/")] | None = Field(
-        None, description="push to this path of the service's URL; absent: the service pulls")
-    ack_deadline: Duration = Field(timedelta(seconds=30), description="time to acknowledge a message")
-    message_retention: Duration = Field(timedelta(days=7), description="how long undelivered messages are kept")
-    max_concurrency: int | None = Field(None, ge=1, le=INT32_MAX, description="most messages in flight at once")
-    retry_policy: RetryPolicy = Field(RetryPolicy(), description="retries before dead-lettering")
-
-
-class Topic(Model):
-    """A pub/sub topic (SNS on AWS, Pub/Sub on GCP) and its subscriptions."""
-
-    delivery_guarantee: Literal["at-least-once", "exactly-once"] = Field(
-        "at-least-once", description="exactly-once is FIFO on AWS, exactly-once delivery on GCP")
-    ordering_attribute: str | None = Field(None, description="messages with one value of this attribute are "
-                                           "delivered in order")
-    subscriptions: dict[KebabName, Subscription] = Field({}, description="subscriptions by name")
+def with_cloud_blocks(model: type[Model], section: str) -> type[Model]:
+    """MODEL with each built-in cloud's block for SECTION ("" for the top level) as a field named after
+    the cloud (`aws: AwsCache`), defaulting to the block's defaults."""
+    blocks = {name: (block, Field(block(), description=description))
+              for name, cloud_blocks in clouds.spec_blocks().items()
+              if (entry := cloud_blocks.get(section)) for block, description in [entry]}
+    return (create_model(model.__name__, __base__=model, __module__=model.__module__, __doc__=model.__doc__, **blocks)
+            if blocks else model)
 
 
 # --- cron ----------------------------------------------------------------------------------------
@@ -289,29 +72,11 @@ class Secret(Model):
     description: str | None = Field(None, description="what the secret is for")
 
 
-BucketPermission = Literal["download", "upload", "list", "remove", "attrs", "public-url"]
-TopicPermission = Literal["publish"]
-
-
-class Uses(Model):
-    """What a service may use; its identity gets exactly these permissions."""
-
-    buckets: dict[str, list[BucketPermission]] = Field({}, description="bucket name -> permissions")
-    topics: dict[str, list[TopicPermission]] = Field({}, description="topic name -> permissions")
-    caches: list[str] = Field([], description="caches the service connects to")
-    secrets: list[str] = Field([], description="secrets the service reads")
-
-
-class AwsService(Model):
-    """AWS settings of a service's IAM role."""
-
-    trust: list[str] = Field(
-        ["ecs-tasks.amazonaws.com", "lambda.amazonaws.com"],
-        description="service principals that may assume the service's role",
-    )
-
-    _trust = field_validator("trust")(_matching(SERVICE_PRINCIPAL, "an AWS service principal such as "
-                                                                    "lambda.amazonaws.com"))
+Uses = create_model(
+    "Uses", __base__=Model, __doc__="What a service may use; its identity gets exactly these permissions.",
+    **{p.section: (p.uses, Field({} if p.uses != list[str] else [], description=p.uses_description)) for p in PRIMITIVES},
+    secrets=(list[str], Field([], description="secrets the service reads")),
+)
 
 
 class Service(Model):
@@ -320,7 +85,10 @@ class Service(Model):
     url: Annotated[str, Field(pattern=rf"^https?://{URL_HOST}")] | None = Field(
         None, description="base URL for cron and push endpoints")
     uses: Uses = Field(Uses(), description="resources the service may use, and how")
-    aws: AwsService = Field(AwsService(), description="AWS settings of its role")
+
+
+Service = with_cloud_blocks(Service, "services")
+ENTRIES = {p.section: with_cloud_blocks(p.entry, p.section) for p in PRIMITIVES}
 
 
 # --- environments --------------------------------------------------------------------------------
@@ -352,21 +120,16 @@ def _secrets_as_map(value: Any) -> Any:
     return value
 
 
-class Infra(Model):
+class InfraBase(Model):
     """The infrastructure of one application, for all its environments."""
 
     app: Annotated[str, Field(pattern=APP_NAME, description="application name; prefixes every physical name "
                                                             "and names the Pulumi project")]
     provider: Provider = Field(DEFAULT_PROVIDER, description="default cloud; an environment may override it")
-    aws: AwsSettings = Field(AwsSettings(), description="AWS settings")
-    gcp: GcpSettings = Field(GcpSettings(), description="GCP settings")
     state: str | None = Field(None, description="Pulumi backend URL (file://, s3://, gs://, Pulumi Cloud); "
                                     "default: a local file backend under .deployer/state")
     secrets_provider: Annotated[str, Field(pattern=r"^(passphrase|awskms://.+|gcpkms://.+)$")] | None = Field(
         None, description="Pulumi secrets provider of the stacks: passphrase (default), awskms://… or gcpkms://…")
-    caches: dict[KebabName, Cache] = Field({}, description="Redis clusters by name")
-    buckets: dict[KebabName, Bucket] = Field({}, description="object storage buckets by name")
-    topics: dict[KebabName, Topic] = Field({}, description="pub/sub topics by name")
     cron: dict[KebabName, CronJob] = Field({}, description="cron jobs by ID (not deployed to preview; `deployer dev` runs those of a local environment)")
     secrets: Annotated[
         dict[SecretName, Secret],
@@ -394,3 +157,9 @@ class Infra(Model):
                 raise ValueError(f"{', '.join(map(str, value))}: an alias and its type name the same type")
             return canonical
         return value
+
+
+Infra = create_model(
+    "Infra", __base__=with_cloud_blocks(InfraBase, ""), __module__=__name__, __doc__=InfraBase.__doc__,
+    **{p.section: (dict[KebabName, ENTRIES[p.section]], Field({}, description=p.description)) for p in PRIMITIVES},
+)

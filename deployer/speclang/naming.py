@@ -1,15 +1,19 @@
 """Physical names: `APP-ENV-NAME`, shortened with a stable hash where a cloud's limit would be exceeded
 (each cloud knows its limits: deployer.clouds)."""
 
+from __future__ import annotations
+
 import hashlib
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from deployer.errors import SpecPath
 from deployer.speclang.cronexpr import cron_expressions, every_problem
-from deployer.speclang.model import CronJob
+
+if TYPE_CHECKING:
+    from deployer.speclang.model import CronJob
 
 HASH_LENGTH = 8
 
@@ -41,7 +45,7 @@ class ResourceName(NamedTuple):
 
     what: str  # what it is, as messages say it: "dead-letter queue", "cron role"
     kind: str  # the cloud's kind of name (a key of its limits and rules): "queue", "role"
-    physical: str  # its physical name
+    physical: str  # its physical name; "" for what has none (a generated password)
     scope: str  # where the physical name must be unique beside `kind`: "" for everywhere, a region, a project
     urn: str  # Pulumi type and logical name: unique in a stack
     at: SpecPath  # the spec entry that makes it

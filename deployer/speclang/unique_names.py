@@ -25,12 +25,12 @@ def name_findings(names: Iterable[ResourceName]) -> Iterator[Finding]:
     for named in names:
         if named.problem:
             yield named.at, f"its {named.what} name {quoted(named.physical)} is refused: {named.problem}"
-        first = physical.setdefault((named.kind, named.scope, named.physical), named)
+        first = physical.setdefault((named.kind, named.scope, named.physical), named) if named.physical else named
         if first is not named:
             yield named.at, (f"its {named.what} {quoted(named.physical)} is also the {first.what} of "
                              f"{dotted(first.at)}: rename one of them")
         first = urns.setdefault(named.urn, named)
-        if first is not named and first.physical != named.physical:
+        if first is not named and (not named.physical or first.physical != named.physical):
             yield named.at, (f"its {named.what} is the Pulumi resource {named.urn}, as is the {first.what} of "
                              f"{dotted(first.at)} (one URN, one resource in a stack): rename one of them")
 
@@ -42,7 +42,7 @@ def across_environments(envs: Iterable[tuple[str, str, list[ResourceName]]],
     located in the later environment; `written(env, path)` is where ENV's value at PATH is written."""
     seen: dict[tuple[str, str, str, str], tuple[str, ResourceName]] = {}
     for env_name, cloud, names in envs:
-        for named in names:
+        for named in filter(lambda named: named.physical, names):
             other_env, first = seen.setdefault((cloud, named.kind, named.scope, named.physical),
                                                (env_name, named))
             if other_env != env_name:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from deployer.errors import CONTROL, Finding, SpecPath, quoted
 from deployer.speclang.model import Infra
-from deployer.speclang.rules import not_allowed
+from deployer.speclang.references import not_allowed
 
 # Names and settings become physical names, tags, URLs and config files: no control character (CONTROL).
 # Text people write for people (descriptions, titles) may break lines. Overrides are checked once merged.

@@ -7,7 +7,7 @@ import pulumi_aws as aws
 
 from deployer.providers.aws.context import Context, policy_document
 from deployer.providers.aws.naming import bucket_name
-from deployer.speclang.model import Bucket
+from deployer.primitives.buckets import Bucket
 
 STORAGE_CLASSES = {"infrequent": "STANDARD_IA", "archive": "GLACIER"}
 CACHING_OPTIMIZED_POLICY = "658327ea-f89d-4fab-a63d-7e88639e58f6"  # AWS managed cache policy

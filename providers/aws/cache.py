@@ -6,21 +6,14 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
-from deployer.errors import PreconditionMissing
 from deployer.providers.aws.context import Context
+from deployer.providers.aws.network import firewall as network_firewall
 from deployer.providers.aws.secrets import stored_secret
 from deployer.providers.aws.versions import family_suffix, parameter_family
 from deployer.providers.shared import keyspace_outputs
-from deployer.speclang.model import Cache
+from deployer.primitives.caches import Cache
 
 REDIS_PORT = 6379
-
-
-@dataclass(frozen=True)
-class CacheNetwork:
-    vpc_id: pulumi.Input[str]
-    subnet_ids: pulumi.Input[list[str]]
-    ingress: dict  # who may connect: the given security groups, else the VPC's own range
 
 
 @dataclass(frozen=True)
@@ -40,45 +33,10 @@ class CreatedCache:
 
 def create_caches(ctx: Context) -> dict[str, CreatedCache]:
     caches = ctx.env.spec.caches
-    if not caches:
-        return {}
-    network = cache_network(ctx)
-    return {name: _cache(ctx, name, cache, network) for name, cache in caches.items()}
+    return {name: _cache(ctx, name, cache) for name, cache in caches.items()}
 
 
-def cache_network(ctx: Context) -> CacheNetwork:
-    """The configured network (`aws.network`), else the region's default VPC and its subnets."""
-    network = ctx.env.spec.aws.network
-    vpc_id: pulumi.Input[str] = network.vpc_id if network and network.vpc_id else default_vpc(ctx)
-    cidr = aws.ec2.get_vpc_output(id=vpc_id, opts=ctx.invoke()).cidr_block
-    if network and network.subnet_ids:
-        subnet_ids: pulumi.Input[list[str]] = network.subnet_ids
-    else:
-        subnet_ids = aws.ec2.get_subnets_output(
-            filters=[{"name": "vpc-id", "values": [vpc_id]}], opts=ctx.invoke()).ids
-    if network and network.security_group_ids:
-        ingress = {"security_groups": network.security_group_ids}
-    else:
-        ingress = {"cidr_blocks": [cidr]}
-    return CacheNetwork(vpc_id, subnet_ids, ingress)
-
-
-def default_vpc(ctx: Context) -> pulumi.Output[str]:
-    """The region's default VPC, or an error that says what to do in an account without one (looked
-    up as a list: a lookup of the default VPC itself fails with no word of `aws.network`)."""
-    region = ctx.env.spec.aws.region
-
-    def only(ids: list[str]) -> str:
-        if not ids:
-            raise PreconditionMissing(f"the AWS account has no default VPC in {region}, and the caches need a "
-                                      "network: give aws.network.vpcId and aws.network.subnetIds in the spec")
-        return ids[0]
-
-    return aws.ec2.get_vpcs_output(filters=[{"name": "is-default", "values": ["true"]}],
-                                   opts=ctx.invoke()).ids.apply(only)
-
-
-def _cache(ctx: Context, name: str, spec: Cache, network: CacheNetwork) -> CreatedCache:
+def _cache(ctx: Context, name: str, spec: Cache) -> CreatedCache:
     settings = spec.aws
     replicas = settings.replicas or 0
     family = parameter_family(settings.engine_version)
@@ -95,16 +53,9 @@ def _cache(ctx: Context, name: str, spec: Cache, network: CacheNetwork) -> Creat
     )
     subnets = aws.elasticache.SubnetGroup(
         name, name=ctx.name("cache-subnet-group", name), description=f"subnets of cache {name}",
-        subnet_ids=network.subnet_ids, tags=ctx.labels(name), opts=ctx.part())
-    firewall = aws.ec2.SecurityGroup(
-        name,
-        name=ctx.name("security-group", f"{name}-cache"),
-        description=f"Redis clients of cache {name}",
-        vpc_id=network.vpc_id,
-        ingress=[{"protocol": "tcp", "from_port": REDIS_PORT, "to_port": REDIS_PORT, **network.ingress}],
-        tags=ctx.labels(name),
-        opts=ctx.part(),
-    )
+        subnet_ids=ctx.network.subnet_ids, tags=ctx.labels(name), opts=ctx.part())
+    firewall = network_firewall(ctx, name, f"{name}-cache", REDIS_PORT,
+                                f"Redis clients of cache {name}", owner=name)
     # Generated once and kept (encrypted) in the stack state; services read it from Secrets Manager.
     # A new authTokenGeneration generates a new one.
     token = random.RandomPassword(name, length=64, special=False,

@@ -15,12 +15,16 @@ from deployer.speclang.resolved import ResolvedEnv
 
 PRODUCTION_CACHE = {"nodeType": "cache.r7g.large", "replicas": 1, "snapshotRetentionDays": 7}
 SMALL_CACHE = {"nodeType": "cache.t4g.micro", "replicas": 0, "snapshotRetentionDays": 0}
+# Production: a standby in another zone, a week of point-in-time recovery; else the smallest instance, no backups.
+PRODUCTION_DATABASE = {"instanceClass": "db.m7g.large", "storageGb": 100, "multiAz": True, "backupRetentionDays": 7}
+SMALL_DATABASE = {"instanceClass": "db.t4g.micro", "storageGb": 20, "multiAz": False, "backupRetentionDays": 0}
 CREDENTIAL_VARIABLES = ("AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
                         "AWS_CONTAINER_CREDENTIALS_FULL_URI")
 
 
 class Aws(Cloud):
     name = "aws"
+    primitives = frozenset({"caches", "databases", "buckets", "topics"})
     title = "AWS"
     name_limits = NAME_LIMITS
     required_settings: ClassVar[dict[str, str]] = {"region": "us-east-1"}
@@ -40,7 +44,9 @@ class Aws(Cloud):
         return resource_names(spec, env_name)
 
     def type_defaults(self, env_type: str) -> dict:
-        return {"caches": {"aws": PRODUCTION_CACHE if env_type == "production" else SMALL_CACHE}}
+        production = env_type == "production"
+        return {"caches": {"aws": PRODUCTION_CACHE if production else SMALL_CACHE},
+                "databases": {"aws": PRODUCTION_DATABASE if production else SMALL_DATABASE}}
 
     def stack_config(self, env: ResolvedEnv) -> dict[str, str]:
         return {"aws:region": env.spec.aws.region or ""}

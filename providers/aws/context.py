@@ -3,7 +3,7 @@
 import json
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_aws as aws
@@ -12,6 +12,9 @@ from deployer.providers.aws.naming import NAME_LIMITS
 from deployer.providers.shared import base_labels, stateful_options
 from deployer.speclang.naming import physical_name
 from deployer.speclang.resolved import ResolvedEnv
+
+if TYPE_CHECKING:
+    from deployer.providers.aws.network import Network
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,13 @@ class Context:
     def account(self) -> pulumi.Output[str]:
         """The id of the account the program deploys to (the caller's)."""
         return aws.get_caller_identity_output(opts=self.invoke()).account_id
+
+    @cached_property
+    def network(self) -> "Network":
+        """Where the environment's caches and databases are placed (looked up once)."""
+        from deployer.providers.aws.network import app_network
+
+        return app_network(self)
 
     def labels(self, name: str) -> dict[str, str]:
         """The tags of resource NAME: `aws.tags`, then app, env, managed-by, and `deployer-name`: its

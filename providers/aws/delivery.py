@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from deployer.speclang.durations import seconds
-from deployer.speclang.model import Subscription
+from deployer.primitives.topics import Subscription
 
 SNS_HTTPS_RETRY_SECONDS = 3600
 SNS_HTTPS_MAX_RETRIES = 100

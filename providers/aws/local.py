@@ -15,7 +15,7 @@ from deployer.local.stack import Delivery, Local, LocalStack, PushQueue, Server
 from deployer.providers.aws.naming import NAME_LIMITS
 from deployer.providers.shared import local_service_outputs
 from deployer.speclang.durations import seconds
-from deployer.speclang.model import Subscription, Topic
+from deployer.primitives.topics import Subscription, Topic
 from deployer.speclang.naming import physical_name
 
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}

@@ -44,6 +44,9 @@ class AwsPlaceholders:
                                                                                    with_uuid=True),
             "aws:cloudwatch/eventRule:EventRule": self._events("rule"),
             "random:index/randomPassword:RandomPassword": self._password,
+            "aws:rds/instance:Instance": self._db_instance,
+            "aws:rds/subnetGroup:SubnetGroup": self._named("rds", "subgrp:"),
+            "aws:rds/parameterGroup:ParameterGroup": self._named("rds", "pg:"),
         }
 
     def arn(self, service: str, resource: str, regional: bool = True) -> str:
@@ -97,6 +100,13 @@ class AwsPlaceholders:
         return group, {"arn": self.arn("elasticache", f"replicationgroup:{group}"),
                        "primaryEndpointAddress": f"master.{host}", "readerEndpointAddress": f"replica.{host}"}
 
+    def _db_instance(self, name: str, inputs: dict) -> tuple[str, dict]:
+        identifier = inputs.get("identifier", name)
+        address = f"{identifier}.c{_digest(self.region, 11)}.{self.region}.rds.amazonaws.com"
+        port = inputs.get("port", 5432)
+        return identifier, {"arn": self.arn("rds", f"db:{identifier}"), "address": address, "port": port,
+                            "endpoint": f"{address}:{port}"}
+
     def _named(self, service: str, prefix: str) -> Callable[[str, dict], tuple[str, dict]]:
         def answer(name: str, inputs: dict) -> tuple[str, dict]:
             physical = inputs.get("name", name)
@@ -141,7 +151,7 @@ class AwsPlaceholders:
 
 def made_up(value: str) -> bool:
     """Whether VALUE holds a part these answers invent: the account, or a host AWS names."""
-    return ACCOUNT in value or value.endswith((".cache.amazonaws.com", ".cloudfront.net"))
+    return ACCOUNT in value or value.endswith((".cache.amazonaws.com", ".rds.amazonaws.com", ".cloudfront.net"))
 
 
 def mock_answers() -> tuple:

@@ -7,7 +7,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from deployer.providers.aws.versions import family_suffix, parameter_family
-from deployer.speclang.model import Bucket, Infra, Topic
+from deployer.speclang.model import Infra
+from deployer.primitives.buckets import Bucket
+from deployer.primitives.topics import Topic
 from deployer.speclang.naming import NameRule, ResourceName, owner_suffix, physical_name, schedule_names
 
 # The longest name AWS accepts for each kind of resource (each service's documented limit).
@@ -27,6 +29,9 @@ NAME_LIMITS = {
     "connection": 64,
     "origin-access-control": 64,
     "cache-policy": 128,
+    "db-instance": 63,
+    "db-subnet-group": 255,
+    "db-parameter-group": 255,
 }
 
 # Derived names join spec names with `_`: no spec name holds one (spec names are kebab-case), and SQS,
@@ -88,6 +93,19 @@ NAME_RULES = {
     "schedule-rule": _EVENTBRIDGE_NAME,
     "api-destination": _EVENTBRIDGE_NAME,
     "connection": _EVENTBRIDGE_NAME,
+    "db-instance": NameRule(
+        "RDS DB instance identifiers", _ELASTICACHE_ID % 62,
+        "are 1 to 63 letters, digits and hyphens, beginning with a letter, with no two consecutive hyphens and "
+        "none at the end", "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html"),
+    "db-subnet-group": NameRule(
+        "RDS DB subnet group names", r"[A-Za-z0-9._ -]{1,255}",
+        "are up to 255 letters, digits, periods, underscores, spaces and hyphens",
+        "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html",
+        refused=((r"^default$", "may not be `default`"),)),
+    "db-parameter-group": NameRule(
+        "RDS DB parameter group names", _ELASTICACHE_ID % 254,
+        "are 1 to 255 letters, digits and hyphens, beginning with a letter, with no two consecutive hyphens "
+        "and none at the end", "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBParameterGroup.html"),
     "cache-policy": NameRule(
         "CloudFront cache policy names", r"[A-Za-z0-9_-]{1,128}", "are 1 to 128 letters, digits, `-` and `_`",
         "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CachePolicyConfig.html"),
@@ -95,6 +113,21 @@ NAME_RULES = {
         "CloudFront origin access control names", r".{1,64}", "are 1 to 64 characters",
         "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_OriginAccessControlConfig.html"),
 }
+
+
+# The owner of each database (RDS's master user): 1 to 16 letters, digits or underscores, beginning with
+# a letter, no reserved word (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html).
+DATABASE_OWNER = "owner"
+
+
+def database_logical(name: str) -> str:
+    """The logical name of database NAME's resources: a cache of the same name has security groups,
+    passwords and secrets too."""
+    return f"database.{name}"
+
+
+def parameter_group_suffix(version: str) -> str:
+    return f"-postgres{version}"
 
 
 def fifo_suffix(topic: Topic) -> str:
@@ -146,6 +179,10 @@ def resource_names(spec: Infra, env: str) -> Iterator[ResourceName]:
         return ResourceName(what, kind, physical, scope, f"{type_}::{logical}", at,
                             NAME_RULES[kind].problem(physical))
 
+    def generated(what: str, logical: str, at: tuple) -> ResourceName:
+        """A generated value (a random password): no physical name, a URN of its own."""
+        return ResourceName(what, "", "", "", f"random:index/randomPassword:RandomPassword::{logical}", at, None)
+
     for name, bucket in spec.buckets.items():
         at = ("buckets", name, "name") if bucket.name else ("buckets", name)
         physical = bucket_name(spec.app, env, name, bucket, ACCOUNT_STAND_IN)
@@ -170,6 +207,18 @@ def resource_names(spec: Infra, env: str) -> Iterator[ResourceName]:
                     name, at)
         yield named("AUTH token secret", "secret", f"{name}-auth-token", "aws:secretsmanager/secret:Secret",
                     f"{name}.auth-token", at)
+        yield generated("AUTH token", name, at)
+    for name, database in spec.databases.items():
+        at, logical = ("databases", name), database_logical(name)
+        yield named("database", "db-instance", name, "aws:rds/instance:Instance", logical, at)
+        yield named("database subnet group", "db-subnet-group", name, "aws:rds/subnetGroup:SubnetGroup", logical, at)
+        yield named("database parameter group", "db-parameter-group", name, "aws:rds/parameterGroup:ParameterGroup",
+                    logical, at, parameter_group_suffix(database.version))
+        yield named("database security group", "security-group", f"{name}-database",
+                    "aws:ec2/securityGroup:SecurityGroup", logical, at)
+        yield named("database password secret", "secret", f"{name}-database-password",
+                    "aws:secretsmanager/secret:Secret", f"{logical}.password", at)
+        yield generated("database password", logical, at)
     for topic_name, topic in spec.topics.items():
         fifo = fifo_suffix(topic)
         yield named("topic", "topic", topic_name, "aws:sns/topic:Topic", topic_name, ("topics", topic_name), fifo)
@@ -199,6 +248,7 @@ def resource_names(spec: Infra, env: str) -> Iterator[ResourceName]:
     for name in cron_called(spec):
         yield named("caller key secret", "secret", caller_key(name), "aws:secretsmanager/secret:Secret",
                     f"{name}.caller-key", ("services", name))
+        yield generated("caller key", f"{name}.caller-key", ("services", name))
 
 
 # IAM: the ARNs `validate` measures have the longest shape their resources can have, in the longest
@@ -272,5 +322,6 @@ ACCESS: dict[str, Access] = {
     "subscriptions": Access(_consume, _queue_arn),
     "secrets": Access(_read, lambda spec, env, name, _part: _secret_arn(spec, env, name)),
     "caches": Access(_read, lambda spec, env, name, _part: _secret_arn(spec, env, f"{name}-auth-token")),
+    "databases": Access(_read, lambda spec, env, name, _part: _secret_arn(spec, env, f"{name}-database-password")),
     "caller-keys": Access(_read, lambda spec, env, name, _part: _secret_arn(spec, env, caller_key(name))),
 }

@@ -9,6 +9,7 @@ from deployer.providers.aws.cache import create_caches
 from deployer.providers.aws.callers import caller_outputs, create_caller_keys
 from deployer.providers.aws.context import Context
 from deployer.providers.aws.cron import create_cron
+from deployer.providers.aws.database import create_databases
 from deployer.providers.aws.identity import create_identities
 from deployer.providers.aws.pubsub import create_topics
 from deployer.providers.aws.secrets import create_secrets
@@ -16,7 +17,8 @@ from deployer.providers.shared import export_outputs
 from deployer.speclang.resolved import ResolvedEnv
 
 # Each section of the spec and what creates its resources (the secrets, from the environment's values).
-PRIMITIVES = {"caches": create_caches, "buckets": create_buckets, "topics": create_topics}
+PRIMITIVES = {"caches": create_caches, "databases": create_databases, "buckets": create_buckets,
+              "topics": create_topics}
 
 
 def program(env: ResolvedEnv, secrets: Mapping[str, pulumi.Input[str]]) -> None:

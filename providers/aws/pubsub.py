@@ -10,7 +10,7 @@ from deployer.providers.aws.context import Context, policy_document
 from deployer.providers.aws.delivery import retry_phases, sns_retries
 from deployer.providers.aws.naming import dead_letter_queue, fifo_suffix, subscription_queue
 from deployer.speclang.durations import seconds
-from deployer.speclang.model import Subscription, Topic
+from deployer.primitives.topics import Subscription, Topic
 
 SNS_MANAGED_KEY = "alias/aws/sns"
 MAX_RETENTION_SECONDS = 14 * 24 * 3600  # SQS's longest; dead letters are kept that long

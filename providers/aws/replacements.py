@@ -11,6 +11,11 @@ REPLACED_ON: dict[str, frozenset[str]] = {
         {"replicationGroupId", "atRestEncryptionEnabled", "subnetGroupName"}),
     "aws:elasticache/subnetGroup:SubnetGroup": frozenset({"name"}),
     "aws:elasticache/parameterGroup:ParameterGroup": frozenset({"name", "family"}),
+    # https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/rds/instance.go (ForceNew)
+    "aws:rds/instance:Instance": frozenset({"availabilityZone", "characterSetName", "dbName", "kmsKeyId",
+                                            "storageEncrypted", "username", "timezone"}),
+    "aws:rds/subnetGroup:SubnetGroup": frozenset({"name"}),
+    "aws:rds/parameterGroup:ParameterGroup": frozenset({"name", "family", "description"}),
     "aws:iam/role:Role": frozenset({"name", "path"}),
     "aws:iam/rolePolicy:RolePolicy": frozenset({"name", "role"}),
     "aws:iam/policy:Policy": frozenset({"name", "path"}),

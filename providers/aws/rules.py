@@ -1,5 +1,6 @@
 """What AWS cannot honour, as located spec problems (each limit with its source)."""
 
+import re
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -27,8 +28,17 @@ from deployer.speclang import cronexpr
 from deployer.speclang.durations import format_duration
 from deployer.speclang.environments import EnvInfo
 from deployer.speclang.model import Infra
-from deployer.speclang.rules import subscription_ranges, subscriptions
+from deployer.primitives.topics import subscription_ranges, subscriptions
 
+# RDS for PostgreSQL: the major versions in standard support, the shape of an instance class, gp3
+# storage and automated backups as CreateDBInstance takes them.
+RDS_POSTGRES_VERSIONS = ("13", "14", "15", "16", "17")
+RDS_VERSIONS_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-release-calendar.html"
+RDS_INSTANCE_CLASS = re.compile(r"db\.[a-z][a-z0-9-]*\.[a-z0-9]+")
+RDS_CLASSES_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.html"
+RDS_STORAGE_GB = (20, 65_536)
+RDS_MAX_BACKUP_DAYS = 35
+RDS_CREATE_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html"
 SNS_HTTPS_MAX_BACKOFF = timedelta(hours=1)
 SNS_RETRIES_DOC = "https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html"
 # Objects must stay 30 days in S3 before moving to STANDARD_IA
@@ -41,6 +51,7 @@ DEPLOYER_TAGS = ("app", "env", "managed-by", "deployer-name")  # context.Context
 
 def aws_rules(spec: Infra, env: EnvInfo) -> Iterable[Finding]:
     yield from _caches(spec)
+    yield from _databases(spec)
     yield from _network(spec)
     yield from _tags(spec)
     yield from _lifecycle(spec)
@@ -64,12 +75,30 @@ def _caches(spec: Infra) -> Iterable[Finding]:
                 "family; https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/supported-engine-versions.html)")
 
 
+def _databases(spec: Infra) -> Iterable[Finding]:
+    for name, database in spec.databases.items():
+        at = ("databases", name)
+        if database.version not in RDS_POSTGRES_VERSIONS:
+            yield (*at, "version"), (f"RDS for PostgreSQL creates major versions {', '.join(RDS_POSTGRES_VERSIONS)} "
+                                     f"({RDS_VERSIONS_DOC})")
+        settings = database.aws
+        if settings.instance_class is not None and not RDS_INSTANCE_CLASS.fullmatch(settings.instance_class):
+            yield (*at, "aws", "instanceClass"), (f"{quoted(settings.instance_class)} is not an RDS DB instance "
+                                                  f"class such as db.t4g.micro ({RDS_CLASSES_DOC})")
+        if settings.storage_gb is not None and not RDS_STORAGE_GB[0] <= settings.storage_gb <= RDS_STORAGE_GB[1]:
+            yield (*at, "aws", "storageGb"), (f"RDS for PostgreSQL takes {RDS_STORAGE_GB[0]} to {RDS_STORAGE_GB[1]} "
+                                              f"GiB of gp3 storage ({RDS_CREATE_DOC})")
+        if (days := settings.backup_retention_days) is not None and not 0 <= days <= RDS_MAX_BACKUP_DAYS:
+            yield (*at, "aws", "backupRetentionDays"), (f"RDS keeps automated backups 0 to {RDS_MAX_BACKUP_DAYS} "
+                                                        f"days ({RDS_CREATE_DOC})")
+
+
 def _network(spec: Infra) -> Iterable[Finding]:
     network = spec.aws.network
-    if spec.caches and network and network.subnet_ids and not network.vpc_id:
-        yield ("aws", "network", "subnetIds"), ("subnets without their vpcId: the caches' security group would "
-                                                "be created in the default VPC, which these subnets are not "
-                                                "in; give aws.network.vpcId")
+    if (spec.caches or spec.databases) and network and network.subnet_ids and not network.vpc_id:
+        yield ("aws", "network", "subnetIds"), ("subnets without their vpcId: the caches' and databases' security "
+                                                "groups would be created in the default VPC, which these subnets "
+                                                "are not in; give aws.network.vpcId")
 
 
 def _tags(spec: Infra) -> Iterable[Finding]:

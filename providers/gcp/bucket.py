@@ -9,7 +9,7 @@ import pulumi_gcp as gcp
 from deployer.providers.gcp.context import Context
 from deployer.providers.gcp.identity import CustomRole, Grant
 from deployer.providers.gcp.naming import bucket_name, certificate_suffix
-from deployer.speclang.model import Bucket, Cors, LifecycleRule
+from deployer.primitives.buckets import Bucket, Cors, LifecycleRule
 
 # An upload through the XML API's multipart uploads also starts, aborts and lists the parts of one
 # (a resumable upload needs `storage.objects.create` alone).

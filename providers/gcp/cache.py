@@ -7,11 +7,11 @@ import pulumi_gcp as gcp
 
 from deployer.providers.gcp.context import Context
 from deployer.providers.gcp.identity import Grant
+from deployer.providers.gcp.network import network_path
 from deployer.providers.gcp.secrets import reader, stored_secret
 from deployer.providers.shared import keyspace_outputs
-from deployer.speclang.model import Cache
+from deployer.primitives.caches import Cache
 
-DEFAULT_NETWORK = "default"
 # Production snapshots its data daily (as AWS keeps 7 days of snapshots).
 PRODUCTION_PERSISTENCE = {"persistence_mode": "RDB", "rdb_snapshot_period": "TWENTY_FOUR_HOURS"}
 
@@ -54,7 +54,7 @@ def _cache(ctx: Context, name: str, cache: Cache) -> CreatedCache:
         redis_configs={"maxmemory-policy": cache.eviction_policy},
         auth_enabled=True,
         transit_encryption_mode="SERVER_AUTHENTICATION",
-        authorized_network=authorized_network(ctx),
+        authorized_network=network_path(ctx),
         persistence_config=PRODUCTION_PERSISTENCE if env.protect else None,
         # The provider's own guard defaults to on; it follows the environment's protection rule.
         deletion_protection=env.protect,
@@ -65,9 +65,3 @@ def _cache(ctx: Context, name: str, cache: Cache) -> CreatedCache:
     )
     auth_secret = stored_secret(ctx, f"{name}.auth", f"{name}-redis-auth", instance.auth_string)
     return CreatedCache(instance, auth_secret, cache)
-
-
-def authorized_network(ctx: Context) -> str:
-    """`gcp.network` as a full network name (a bare name is a network of the project)."""
-    network = ctx.env.spec.gcp.network or DEFAULT_NETWORK
-    return network if "/" in network else f"projects/{ctx.project}/global/networks/{network}"

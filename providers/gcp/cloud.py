@@ -15,19 +15,29 @@ from deployer.speclang.resolved import ResolvedEnv
 
 PRODUCTION_CACHE = {"memorySizeGb": 5, "tier": "STANDARD_HA"}
 SMALL_CACHE = {"memorySizeGb": 1, "tier": "BASIC"}
+# Production: a standby in another zone, a week of point-in-time recovery; else the smallest shared-core
+# instance, no backups.
+PRODUCTION_DATABASE = {"tier": "db-custom-2-7680", "availability": "REGIONAL", "diskSizeGb": 100,
+                       "backupRetentionDays": 7}
+SMALL_DATABASE = {"tier": "db-f1-micro", "availability": "ZONAL", "diskSizeGb": 10, "backupRetentionDays": 0}
 # The APIs the program calls; deployer does not switch a project's APIs on or off. Cloud Resource
 # Manager answers `organizations.getProject` (the project number in the Pub/Sub service agent's address).
 REQUIRED_APIS = ("cloudresourcemanager.googleapis.com", "iam.googleapis.com", "storage.googleapis.com",
                  "pubsub.googleapis.com", "redis.googleapis.com", "secretmanager.googleapis.com",
-                 "cloudscheduler.googleapis.com", "compute.googleapis.com")
+                 "cloudscheduler.googleapis.com", "compute.googleapis.com", "sqladmin.googleapis.com",
+                 "servicenetworking.googleapis.com")
 # Google's answer to a call to a switched-off API: "… API has not been used in project N before or it is
 # disabled. Enable it by visiting https://console.developers.google.com/apis/api/NAME/overview?project=N …"
 DISABLED_API = re.compile(r"has not been used in project \S+ before or it is disabled|SERVICE_DISABLED")
+# Cloud SQL's answer where the network has no Private Service Access connection.
+NO_PRIVATE_SERVICE_ACCESS = re.compile(r"(?i)service networking connection|SERVICE_NETWORKING_NOT_ENABLED|"
+                                       r"network .* is not peered|private services access")
 API_NAME = re.compile(r"/apis/api/([a-z0-9.-]+\.googleapis\.com)/")
 
 
 class Gcp(Cloud):
     name = "gcp"
+    primitives = frozenset({"caches", "databases", "buckets", "topics"})
     title = "GCP"
     name_limits = NAME_LIMITS
     required_settings: ClassVar[dict[str, str]] = {"project": "my-project-id", "region": "us-central1"}
@@ -50,6 +60,15 @@ class Gcp(Cloud):
         return resource_names(spec, env_name)
 
     def failure_hint(self, env: ResolvedEnv, message: str) -> str | None:
+        if NO_PRIVATE_SERVICE_ACCESS.search(message):
+            network = env.spec.gcp.network or "default"
+            return (f"Cloud SQL's private IP needs Private Service Access on network {network} (once per network, "
+                    "shared by every environment on it): `gcloud compute addresses create google-managed-services-"
+                    f"{network} --global --purpose=VPC_PEERING --prefix-length=16 --network={network} --project "
+                    f"{env.spec.gcp.project}` and `gcloud services vpc-peerings connect --service=servicenetworking."
+                    f"googleapis.com --ranges=google-managed-services-{network} --network={network} --project "
+                    f"{env.spec.gcp.project}` (https://cloud.google.com/sql/docs/postgres/configure-private-services-"
+                    "access), then run again")
         if not DISABLED_API.search(message):
             return None
         project = env.spec.gcp.project
@@ -60,7 +79,9 @@ class Gcp(Cloud):
                 "and run again")
 
     def type_defaults(self, env_type: str) -> dict:
-        return {"caches": {"gcp": PRODUCTION_CACHE if env_type == "production" else SMALL_CACHE}}
+        production = env_type == "production"
+        return {"caches": {"gcp": PRODUCTION_CACHE if production else SMALL_CACHE},
+                "databases": {"gcp": PRODUCTION_DATABASE if production else SMALL_DATABASE}}
 
     def stack_config(self, env: ResolvedEnv) -> dict[str, str]:
         return {"gcp:project": env.spec.gcp.project or "", "gcp:region": env.spec.gcp.region or ""}

@@ -17,7 +17,7 @@ from deployer.local.stack import Delivery, Local, LocalStack, PushQueue, Server
 from deployer.providers.gcp.naming import gcp_name
 from deployer.providers.shared import local_service_outputs
 from deployer.speclang.durations import seconds
-from deployer.speclang.model import Topic
+from deployer.primitives.topics import Topic
 
 DEFAULT_PROJECT = "local-project"
 NO_PUBSUB_EMULATOR = (

@@ -12,6 +12,9 @@ REDIS_CA_CERT = ("-----BEGIN CERTIFICATE-----\n"
                  "(the instance's CA certificate, known once it is created)\n"
                  "-----END CERTIFICATE-----")
 
+SQL_HOST = "10.0.0.5"
+SQL_CA_CERT = REDIS_CA_CERT.replace("the instance's CA", "the Cloud SQL instance's CA")
+
 COMPUTE = "https://www.googleapis.com/compute/v1"
 # Global compute resources by their collection in self links.
 GLOBAL_COMPUTE = {
@@ -51,6 +54,9 @@ def mock_state(type_: str, name: str, inputs: dict) -> tuple[str, dict]:
         return (f"projects/{project}/locations/{region}/instances/{physical}",
                 {"host": REDIS_HOST, "port": REDIS_TLS_PORT, "authString": "redis-auth-string",
                  "serverCaCerts": [{"cert": REDIS_CA_CERT}]})
+    if type_ == "gcp:sql/databaseInstance:DatabaseInstance":
+        return physical, {"privateIpAddress": SQL_HOST, "connectionName": f"{project}:{region}:{physical}",
+                          "serverCaCerts": [{"cert": SQL_CA_CERT}]}
     if type_ == "gcp:secretmanager/secret:Secret":
         path = f"projects/{project}/secrets/{inputs['secretId']}"
         return path, {"name": f"projects/{PROJECT_NUMBER}/secrets/{inputs['secretId']}"}
@@ -60,6 +66,8 @@ def mock_state(type_: str, name: str, inputs: dict) -> tuple[str, dict]:
     if type_ == "gcp:projects/iAMCustomRole:IAMCustomRole":
         path = f"projects/{project}/roles/{inputs['roleId']}"
         return path, {"name": path}
+    if type_ == "random:index/randomPassword:RandomPassword":
+        return name, {"result": "0" * int(inputs.get("length", 32))}
     if type_ == "random:index/randomId:RandomId":
         # A stable stand-in for the random bytes, renewed (as the real ones are) when the keepers change.
         digest = hashlib.sha256(json.dumps([name, inputs.get("keepers")], sort_keys=True).encode())
@@ -73,7 +81,7 @@ def mock_state(type_: str, name: str, inputs: dict) -> tuple[str, dict]:
 def made_up(value: str) -> bool:
     """Whether VALUE is, or holds, what these answers invent: the project number, or an address or
     certificate GCP assigns."""
-    return value in (REDIS_HOST, REDIS_CA_CERT, CDN_ADDRESS) or PROJECT_NUMBER in value
+    return value in (REDIS_HOST, REDIS_CA_CERT, SQL_HOST, SQL_CA_CERT, CDN_ADDRESS) or PROJECT_NUMBER in value
 
 
 def mock_call(token: str, args: dict) -> dict:

@@ -4,7 +4,8 @@ Pulumi logical name), for the program's modules and for `validate` alike, and GC
 import re
 from collections.abc import Iterator
 
-from deployer.speclang.model import Bucket, Infra
+from deployer.speclang.model import Infra
+from deployer.primitives.buckets import Bucket
 from deployer.speclang.naming import NameRule, ResourceName, owner_suffix, physical_name, schedule_names
 
 # The longest name GCP accepts for each kind of resource (each service's documented limit).
@@ -23,6 +24,7 @@ NAME_LIMITS = {
     "https-proxy": 63,
     "forwarding-rule": 63,
     "global-address": 63,
+    "sql-instance": 80,
 }
 
 # Derived names join spec names with `_`: no spec name holds one (spec names are kebab-case), and
@@ -76,7 +78,22 @@ NAME_RULES = {
     "https-proxy": _COMPUTE,
     "forwarding-rule": _COMPUTE,
     "global-address": _COMPUTE,
+    "sql-instance": NameRule("Cloud SQL instance ids", r"[a-z]([a-z0-9-]{0,78}[a-z0-9])?",
+                             "are lowercase letters, digits and hyphens, beginning with a letter and not ending "
+                             "with a hyphen (with the project id and a colon, at most 98 characters)",
+                             "https://cloud.google.com/sql/docs/postgres/instance-settings#instance-id-2ndgen"),
 }
+# A Cloud SQL instance's name ends in random hex digits: a deleted instance's name is not reusable for
+# up to a week (https://cloud.google.com/sql/docs/postgres/delete-instance).
+SQL_INSTANCE_SUFFIX_BYTES = 2
+SQL_INSTANCE_SHOWN_SUFFIX = "-" + "x" * 2 * SQL_INSTANCE_SUFFIX_BYTES
+# The owner of each database (a built-in user of the instance's PostgreSQL).
+DATABASE_OWNER = "owner"
+
+
+def database_logical(name: str) -> str:
+    """The logical name of database NAME's resources: a cache of the same name has secrets too."""
+    return f"database.{name}"
 
 
 def gcp_name(kind: str, app: str, env: str, name: str, suffix: str = "") -> str:
@@ -113,6 +130,10 @@ def resource_names(spec: Infra, env: str) -> Iterator[ResourceName]:
         physical = physical or gcp_name(kind, spec.app, env, name, suffix)
         return ResourceName(what, kind, physical, scope, f"{type_}::{logical}", at, NAME_RULES[kind].problem(physical))
 
+    def generated(what: str, type_: str, logical: str, at: tuple) -> ResourceName:
+        """A generated value (a password, a suffix): no physical name, a URN of its own."""
+        return ResourceName(what, "", "", "", f"{type_}::{logical}", at)
+
     for name, bucket in spec.buckets.items():
         at = ("buckets", name, "name") if bucket.name else ("buckets", name)
         physical = bucket_name(spec.app, env, name, bucket, project)
@@ -132,6 +153,14 @@ def resource_names(spec: Infra, env: str) -> Iterator[ResourceName]:
         yield named("cache", "cache", name, "gcp:redis/instance:Instance", name, ("caches", name))
         yield named("AUTH string secret", "secret", f"{name}-redis-auth", "gcp:secretmanager/secret:Secret",
                     f"{name}.auth", ("caches", name))
+    for name in spec.databases:
+        at, logical = ("databases", name), database_logical(name)
+        yield named("Cloud SQL instance", "sql-instance", name, "gcp:sql/databaseInstance:DatabaseInstance", logical,
+                    at, SQL_INSTANCE_SHOWN_SUFFIX)
+        yield named("database password secret", "secret", f"{name}-database-password",
+                    "gcp:secretmanager/secret:Secret", f"{logical}.password", at)
+        yield generated("database password", "random:index/randomPassword:RandomPassword", logical, at)
+        yield generated("instance name suffix", "random:index/randomId:RandomId", logical, at)
     for topic_name, topic in spec.topics.items():
         yield named("topic", "topic", topic_name, "gcp:pubsub/topic:Topic", topic_name, ("topics", topic_name))
         for sub_name in topic.subscriptions:

@@ -8,6 +8,7 @@ from deployer.providers.gcp.bucket import create_buckets
 from deployer.providers.gcp.cache import create_caches
 from deployer.providers.gcp.context import Context
 from deployer.providers.gcp.cron import create_cron
+from deployer.providers.gcp.database import create_databases
 from deployer.providers.gcp.identity import create_identities, invoker_claims
 from deployer.providers.gcp.pubsub import create_topics
 from deployer.providers.gcp.secrets import create_secrets
@@ -15,7 +16,8 @@ from deployer.providers.shared import export_outputs
 from deployer.speclang.resolved import ResolvedEnv
 
 # Each section of the spec and what creates its resources (the secrets, from the environment's values).
-PRIMITIVES = {"caches": create_caches, "buckets": create_buckets, "topics": create_topics}
+PRIMITIVES = {"caches": create_caches, "databases": create_databases, "buckets": create_buckets,
+              "topics": create_topics}
 
 
 def program(env: ResolvedEnv, secrets: Mapping[str, pulumi.Input[str]]) -> None:

@@ -10,7 +10,7 @@ from deployer.providers.gcp.identity import Grant
 from deployer.providers.gcp.naming import DEAD_LETTER, subscription_name
 from deployer.providers.shared import service_url
 from deployer.speclang.durations import seconds
-from deployer.speclang.model import Subscription, Topic
+from deployer.primitives.topics import Subscription, Topic
 
 TOKEN_CREATOR = "roles/iam.serviceAccountTokenCreator"
 PUBLISHER = "roles/pubsub.publisher"

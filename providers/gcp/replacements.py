@@ -11,6 +11,12 @@ REPLACED_ON: dict[str, frozenset[str]] = {
     "gcp:redis/instance:Instance": frozenset(
         {"name", "region", "project", "tier", "authorizedNetwork", "connectMode", "transitEncryptionMode",
          "locationId", "alternativeLocationId", "reservedIpRange", "customerManagedKey"}),
+    # https://github.com/hashicorp/terraform-provider-google/blob/main/google/services/sql (ForceNew)
+    "gcp:sql/databaseInstance:DatabaseInstance": frozenset(
+        {"name", "region", "project", "encryptionKeyName", "masterInstanceName"}),
+    "gcp:sql/database:Database": frozenset({"name", "instance", "project"}),
+    "gcp:sql/user:User": frozenset({"name", "instance", "project", "host", "type"}),
+    "random:index/randomPassword:RandomPassword": frozenset({"length", "special"}),
     "gcp:pubsub/topic:Topic": frozenset({"name", "project"}),
     "gcp:pubsub/subscription:Subscription": frozenset(
         {"name", "topic", "project", "enableMessageOrdering", "filter"}),

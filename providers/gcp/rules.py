@@ -1,5 +1,6 @@
 """What GCP cannot honour, as located spec problems (each limit with its source)."""
 
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
@@ -7,7 +8,7 @@ from datetime import timedelta
 from deployer.errors import Finding, quoted
 from deployer.speclang.environments import EnvInfo
 from deployer.speclang.model import Infra
-from deployer.speclang.rules import subscription_ranges, subscriptions
+from deployer.primitives.topics import subscription_ranges, subscriptions
 
 MAX_BACKOFF = timedelta(seconds=600)
 LABELS = "https://cloud.google.com/resource-manager/docs/labels-overview#requirements"
@@ -18,8 +19,19 @@ MAX_LABEL_BYTES = 128
 OWN_LABELS = ("app", "env", "managed-by", "deployer-name")  # what Context.labels adds to gcp.labels
 
 
+# Cloud SQL for PostgreSQL: its major versions, machine tiers, SSD sizes and retained backups.
+SQL_POSTGRES_VERSIONS = ("10", "11", "12", "13", "14", "15", "16", "17")
+SQL_VERSIONS_DOC = "https://cloud.google.com/sql/docs/db-versions"
+SQL_TIER = re.compile(r"db-(f1-micro|g1-small|custom-[0-9]+-[0-9]+|perf-optimized-N-[0-9]+|n1-(standard|highmem)-[0-9]+)")
+SQL_TIERS_DOC = "https://cloud.google.com/sql/docs/postgres/instance-settings"
+SQL_DISK_GB = (10, 65_536)
+SQL_RETAINED_BACKUPS = (1, 365)
+SQL_BACKUPS_DOC = "https://cloud.google.com/sql/docs/postgres/backup-recovery/backups"
+
+
 def gcp_rules(spec: Infra, env: EnvInfo) -> Iterable[Finding]:
     yield from _labels(spec.gcp.labels)
+    yield from _databases(spec)
     if env.deployable:
         yield from _https_pushes(spec)
     for name, bucket in spec.buckets.items():
@@ -60,6 +72,25 @@ def _is_lowercase_letter(char: str) -> bool:
 def _label_text(text: str) -> bool:
     return (len(text) <= MAX_LABEL_LENGTH and len(text.encode()) <= MAX_LABEL_BYTES
             and all(_is_lowercase_letter(c) or c.isdigit() or c in "_-" for c in text))
+
+
+def _databases(spec: Infra) -> Iterable[Finding]:
+    for name, database in spec.databases.items():
+        at, settings = ("databases", name), database.gcp
+        if database.version not in SQL_POSTGRES_VERSIONS:
+            yield (*at, "version"), (f"Cloud SQL for PostgreSQL offers major versions {', '.join(SQL_POSTGRES_VERSIONS)} "
+                                     f"({SQL_VERSIONS_DOC})")
+        if settings.tier is not None and not SQL_TIER.fullmatch(settings.tier):
+            yield (*at, "gcp", "tier"), (f"{quoted(settings.tier)} is not a Cloud SQL tier such as db-custom-1-3840 "
+                                         f"or db-f1-micro ({SQL_TIERS_DOC})")
+        if settings.disk_size_gb is not None and not SQL_DISK_GB[0] <= settings.disk_size_gb <= SQL_DISK_GB[1]:
+            yield (*at, "gcp", "diskSizeGb"), (f"Cloud SQL takes {SQL_DISK_GB[0]} to {SQL_DISK_GB[1]} GB of SSD "
+                                               f"({SQL_TIERS_DOC})")
+        days = settings.backup_retention_days
+        if days and not SQL_RETAINED_BACKUPS[0] <= days <= SQL_RETAINED_BACKUPS[1]:
+            yield (*at, "gcp", "backupRetentionDays"), (f"Cloud SQL keeps {SQL_RETAINED_BACKUPS[0]} to "
+                                                        f"{SQL_RETAINED_BACKUPS[1]} daily backups, or 0 for none "
+                                                        f"({SQL_BACKUPS_DOC})")
 
 
 def _https_pushes(spec: Infra) -> Iterable[Finding]:

@@ -44,6 +44,7 @@ def test_outputs_while_dev_runs_are_its_deployer_outputs_and_ctrl_c_stops_everyt
     dev, outputs_file = start_dev(project)
     try:
         published = json.loads(outputs_file.read_text())
+        assert stat.S_IMODE(outputs_file.stat().st_mode) == 0o600  # a local database's password goes in it
         as_json = deployer(*outputs, "--format", "json")
         as_env = deployer(*outputs, "--format", "env", "--out", "local.env")
         as_encore = deployer(*outputs, "--format", "encore")

@@ -7,7 +7,7 @@ import pytest
 
 from deployer.local.push import Pusher, backoff_seconds
 from deployer.local.stack import Delivery, PushQueue
-from deployer.speclang.model import RetryPolicy
+from deployer.primitives.topics import RetryPolicy
 
 
 class OneMessage(PushQueue):

@@ -1,5 +1,6 @@
-"""A third cloud, registered from outside deployer's core: one primitive (buckets), its own name
-limit, a capability rule, defaults, stack config, mocks and Encore mapping."""
+"""A third cloud, registered from outside deployer's core: buckets, and queues where the toy primitive
+is registered (toy_primitive.py); its own name limit, a capability rule, defaults, stack config, mocks
+and Encore mapping."""
 
 from collections.abc import Iterable, Mapping
 
@@ -13,6 +14,11 @@ from deployer.speclang.naming import physical_name
 from deployer.speclang.resolved import ResolvedEnv
 
 NAME_LIMITS = {"bucket": 24}
+
+
+class ToyQueue(pulumi.CustomResource):
+    def __init__(self, name: str, queue_name: str, retention_days: int, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("toy:messaging:Queue", name, {"queueName": queue_name, "retentionDays": retention_days}, opts)
 
 
 class ToyBucket(pulumi.CustomResource):
@@ -29,6 +35,8 @@ def program(env: ResolvedEnv, secrets: Mapping[str, pulumi.Input[str]]) -> None:
         bucket = ToyBucket(name, physical_name(env.app, env.name, name, NAME_LIMITS["bucket"]),
                            pulumi.ResourceOptions(protect=env.protect))
         buckets[name] = {"name": bucket.bucketName, "url": bucket.url}
+    for name, queue in getattr(env.spec, "queues", {}).items():
+        ToyQueue(name, physical_name(env.app, env.name, name, NAME_LIMITS["bucket"]), queue.retention_days)
     pulumi.export("app", env.app)
     pulumi.export("env", env.name)
     pulumi.export("provider", env.provider)
@@ -39,6 +47,8 @@ def program(env: ResolvedEnv, secrets: Mapping[str, pulumi.Input[str]]) -> None:
 
 def mock_answers() -> tuple:
     def state(type_: str, name: str, inputs: dict) -> tuple[str, dict]:
+        if type_ == "toy:messaging:Queue":
+            return inputs["queueName"], {}
         return inputs["bucketName"], {"url": f"toy://{inputs['bucketName']}"}
 
     return state, lambda token, args: {}
@@ -46,12 +56,14 @@ def mock_answers() -> tuple:
 
 class Toy(Cloud):
     name = "toy"
+    primitives = frozenset({"buckets", "queues"})
     title = "Toy Cloud"
     name_limits = NAME_LIMITS
 
     def rules(self, spec: Infra, env: EnvInfo) -> Iterable[Finding]:
-        for cache in spec.caches:
-            yield ("caches", cache), "Toy Cloud has no caches"
+        for name, bucket in spec.buckets.items():
+            if bucket.versioned:
+                yield ("buckets", name, "versioned"), "Toy Cloud keeps one version of an object"
 
     def stack_config(self, env: ResolvedEnv) -> dict[str, str]:
         return {"toy:zone": f"{env.name}-zone"}

@@ -164,5 +164,5 @@ cron: {report: {schedule: "0 9 * * 1-5/2", endpoint: {service: api, path: /cron/
 def test_subnets_need_their_vpc(refusals):
     body = "aws: {region: eu-west-1, network: {subnetIds: [subnet-1, subnet-2]}}\ncaches: {sessions: {}}\n"
     assert only(refusals(body)) == (
-        "4: aws.network.subnetIds: subnets without their vpcId: the caches' security group would be created "
+        "4: aws.network.subnetIds: subnets without their vpcId: the caches' and databases' security groups would be created "
         "in the default VPC, which these subnets are not in; give aws.network.vpcId")

@@ -45,7 +45,8 @@ def test_a_switched_off_api_fails_with_the_command_that_enables_every_api_deploy
         "the API cloudresourcemanager.googleapis.com is switched off in project shop-test-1: enable every API "
         "deployer calls with `gcloud services enable cloudresourcemanager.googleapis.com iam.googleapis.com "
         "storage.googleapis.com pubsub.googleapis.com redis.googleapis.com secretmanager.googleapis.com "
-        "cloudscheduler.googleapis.com compute.googleapis.com --project shop-test-1`, wait a few minutes, and run "
+        "cloudscheduler.googleapis.com compute.googleapis.com sqladmin.googleapis.com servicenetworking.googleapis.com "
+        "--project shop-test-1`, wait a few minutes, and run "
         "again")
 
 

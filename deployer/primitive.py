@@ -1,0 +1,45 @@
+"""A primitive: one kind of resource the spec declares and services use, as the core sees it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from deployer.errors import Finding
+from deployer.speclang.fields import Model
+
+if TYPE_CHECKING:
+    from deployer.speclang.model import Infra
+
+Refused = Collection[tuple[str, str]]
+
+
+def _no_rules(spec: Infra, refused: Refused) -> Iterable[Finding]:
+    return ()
+
+
+def _any_use(name: str, entry: Any, permissions: list[str] | None) -> str | None:
+    return None
+
+
+@dataclass(frozen=True)
+class Primitive:
+    section: str  # its top-level key in the spec, e.g. `caches`
+    kind: str  # one entry as messages name it, e.g. `cache`
+    entry: type[Model]  # an entry's model, before the clouds' blocks (`aws:`, `gcp:`) are added to it
+    description: str  # of the section
+    uses: Any  # its field in a service's `uses`: list[str] (names), or dict[str, list[PERMISSION]]
+    uses_description: str
+    # Its own rules for the spec as an environment deploys it, each finding located at its spec path.
+    # REFUSED: the entries (section, name) holding a value the model refused, which the spec lacks or
+    # has with a default there: what a reference to one would check is not checked.
+    rules: Callable[[Infra, Refused], Iterable[Finding]] = _no_rules
+    # What is wrong with a service using entry NAME (ENTRY) with PERMISSIONS (None where `uses` lists
+    # names only).
+    use_problem: Callable[[str, Any, list[str] | None], str | None] = _any_use
+
+    @property
+    def names_only(self) -> bool:
+        """Whether a service's `uses` lists the entries' names only (no permissions)."""
+        return self.uses == list[str]
