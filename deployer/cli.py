@@ -648,5 +648,5 @@ def main() -> None:
     except Exception as err:  # a bug of ours, never the user's input: say so, without a traceback
         if os.environ.get("DEPLOYER_DEBUG"):
             raise
-        Console().error(f"internal error: {type(err).__name__} (run with DEPLOYER_DEBUG=1 for details)")
+        Console().error(f"internal error: {type(err).__name__}: {err} (run with DEPLOYER_DEBUG=1 for details)")
         sys.exit(EXIT_DEPLOY_FAILED)

@@ -1,9 +1,10 @@
 """An environment's outputs as Encore's self-hosting infrastructure config (`infra.config.json`).
 
 The fields are those Encore's runtime reads (runtimes/core/src/infracfg.rs): `metadata`,
-`service_discovery`, `redis`, `pubsub`, `object_storage` and `secrets`. Secret values are never
-written: each secret, and each cache's AUTH token, is an `{"$env": NAME}` reference that the
-container's environment fills (from the cloud secret manager the outputs name).
+`service_discovery`, `redis`, `sql_servers`, `pubsub`, `object_storage` and `secrets`. Secret values are
+never written: each secret, each cache's AUTH token and each database's password is an `{"$env": NAME}`
+reference that the container's environment fills (from the cloud secret manager the outputs name); a
+local environment's generated database passwords are written as they are.
 
 Encore reads this file with two decoders, which must both accept it: the Go runtime's
 (runtimes/go/appruntime/exported/config/infra/config.go, with its `Validate`) and the Rust runtime's
@@ -41,6 +42,7 @@ def encore_config(env: ResolvedEnv, outputs: dict, gaps: list[str] | None = None
         "service_discovery": {name: {"base_url": service.url}
                               for name, service in env.spec.services.items() if service.url},
         "redis": _redis(services),
+        "sql_servers": _sql_servers(services, [] if gaps is None else gaps),
         "pubsub": [pubsub] if (pubsub := _pubsub(env, services, [] if gaps is None else gaps))["topics"] else [],
         "object_storage": [storage] if (storage := _object_storage(env, services))["buckets"] else [],
         "secrets": {name: {"$env": name}
@@ -58,6 +60,24 @@ def _redis(services: dict) -> dict:
                 clusters[name]["auth"] = {"type": "auth_string", "auth_string": {"$env": env_var("cache", name, "auth")}}
             clusters[name]["tls_config"] = _tls_config(cache)
     return clusters
+
+
+def _sql_servers(services: dict, gaps: list[str]) -> list[dict]:
+    """One server per host (each database has its own on a cloud; a local environment one for all)."""
+    servers: dict[str, dict] = {}
+    for service in services.values():
+        for name, database in service.get("databases", {}).items():
+            host = f"{database['host']}:{database['port']}"
+            server = servers.setdefault(host, {"host": host, "tls_config": _tls_config(database), "databases": {}})
+            if name in server["databases"]:  # used by another service too
+                continue
+            password = database.get("password") or {"$env": env_var("database", name, "password")}
+            server["databases"][name] = {"name": database["database"], "username": database["user"],
+                                         "password": password}
+            if database.get("caCertUrl") and not database.get("caCert"):
+                gaps.append(f"databases.{name}: its TLS certificate is verified against the container's trusted "
+                            f"roots: add its CA bundle ({database['caCertUrl']}) to the image's trust store")
+    return list(servers.values())
 
 
 def _tls_config(cache: dict) -> dict:

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from deployer.errors import Finding
 from deployer.speclang.fields import Model
 
 if TYPE_CHECKING:
+    from deployer.local.stack import Server
     from deployer.speclang.model import Infra
+    from deployer.speclang.resolved import ResolvedEnv
+
+
+class LocalServers(Protocol):
+    """What `deployer dev` runs for a primitive's entries on any cloud (a Redis per cache, one PostgreSQL
+    for the databases)."""
+
+    def servers(self) -> list[Server]: ...
+
+    def outputs(self) -> dict[str, dict]:
+        """Each entry's outputs, once the servers accept connections."""
 
 Refused = Collection[tuple[str, str]]
 
@@ -38,6 +51,10 @@ class Primitive:
     # What is wrong with a service using entry NAME (ENTRY) with PERMISSIONS (None where `uses` lists
     # names only).
     use_problem: Callable[[str, Any, list[str] | None], str | None] = _any_use
+    # Its local servers for `deployer dev` (ENV, their first port, the data folder), from the base port
+    # plus LOCAL_PORT on; None where each cloud's local stack serves it.
+    local: Callable[[ResolvedEnv, int, Path], LocalServers] | None = None
+    local_port: int = 0
 
     @property
     def names_only(self) -> bool:

@@ -1,12 +1,9 @@
 """What every provider does alike: labels, protection, which service uses what, output shapes."""
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from deployer.speclang.durations import format_duration
 from deployer.speclang.model import CronJob, Infra
-from deployer.primitives.caches import Cache
-from deployer.speclang.keyspaces import DailyAt, Keyspace
 from deployer.speclang.resolved import ResolvedEnv
 
 if TYPE_CHECKING:  # `deployer dev` gives the outputs' shape to local servers, without Pulumi's runtime
@@ -35,21 +32,16 @@ def cron_url(env: ResolvedEnv, job: CronJob) -> str:
     return endpoint if isinstance(endpoint, str) else service_url(env, endpoint.service, endpoint.path)
 
 
-def keyspace_output(keyspace: Keyspace) -> dict:
-    """A keyspace as services read it from the outputs."""
-    expiry = keyspace.default_expiry
-    if isinstance(expiry, DailyAt):
-        expiry = {"dailyAt": expiry.daily_at}
-    elif not isinstance(expiry, str):
-        expiry = format_duration(expiry)
-    return {"pattern": keyspace.key_pattern, "key": keyspace.key, "value": keyspace.value,
-            "defaultExpiry": expiry}
+class CreatedEntry(Protocol):
+    """What a cloud's program created for one spec entry (its `Created…` value): the outputs its services
+    read. Each cloud's own protocol adds what its identities need of it (AWS's `arn`, GCP's `grants`)."""
+
+    def outputs(self) -> Any: ...
 
 
 # What a cloud's program created: per section of the spec (`buckets`, `topics`, ...), the cloud's own
-# `Created…` value of each resource by name, with its `outputs()` and what its services are granted
-# on it; a topic's holds its subscriptions.
-Created = Mapping[str, Mapping[str, Any]]
+# `Created…` value of each entry by name; a topic's holds its subscriptions.
+Created = Mapping[str, Mapping[str, CreatedEntry]]
 
 
 def service_uses(spec: Infra, service: str) -> dict[str, dict[str, list[str] | None]]:
@@ -68,18 +60,15 @@ def subscriptions_by_service(env: ResolvedEnv) -> dict[str, list[tuple[str, str]
     return by_service
 
 
-def keyspace_outputs(cache: Cache) -> dict[str, dict]:
-    return {name: keyspace_output(keyspace) for name, keyspace in cache.keyspaces.items()}
-
-
 def local_service_outputs(env: ResolvedEnv, identities: Mapping[str, str], created: Created,
-                          caches: Mapping[str, dict]) -> dict[str, dict]:
-    """`service_outputs` of a local environment, whose caches' outputs come from its running servers."""
+                          served: Mapping[str, Mapping[str, dict]]) -> dict[str, dict]:
+    """`service_outputs` of a local environment, where SERVED gives the outputs of the entries of the
+    sections deployer's own local servers serve (`Primitive.local`), by section."""
     from deployer.local.stack import Local
 
-    running = {name: Local({**outputs, "keyspaces": keyspace_outputs(env.spec.caches[name])})
-               for name, outputs in caches.items()}
-    return service_outputs(env, identities, {**created, "caches": running})
+    running = {section: {name: Local(outputs) for name, outputs in entries.items()}
+               for section, entries in served.items()}
+    return service_outputs(env, identities, {**created, **running})
 
 
 def service_outputs(env: ResolvedEnv, identities: Mapping[str, "pulumi.Input[str]"],

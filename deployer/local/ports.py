@@ -1,5 +1,5 @@
-"""The local servers' ports: the cloud's from the base port on, the caches' from base + 10; a busy
-port is an error naming who holds it."""
+"""The local servers' ports: the cloud's from the base port on, each primitive's from its own offset
+(`Primitive.local_port`); a busy port is an error naming who holds it."""
 
 import socket
 from pathlib import Path
@@ -8,11 +8,6 @@ from deployer.errors import PreconditionMissing
 from deployer.local.stack import LOCALHOST
 
 DEFAULT_BASE_PORT = 4700  # clear of Redis (6379), LocalStack (4510-4566) and the usual dev servers (3000, 8000, 8080)
-CACHE_OFFSET = 10
-
-
-def cache_ports(base: int, caches: list[str]) -> dict[str, int]:
-    return {name: base + CACHE_OFFSET + index for index, name in enumerate(caches)}
 
 
 def check_free(ports: dict[int, str]) -> None:

@@ -25,6 +25,7 @@ from deployer.errors import DeploymentFailed, PreconditionMissing
 from deployer.local.stack import LOCALHOST, Server
 from deployer.primitives.databases import database_name
 from deployer.secrets.atomic import atomic_write
+from deployer.speclang.resolved import ResolvedEnv
 
 PROGRAMS = ("postgres", "initdb", "psql")
 SUPERUSER = "postgres"
@@ -184,3 +185,17 @@ class LocalPostgres:
                 raise DeploymentFailed(f"could not create the databases (psql, exit {result.returncode}):\n"
                                        f"{result.stderr}")
             time.sleep(0.05)
+
+
+class LocalDatabases:
+    """One PostgreSQL holding every database of the environment, on PORT."""
+
+    def __init__(self, env: ResolvedEnv, port: int, data: Path):
+        self.databases = list(env.spec.databases)
+        self.postgres = LocalPostgres(data, port)
+
+    def servers(self) -> list[Server]:
+        return [self.postgres.server()]
+
+    def outputs(self) -> dict[str, dict]:
+        return self.postgres.provision(self.databases)

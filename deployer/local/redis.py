@@ -8,7 +8,8 @@ from pathlib import Path
 from deployer.errors import PreconditionMissing
 from deployer.extras import LOCAL, install_command
 from deployer.local.stack import LOCALHOST, Server
-from deployer.primitives.caches import Cache
+from deployer.primitives.caches import Cache, keyspace_outputs
+from deployer.speclang.resolved import ResolvedEnv
 
 MAX_MEMORY = "256mb"  # so that the eviction policy takes effect on a developer's machine
 
@@ -47,5 +48,16 @@ def cache_server(name: str, cache: Cache, port: int, data: Path) -> Server:
     )
 
 
-def cache_outputs(port: int) -> dict:
-    return {"host": LOCALHOST, "port": port, "tls": False}
+class LocalCaches:
+    """A Redis per cache, on ports from PORT on."""
+
+    def __init__(self, env: ResolvedEnv, port: int, data: Path):
+        self.caches, self.data = env.spec.caches, data
+        self.ports = {name: port + index for index, name in enumerate(self.caches)}
+
+    def servers(self) -> list[Server]:
+        return [cache_server(name, cache, self.ports[name], self.data) for name, cache in self.caches.items()]
+
+    def outputs(self) -> dict[str, dict]:
+        return {name: {"host": LOCALHOST, "port": self.ports[name], "tls": False,
+                       "keyspaces": keyspace_outputs(cache)} for name, cache in self.caches.items()}

@@ -13,12 +13,12 @@ from deployer import clouds
 from deployer.errors import UsageError, quoted
 from deployer.local.cron import CronScheduler
 from deployer.local.folder import LocalFolder
-from deployer.local.ports import DEFAULT_BASE_PORT, cache_ports, check_free
+from deployer.local.ports import DEFAULT_BASE_PORT, check_free
 from deployer.local.processes import Supervisor
 from deployer.local.push import Pusher
-from deployer.local.redis import cache_outputs, cache_server
 from deployer.local.stack import LocalStack, Server
 from deployer.local.variables import command_environment
+from deployer.primitives import PRIMITIVES
 from deployer.secrets.resolution import resolve_secret_values
 from deployer.speclang.load import Spec, resolve
 from deployer.speclang.resolved import ResolvedEnv
@@ -55,6 +55,9 @@ class DevSession:
         self.folder = LocalFolder(self.env)
         self.report = report
         self.stack: LocalStack = clouds.cloud(self.env.provider).local(self.env, self.base, self.folder.path)
+        # each primitive with local servers of its own, for the entries the environment declares
+        self.served = {p.section: p.local(self.env, self.base + p.local_port, self.folder.path)
+                       for p in PRIMITIVES if p.local and getattr(self.env.spec, p.section)}
         self.supervisor = Supervisor(self.folder.logs)
         self.stopping = threading.Event()
 
@@ -70,7 +73,8 @@ class DevSession:
             self.supervisor.start(servers, meanwhile=self.stack.prepare)
             self.stack.provision(secrets)
             outputs = {"app": self.env.app, "env": self.env.name, "provider": self.env.provider,
-                       "services": self.stack.service_outputs(self._cache_outputs())}
+                       "services": self.stack.service_outputs(
+                           {section: served.outputs() for section, served in self.served.items()})}
             self.folder.publish(outputs)
             self._start_deliveries(with_cron)
             environment = command_environment(self.folder.outputs, self.stack.sdk_environment(), secrets,
@@ -83,13 +87,7 @@ class DevSession:
             self.folder.release()
 
     def _servers(self) -> list[Server]:
-        ports = cache_ports(self.base, list(self.env.spec.caches))
-        caches = [cache_server(name, cache, ports[name], self.folder.path)
-                  for name, cache in self.env.spec.caches.items()]
-        return self.stack.servers() + caches
-
-    def _cache_outputs(self) -> dict[str, dict]:
-        return {name: cache_outputs(port) for name, port in cache_ports(self.base, list(self.env.spec.caches)).items()}
+        return self.stack.servers() + [server for served in self.served.values() for server in served.servers()]
 
     def _start_deliveries(self, with_cron: bool) -> None:
         topics = self.env.spec.topics

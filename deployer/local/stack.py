@@ -97,9 +97,9 @@ class LocalStack(ABC):
         """The variables that point the cloud's SDKs at the local servers (endpoints, dummy credentials)."""
 
     @abstractmethod
-    def service_outputs(self, caches: Mapping[str, dict]) -> dict[str, dict]:
-        """Per service, its outputs in the cloud's shape with local values; CACHES gives each cache's
-        {host, port, tls}."""
+    def service_outputs(self, served: Mapping[str, Mapping[str, dict]]) -> dict[str, dict]:
+        """Per service, its outputs in the cloud's shape with local values; SERVED gives, by section, the
+        outputs of the entries deployer's own local servers serve (`Primitive.local`)."""
 
     @abstractmethod
     def push_queues(self) -> dict[tuple[str, str], PushQueue]:

@@ -1,18 +1,22 @@
 """Caches: Redis clusters with typed keyspaces."""
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from deployer.errors import Finding, quoted
 from deployer.speclang import keyspaces
-from deployer.speclang.keyspaces import Keyspace
+from deployer.speclang.durations import format_duration
+from deployer.speclang.keyspaces import DailyAt, Keyspace
 from deployer.primitive import Primitive, Refused
 from deployer.speclang.fields import KebabName, Model
 
 if TYPE_CHECKING:
+    from deployer.primitive import LocalServers
     from deployer.speclang.model import Infra
+    from deployer.speclang.resolved import ResolvedEnv
 
 EvictionPolicy = Literal[
     "allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru",
@@ -27,6 +31,21 @@ class Cache(Model):
     keyspaces: dict[KebabName, Keyspace] = Field({}, description="keyspaces by name")
 
 
+def keyspace_output(keyspace: Keyspace) -> dict:
+    """A keyspace as services read it from the outputs."""
+    expiry = keyspace.default_expiry
+    if isinstance(expiry, DailyAt):
+        expiry = {"dailyAt": expiry.daily_at}
+    elif not isinstance(expiry, str):
+        expiry = format_duration(expiry)
+    return {"pattern": keyspace.key_pattern, "key": keyspace.key, "value": keyspace.value,
+            "defaultExpiry": expiry}
+
+
+def keyspace_outputs(cache: Cache) -> dict[str, dict]:
+    return {name: keyspace_output(keyspace) for name, keyspace in cache.keyspaces.items()}
+
+
 def _rules(spec: "Infra", refused: Refused) -> Iterable[Finding]:
     for cache_name, cache in spec.caches.items():
         for ks_name, keyspace in cache.keyspaces.items():
@@ -38,5 +57,11 @@ def _rules(spec: "Infra", refused: Refused) -> Iterable[Finding]:
                     f"keyspace {quoted(first)} ({quoted(cache.keyspaces[first].key_pattern)})"))
 
 
+def _local(env: "ResolvedEnv", port: int, data: Path) -> "LocalServers":
+    from deployer.local.redis import LocalCaches
+
+    return LocalCaches(env, port, data)
+
+
 CACHES = Primitive("caches", "cache", Cache, "Redis clusters by name", list[str], "caches the service connects to",
-                   rules=_rules)
+                   rules=_rules, local=_local, local_port=10)

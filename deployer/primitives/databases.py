@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import Field
@@ -12,7 +13,9 @@ from deployer.primitive import Primitive, Refused
 from deployer.speclang.fields import Model
 
 if TYPE_CHECKING:
+    from deployer.primitive import LocalServers
     from deployer.speclang.model import Infra
+    from deployer.speclang.resolved import ResolvedEnv
 
 # PostgreSQL keeps 63 bytes of an identifier (NAMEDATALEN - 1)
 # (https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS); the names
@@ -59,5 +62,12 @@ def _rules(spec: Infra, refused: Refused) -> Iterable[Finding]:
                                         "name (https://www.postgresql.org/docs/current/manage-ag-templatedbs.html)")
 
 
+def _local(env: ResolvedEnv, port: int, data: Path) -> LocalServers:
+    from deployer.local.postgres import LocalDatabases
+
+    return LocalDatabases(env, port, data)
+
+
 DATABASES = Primitive("databases", "database", Database, "PostgreSQL databases by name", list[str],
-                      "databases the service connects to", rules=_rules)
+                      "databases the service connects to", rules=_rules,
+                      local=_local, local_port=9)

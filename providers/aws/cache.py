@@ -10,8 +10,7 @@ from deployer.providers.aws.context import Context
 from deployer.providers.aws.network import firewall as network_firewall
 from deployer.providers.aws.secrets import stored_secret
 from deployer.providers.aws.versions import family_suffix, parameter_family
-from deployer.providers.shared import keyspace_outputs
-from deployer.primitives.caches import Cache
+from deployer.primitives.caches import Cache, keyspace_outputs
 
 REDIS_PORT = 6379
 

@@ -1,6 +1,7 @@
 """IAM: a role per service holding exactly the permissions its `uses` lists, on the exact ARNs."""
 
 from collections.abc import Mapping
+from typing import Protocol, runtime_checkable
 
 import pulumi
 import pulumi_aws as aws
@@ -9,7 +10,14 @@ from deployer.providers.aws.callers import CallerKey
 from deployer.providers.aws.context import Context, policy_document, service_principal_trust
 from deployer.providers.aws.naming import JOIN, cron_called
 from deployer.providers.aws.permissions import Grant, Target, longest_arn, service_grants, split, statement
-from deployer.providers.shared import Created, subscriptions_by_service
+from deployer.providers.shared import Created, CreatedEntry, subscriptions_by_service
+
+
+@runtime_checkable
+class AwsCreated(CreatedEntry, Protocol):
+    """An AWS `Created…` value: the ARN a grant on it applies to (PART: naming.ACCESS's)."""
+
+    def arn(self, part: str) -> pulumi.Output[str]: ...
 
 
 def target_arn(created: Created, keys: Mapping[str, CallerKey], target: Target) -> pulumi.Output[str]:

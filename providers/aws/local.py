@@ -75,7 +75,6 @@ class AwsLocalStack(LocalStack):
         self.queues: dict[tuple[str, str], tuple[str, str]] = {}  # push subscription -> (queue, dead letters)
         self.created = {
             "secrets": self._secrets(secrets),
-            "caches": {},
             "buckets": {name: self._bucket(name, bucket) for name, bucket in self.env.spec.buckets.items()},
             "topics": {name: self._topic(name, topic) for name, topic in self.env.spec.topics.items()},
         }
@@ -149,10 +148,10 @@ class AwsLocalStack(LocalStack):
         return {key: SqsPushQueue(self.client("sqs"), url, dead_letters)
                 for key, (url, dead_letters) in self.queues.items()}
 
-    def service_outputs(self, caches) -> dict[str, dict]:
+    def service_outputs(self, served) -> dict[str, dict]:
         identities = {name: f"arn:aws:iam::123456789012:role/{self.name('role', name)}"
                       for name in self.env.spec.services}
-        return local_service_outputs(self.env, identities, self.created, caches)
+        return local_service_outputs(self.env, identities, self.created, served)
 
     # --- the buckets' objects across restarts ----------------------------------------------------
 

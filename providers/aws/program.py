@@ -1,6 +1,6 @@
 """The AWS program: every resource of a resolved environment, and the outputs its services read."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import pulumi
 
@@ -10,15 +10,15 @@ from deployer.providers.aws.callers import caller_outputs, create_caller_keys
 from deployer.providers.aws.context import Context
 from deployer.providers.aws.cron import create_cron
 from deployer.providers.aws.database import create_databases
-from deployer.providers.aws.identity import create_identities
+from deployer.providers.aws.identity import AwsCreated, create_identities
 from deployer.providers.aws.pubsub import create_topics
 from deployer.providers.aws.secrets import create_secrets
 from deployer.providers.shared import export_outputs
 from deployer.speclang.resolved import ResolvedEnv
 
 # Each section of the spec and what creates its resources (the secrets, from the environment's values).
-PRIMITIVES = {"caches": create_caches, "databases": create_databases, "buckets": create_buckets,
-              "topics": create_topics}
+PRIMITIVES: dict[str, Callable[[Context], Mapping[str, AwsCreated]]] = {
+    "caches": create_caches, "databases": create_databases, "buckets": create_buckets, "topics": create_topics}
 
 
 def program(env: ResolvedEnv, secrets: Mapping[str, pulumi.Input[str]]) -> None:

@@ -9,8 +9,7 @@ from deployer.providers.gcp.context import Context
 from deployer.providers.gcp.identity import Grant
 from deployer.providers.gcp.network import network_path
 from deployer.providers.gcp.secrets import reader, stored_secret
-from deployer.providers.shared import keyspace_outputs
-from deployer.primitives.caches import Cache
+from deployer.primitives.caches import Cache, keyspace_outputs
 
 # Production snapshots its data daily (as AWS keeps 7 days of snapshots).
 PRODUCTION_PERSISTENCE = {"persistence_mode": "RDB", "rdb_snapshot_period": "TWENTY_FOUR_HOURS"}

@@ -2,13 +2,14 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 import pulumi
 import pulumi_gcp as gcp
 import pulumi_random as random
 
 from deployer.providers.gcp.context import Context
-from deployer.providers.shared import Created, service_url, service_uses, subscriptions_by_service
+from deployer.providers.shared import Created, CreatedEntry, service_url, service_uses, subscriptions_by_service
 
 ROLE_SUFFIX_BYTES = 4  # 8 hex digits
 
@@ -32,6 +33,13 @@ class Grant:
     name: str
     role: str | CustomRole
     bind: Callable[[str, pulumi.Input[str], pulumi.Input[str], str], object]
+
+
+@runtime_checkable
+class GcpCreated(CreatedEntry, Protocol):
+    """A GCP `Created…` value: the IAM members that grant a service PERMISSIONS on it (entry NAME)."""
+
+    def grants(self, name: str, permissions: list[str] | None) -> list[Grant]: ...
 
 
 def create_identities(ctx: Context, created: Created) -> dict[str, pulumi.Output[str]]:

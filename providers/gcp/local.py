@@ -89,7 +89,6 @@ class GcpLocalStack(LocalStack):
         self.queues: dict[tuple[str, str], tuple[str, str]] = {}  # push subscription -> (its path, dead letters)
         self.created = {
             "secrets": {name: Local(f"projects/{self.project}/secrets/{self.name('secret', name)}") for name in secrets},
-            "caches": {},
             "buckets": self._buckets(),
             "topics": self._topics(),
         }
@@ -159,10 +158,10 @@ class GcpLocalStack(LocalStack):
         return {key: PubSubPushQueue(self.subscriber, self.publisher, path, dead_topic)
                 for key, (path, dead_topic) in self.queues.items()}
 
-    def service_outputs(self, caches) -> dict[str, dict]:
+    def service_outputs(self, served) -> dict[str, dict]:
         identities = {name: f"{self.name('service-account', name)}@{self.project}.iam.gserviceaccount.com"
                       for name in self.env.spec.services}
-        return local_service_outputs(self.env, identities, self.created, caches)
+        return local_service_outputs(self.env, identities, self.created, served)
 
 
 class PubSubPushQueue(PushQueue):

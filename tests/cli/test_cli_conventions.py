@@ -2,7 +2,9 @@
 terminal, global options anywhere, -e and DEPLOYER_ENV, the spec found from a subfolder, a diff that
 can gate a script, tables that never cut a value, completion that offers only what works."""
 
+import os
 import subprocess
+import sys
 
 import pytest
 from click.shell_completion import ShellComplete
@@ -128,3 +130,17 @@ def test_diff_exit_code_signals_changes_for_scripts(deployer, spec):
     changed = deployer("--spec", str(spec), "diff", "-e", "prod", "--base", "HEAD", "--exit-code", "--format", "json")
     assert changed.exit_code == EXIT_CHANGES == 10 and '"added"' in changed.stdout
     assert deployer("--spec", str(spec), "diff", "-e", "prod", "--base", "HEAD").exit_code == 0  # only when asked
+
+
+def test_an_internal_error_names_its_type_and_message_without_a_traceback(tmp_path):
+    """A bug of ours still tells the user (and the issue they file) which key or value it tripped on."""
+    script = ("import sys\nimport deployer.speclang.load as load\n"
+              "def broken(*args, **kwargs):\n    raise KeyError('databases')\n"
+              "load.load_spec = broken\nsys.argv = ['deployer', 'validate']\n"
+              "from deployer.cli import main\nmain()\n")
+    env = {key: value for key, value in os.environ.items() if key != "DEPLOYER_DEBUG"}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env,
+                            timeout=60)
+    assert result.returncode == 3  # a deploy step failed (shared/CLI.md): not the user's spec
+    assert result.stderr.strip().endswith("internal error: KeyError: 'databases' (run with DEPLOYER_DEBUG=1 for details)")
+    assert "Traceback" not in result.stderr

@@ -5,24 +5,13 @@ validation.go (commit 37f745dd9e18441da056a8ca48b6ee260a84f786) and runtimes/cor
 (commit 286d6bd6c7f9f561b96b4b6bb1caf496c9f9cab9): the Go decoder with its `Validate`, and Rust's serde."""
 
 import copy
-import json
-from pathlib import Path
 
-import jsonschema
 import pytest
+from support.encore_schema import encore_errors
 
 from deployer.encore import encore_config
 
 pytestmark = pytest.mark.slow  # the example planned for AWS and GCP: seconds
-ENCORE = jsonschema.Draft202012Validator(json.loads((Path(__file__).parent / "infra_config.schema.json").read_text()),
-                                         format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
-
-
-def encore_errors(config: dict) -> list[str]:
-    return sorted(f"{'.'.join(map(str, error.absolute_path))}: {error.message}"
-                  for error in ENCORE.iter_errors(config))
-
-
 @pytest.fixture(scope="module")
 def planned(example_env, example_plan):
     """ENV -> (the outputs of its plan, its Encore config, what the config had to leave out)"""
