@@ -61,10 +61,10 @@ class Cloud(ABC):
     local_modules: tuple[str, ...] = ()
 
     def require_sdk(self) -> None:
-        require(self.extra, f"{self.title}'s resources", self.sdk_modules)
+        require(self.extra, f"{self.title}'s SDK", self.sdk_modules)
 
     def require_local(self) -> None:
-        require(LOCAL, f"`deployer dev` of a {self.title} environment", self.local_modules)
+        require(LOCAL, f"the local servers of {self.title}-shaped environments", self.local_modules)
 
     def local_programs(self) -> Mapping[str, tuple[str | None, str]]:
         """Programs beyond Python packages that `deployer dev` needs for some specs: what each serves ->

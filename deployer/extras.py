@@ -24,8 +24,8 @@ def absent(modules: tuple[str, ...]) -> list[str]:
     return [module for module in modules if not found(module)]
 
 
-def require(extra: str, purpose: str, modules: tuple[str, ...]) -> None:
-    """A precondition error (exit 4) naming the install command where MODULES are not all installed."""
+def require(extra: str, what: str, modules: tuple[str, ...]) -> None:
+    """A precondition error (exit 4) naming the install command where WHAT (MODULES) is not all installed."""
     if missing := absent(modules):
-        raise PreconditionMissing(f"{purpose} needs {', '.join(missing)}, which this installation lacks: "
-                                  f"install the `{extra}` extra with {install_command(extra)}")
+        raise PreconditionMissing(f"{what}: not installed ({', '.join(missing)} missing); install deployer's "
+                                  f"`{extra}` extra with {install_command(extra)}")

@@ -8,7 +8,7 @@ from deployer.schema.generate import generated_files
 
 def main(argv: list[str]) -> int:
     files = generated_files()
-    stale = [path for path, text in files.items() if path.read_text() != text]
+    stale = [path for path, text in files.items() if not path.is_file() or path.read_text() != text]
     if "--check" in argv:
         for path in stale:
             print(f"{display_path(path)} is stale: run `python -m deployer.schema`", file=sys.stderr)
