@@ -1,7 +1,6 @@
 """Finding, evaluating and resolving a spec: the entry points every command uses."""
 
 import re
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from functools import cached_property
@@ -244,42 +243,28 @@ def _across_environments(spec: Spec, envs: list[tuple[EnvInfo, list[ResourceName
 
 def _resolve(spec: Spec, info: EnvInfo) -> tuple[ResolvedEnv | None, list[Problem], list[ResourceName]]:
     """ENV's resolved model, or the problems that prevent it; and the names its cloud gives its
-    resources (for the check across environments)."""
+    resources (for the check across environments). One pass each, each reporting what it finds even
+    where an earlier one failed: the data, its model, the references and rules, the names."""
     data = spec.data(info)
     if not isinstance(data, dict):
         return None, [spec.problem((), "the spec must be a mapping of fields")], []
     base_model = spec.base[0]
-    like = (spec.data(), base_model) if base_model is not None else None
     env_data = spec.merged(info)
-    model, findings = model_findings(env_data, like)
+    model, findings = model_findings(env_data, (spec.data(), base_model) if base_model is not None else None)
+    # Where the model refused values, the rest of it: the rules run there, but on none of those values.
+    checked, taken = (model, []) if model is not None else valid_part(env_data, findings)
     names: list[ResourceName] = []
-    if model is not None:
-        names, findings = _checks(model, info)
-    else:
-        findings += _rules_where_valid(env_data, info, findings)
+    if checked is not None:
+        names = unique_names.environment_names(checked, info)
+        refused = {(str(path[0]), str(path[1])) for path in taken if len(path) >= 2}
+        findings += [(path, message) for path, message in
+                     [*rules.check(checked, info, refused), *unique_names.name_findings(names)]
+                     if not any(path[:len(out)] == out for out in taken)]
     problems = [spec.problem(written_at(data, info, path), message) for path, message in findings]
     problems += [spec.problem(path, message) for path, message in override_findings(data, info)]
     if problems or model is None:
         return None, problems, names
     return ResolvedEnv(info, model, spec.file), [], names
-
-
-def _rules_where_valid(env_data: dict, info: EnvInfo, findings: list[Finding]) -> list[Finding]:
-    """The references and rules on what the model accepted (validation.valid_part), but those about a
-    value it refused, so that one run reports every problem it can."""
-    model, taken = valid_part(env_data, findings)
-    if model is None:
-        return []
-    refused = {(str(path[0]), str(path[1])) for path in taken if len(path) >= 2}
-    return [(path, message) for path, message in _checks(model, info, refused)[1]
-            if not any(path[:len(out)] == out for out in taken)]
-
-
-def _checks(model: Infra, info: EnvInfo, refused: Collection[tuple[str, str]] = ()) -> tuple[list[ResourceName], list[Finding]]:
-    """The names ENV's cloud gives its resources, and every rule's findings on ENV's model (a
-    reference to an entry in `refused`, holding a value the model refused, is not checked)."""
-    names = unique_names.environment_names(model, info)
-    return names, [*rules.check(model, info, refused), *unique_names.name_findings(names)]
 
 
 def _first_value_line(text: str) -> int | None:
