@@ -71,9 +71,10 @@ def test_a_cloud_whose_sdk_is_not_installed_names_its_extra(deployer, spec_file,
     assert sdk[1:] == ["MISSING", "pip install 'deployer-iac[toy]'"]
 
 
-def test_without_a_spec_every_cloud_is_checked(deployer, tmp_path, machine, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    parts = rows(deployer("doctor").stdout)
+def test_without_a_spec_every_cloud_is_checked(deployer, tmp_path, machine):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    parts = rows(deployer("--spec", str(empty), "doctor").stdout)
     assert {"AWS credentials", "GCP credentials"} <= set(parts)
 
 
