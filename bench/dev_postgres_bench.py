@@ -25,7 +25,7 @@ def postgres_ready(data: Path, installation) -> float:
     postgres = LocalPostgres(data, PORT, installation)
     supervisor = Supervisor(data / "logs")
     supervisor.start([postgres.server()])
-    postgres.provision(["orders"])
+    postgres.provision({"orders": "orders"})
     ready = time.perf_counter() - started
     supervisor.stop()
     return ready

@@ -342,14 +342,17 @@ def open_engine(ctx: Context, env: str, wait_for_lock: str | None = None, runs_p
                 shared_state: bool = False):
     """The preflight (exit 4 with the fix on failure), then the environment's engine."""
     from deployer.engine.operations import Engine
-    from deployer.engine.preflight import preflight
+    from deployer.engine.preflight import notes, preflight
     from deployer.speclang.durations import parse_duration
 
     try:
         wait = parse_duration(wait_for_lock) if wait_for_lock else None
     except ValueError as err:
         raise UsageError(f"--wait-for-lock: {err}") from None
-    return Engine(preflight(ctx.spec, env, runs_program, shared_state), ctx.console, wait)
+    resolved = preflight(ctx.spec, env, runs_program, shared_state)
+    for note in notes(ctx.spec, resolved) if runs_program else ():
+        ctx.console.info(note)
+    return Engine(resolved, ctx.console, wait)
 
 
 def allow_local_state_option(command):

@@ -70,6 +70,8 @@ class Cloud(ABC):
         """Programs beyond Python packages that `deployer dev` needs for some specs: what each serves ->
         (where it was found, or None; how to install it)."""
         return {}
+    # The largest secret value its secret manager keeps, in bytes, and the page that says so
+    max_secret_bytes: tuple[int, str] | None = None
 
     def physical_name(self, kind: str, app: str, env: str, name: str, suffix: str = "") -> str:
         """`APP-ENV-NAME` plus `suffix`, within this cloud's limit for `kind`."""
@@ -90,6 +92,11 @@ class Cloud(ABC):
         """The fix for an engine failure whose MESSAGE shows a cause this cloud knows (a switched-off
         API, say), for ENV."""
         return None
+
+    def notes(self, env: ResolvedEnv, neighbours: Iterable[ResolvedEnv]) -> Iterable[str]:
+        """What to know before ENV is deployed that its spec cannot show (a quota its previews may pass),
+        beside NEIGHBOURS, the spec's other environments on this cloud (resolved as iterated)."""
+        return ()
 
     def type_defaults(self, env_type: str) -> Mapping[str, dict]:
         """Per top-level section, what every entry of it gets under an environment type (the

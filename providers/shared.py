@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
+from deployer.primitives.topics import Subscription
 from deployer.speclang.model import CronJob, Infra
 from deployer.speclang.resolved import ResolvedEnv
 
@@ -87,11 +88,19 @@ def service_outputs(env: ResolvedEnv, identities: Mapping[str, "pulumi.Input[str
                 for entry, permissions in used.items()}
         # the topic's id too: a subscriber need not use (publish to) its topic
         result[name]["subscriptions"] = {sub: {"topic": topic, "topicId": created["topics"][topic].outputs()["id"],
-                                               **created["topics"][topic].subscriptions[sub].outputs()}
+                                               **created["topics"][topic].subscriptions[sub].outputs(),
+                                               **_client_settings(env.spec.topics[topic].subscriptions[sub])}
                                          for topic, sub in subscriptions.get(name, [])}
         if name in callers:
             result[name]["callers"] = callers[name]
     return result
+
+
+def _client_settings(subscription: Subscription) -> dict:
+    """What only the client of a pull subscription can apply (no cloud limits the messages it pulls)."""
+    if subscription.endpoint or subscription.max_concurrency is None:
+        return {}
+    return {"maxConcurrency": subscription.max_concurrency}
 
 
 def export_outputs(env: ResolvedEnv, identities: Mapping[str, "pulumi.Input[str]"], created: Created,

@@ -44,7 +44,7 @@ def test_names_are_unique_the_naming_modules_and_within_the_clouds_rules(example
     by_type = Counter((urn.split("::")[0], name) for urn, name in planned.items())
     assert [key for key, count in by_type.items() if count > 1] == []
     resolved = example_env(example, env)
-    named = {n.urn: n for n in cloud(resolved.provider).resource_names(resolved.spec, resolved.name)}
+    named = {n.urn: n for n in cloud(resolved.provider).resource_names(resolved.spec, resolved.name) if n.urn}
     assert {urn: n.physical.replace(*STAND_IN) for urn, n in named.items() if n.physical} == planned
     # generated values (random passwords and suffixes) have no physical name, but a URN the check knows
     generated = {f"{r['type']}::{r['name']}" for r in plan["resources"] if r["type"].startswith("random:")}

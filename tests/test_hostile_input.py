@@ -9,7 +9,6 @@ from html import escape as html_escape
 from pathlib import Path
 
 import pytest
-import yaml
 from markdown_it import MarkdownIt
 
 from deployer.console import Console
@@ -113,7 +112,8 @@ def test_a_value_cannot_break_out_of_its_code_span_in_the_diff_comment(shop, dep
     git(shop.parent, "add", "infra.yaml")
     git(shop.parent, "commit", "-qm", "base")
     hostile = "x` <img src=x onerror=alert(1)> [link](https://evil.example) | `y"
-    shop.write_text(shop.read_text().replace("    team: commerce", f"    team: '{hostile}'"))
+    # a cron job's title: free text (AWS tag values, say, take none of these characters)
+    shop.write_text(shop.read_text().replace("title: Send the daily digest e-mails", f"title: '{hostile}'"))
 
     result = deployer("diff", "--env", "dev", "--base", "main", "--format", "markdown")
 
@@ -126,15 +126,15 @@ def test_a_value_cannot_break_out_of_its_code_span_in_the_diff_comment(shop, dep
 # --- files deployer writes ----------------------------------------------------------------------------------
 
 
-def test_the_ejected_stack_config_holds_the_project_as_one_value(shop, deployer, tmp_path):
-    project = "shop-staging-1234 #: {x: y}"  # regions are refused but in the clouds' form; projects are not
+def test_a_project_id_that_would_break_the_stack_config_is_refused_before_it(shop, deployer, tmp_path):
+    project = "shop-staging-1234 #: {x: y}"  # GCP's project ids are lowercase letters, digits and hyphens
     shop.write_text(shop.read_text().replace("  project: shop-staging-1234", f"  project: '{project}'"))
 
     result = deployer("eject", "--env", "staging", "--out", str(tmp_path / "out"))
 
-    assert result.exit_code == 0, result.stderr
-    assert yaml.safe_load((tmp_path / "out/Pulumi.shop-staging.yaml").read_text()) == {
-        "config": {"gcp:project": project, "gcp:region": "europe-west1"}}
+    assert result.exit_code == EXIT_INVALID, result.stderr
+    assert f'gcp.project: "{project}" is not a GCP project id' in result.stderr
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("out", ["infra.yaml/sub", "/proc/deployer-eject", "infra.yaml"])

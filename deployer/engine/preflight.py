@@ -3,10 +3,10 @@ most likely first), each failure a precondition error (exit 4) that names the fi
 
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from deployer.clouds import cloud
-from deployer.errors import PreconditionMissing, UsageError, quoted
+from deployer.errors import PreconditionMissing, SpecInvalid, UsageError, quoted
 from deployer.speclang.load import Spec, resolve, validate
 from deployer.speclang.resolved import ResolvedEnv
 
@@ -88,6 +88,20 @@ def preflight(spec: Spec, env_name: str, runs_program: bool = True, shared_state
     check_pulumi_cli()
     check_passphrase(env)
     return env
+
+
+def notes(spec: Spec, env: ResolvedEnv) -> list[str]:
+    """What ENV's cloud says before a deploy, beside the spec's other environments on it (resolved only
+    if the cloud asks; those that validate: another one is not deployed either)."""
+    def neighbours() -> Iterator[ResolvedEnv]:
+        for name, info in spec.environments().items():
+            if name != env.name and info.deployable and info.provider == env.provider:
+                try:
+                    yield resolve(spec, name)
+                except SpecInvalid:
+                    continue
+
+    return list(cloud(env.provider).notes(env, neighbours()))
 
 
 def state_preflight(spec: Spec, env_name: str) -> ResolvedEnv:

@@ -23,9 +23,7 @@ from pathlib import Path
 
 from deployer.errors import DeploymentFailed, PreconditionMissing
 from deployer.local.stack import LOCALHOST, Server
-from deployer.primitives.databases import database_name
 from deployer.secrets.atomic import atomic_write
-from deployer.speclang.resolved import ResolvedEnv
 
 PROGRAMS = ("postgres", "initdb", "psql")
 SUPERUSER = "postgres"
@@ -109,9 +107,9 @@ class LocalPostgres:
         return Server(name="postgres", serves=f"databases ({self.origin})", argv=as_server_user(argv), port=self.port,
                       stop_signal=signal.SIGINT, scheme="postgresql")  # SIGINT: fast shutdown, the data kept
 
-    def provision(self, databases: list[str]) -> dict[str, dict]:
-        """The database of each entry of DATABASES and its owner user, both named `database_name(entry)`,
-        made if missing once the server accepts queries; each entry's outputs."""
+    def provision(self, databases: dict[str, str]) -> dict[str, dict]:
+        """The database of each entry of DATABASES (entry -> its name in PostgreSQL) and its owner user of
+        the same name, made if missing once the server accepts queries; each entry's outputs."""
         password = self.password()
         verifier = literal(scram_verifier(password))
         script = "".join(
@@ -119,10 +117,10 @@ class LocalPostgres:
             f"WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {name})\\gexec\n"
             f"SELECT format('CREATE DATABASE %I OWNER %I', {name}, {name}) "
             f"WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = {name})\\gexec\n"
-            for name in (literal(database_name(entry)) for entry in databases))
+            for name in map(literal, databases.values()))
         self._psql(script)
-        return {entry: {"host": LOCALHOST, "port": self.port, "database": database_name(entry),
-                        "user": database_name(entry), "password": password, "tls": False} for entry in databases}
+        return {entry: {"host": LOCALHOST, "port": self.port, "database": name, "user": name, "password": password,
+                        "tls": False} for entry, name in databases.items()}
 
     def password(self) -> str:
         return self.passfile.read_text().strip().rsplit(":", 1)[1]
@@ -190,8 +188,8 @@ class LocalPostgres:
 class LocalDatabases:
     """One PostgreSQL holding every database of the environment, on PORT."""
 
-    def __init__(self, env: ResolvedEnv, port: int, data: Path):
-        self.databases = list(env.spec.databases)
+    def __init__(self, databases: dict[str, str], port: int, data: Path):
+        self.databases = databases
         self.postgres = LocalPostgres(data, port)
 
     def servers(self) -> list[Server]:

@@ -4,12 +4,14 @@
 import importlib.util
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from deployer.errors import PreconditionMissing
 from deployer.extras import LOCAL, install_command
 from deployer.local.stack import LOCALHOST, Server
-from deployer.primitives.caches import Cache, keyspace_outputs
-from deployer.speclang.resolved import ResolvedEnv
+
+if TYPE_CHECKING:
+    from deployer.primitives.caches import Cache
 
 MAX_MEMORY = "256mb"  # so that the eviction policy takes effect on a developer's machine
 
@@ -33,7 +35,7 @@ def redis_server() -> tuple[str, str]:
     raise PreconditionMissing(NO_REDIS)
 
 
-def cache_server(name: str, cache: Cache, port: int, data: Path) -> Server:
+def cache_server(name: str, cache: "Cache", port: int, data: Path) -> Server:
     folder = data / "redis" / name
     folder.mkdir(parents=True, exist_ok=True)
     executable, origin = redis_server()
@@ -49,15 +51,15 @@ def cache_server(name: str, cache: Cache, port: int, data: Path) -> Server:
 
 
 class LocalCaches:
-    """A Redis per cache, on ports from PORT on."""
+    """A Redis per cache of CACHES, on ports from PORT on; each cache's outputs with its KEYSPACES'."""
 
-    def __init__(self, env: ResolvedEnv, port: int, data: Path):
-        self.caches, self.data = env.spec.caches, data
+    def __init__(self, caches: dict[str, "Cache"], keyspaces: dict[str, dict], port: int, data: Path):
+        self.caches, self.keyspaces, self.data = caches, keyspaces, data
         self.ports = {name: port + index for index, name in enumerate(self.caches)}
 
     def servers(self) -> list[Server]:
         return [cache_server(name, cache, self.ports[name], self.data) for name, cache in self.caches.items()]
 
     def outputs(self) -> dict[str, dict]:
-        return {name: {"host": LOCALHOST, "port": self.ports[name], "tls": False,
-                       "keyspaces": keyspace_outputs(cache)} for name, cache in self.caches.items()}
+        return {name: {"host": LOCALHOST, "port": self.ports[name], "tls": False, "keyspaces": self.keyspaces[name]}
+                for name in self.caches}

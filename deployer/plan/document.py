@@ -4,10 +4,10 @@ from collections.abc import Mapping
 
 import pulumi
 
-from deployer.primitives import sections
 from deployer.clouds import cloud
 from deployer.errors import UsageError, quoted
 from deployer.plan.offline import SECRET, PlaceholderMocks, run_offline
+from deployer.primitives import sections
 from deployer.speclang.resolved import ResolvedEnv
 
 # Where a planned output holds a value only a deploy can tell (as Terraform's "(known after apply)").

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from deployer.errors import Finding, quoted
+from deployer.primitive import Primitive, Refused
 from deployer.speclang import keyspaces
 from deployer.speclang.durations import format_duration
-from deployer.speclang.keyspaces import DailyAt, Keyspace
-from deployer.primitive import Primitive, Refused
 from deployer.speclang.fields import KebabName, Model
+from deployer.speclang.keyspaces import DailyAt, Keyspace
 
 if TYPE_CHECKING:
     from deployer.primitive import LocalServers
@@ -60,7 +60,8 @@ def _rules(spec: "Infra", refused: Refused) -> Iterable[Finding]:
 def _local(env: "ResolvedEnv", port: int, data: Path) -> "LocalServers":
     from deployer.local.redis import LocalCaches
 
-    return LocalCaches(env, port, data)
+    caches = env.spec.caches
+    return LocalCaches(caches, {name: keyspace_outputs(cache) for name, cache in caches.items()}, port, data)
 
 
 CACHES = Primitive("caches", "cache", Cache, "Redis clusters by name", list[str], "caches the service connects to",

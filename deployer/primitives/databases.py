@@ -25,13 +25,7 @@ MAX_IDENTIFIER = 63
 RESERVED = ("postgres", "template0", "template1")
 # The key words PostgreSQL reserves: not a name a database or its owner can have unquoted, and RDS and
 # Cloud SQL refuse them (https://www.postgresql.org/docs/current/sql-keywords-appendix.html).
-KEY_WORDS = frozenset("""
-    all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create
-    current_catalog current_date current_role current_time current_timestamp current_user default deferrable
-    desc distinct do else end except false fetch for foreign from grant group having in initially intersect
-    into lateral leading limit localtime localtimestamp not null offset on only or order placing primary
-    references returning select session_user some symmetric system_user table then to trailing true union
-    unique user using variadic when where window with""".split())
+KEY_WORDS = frozenset(["all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both", "case", "cast", "check", "collate", "column", "constraint", "create", "current_catalog", "current_date", "current_role", "current_time", "current_timestamp", "current_user", "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false", "fetch", "for", "foreign", "from", "grant", "group", "having", "in", "initially", "intersect", "into", "lateral", "leading", "limit", "localtime", "localtimestamp", "not", "null", "offset", "on", "only", "or", "order", "placing", "primary", "references", "returning", "select", "session_user", "some", "symmetric", "system_user", "table", "then", "to", "trailing", "true", "union", "unique", "user", "using", "variadic", "when", "where", "window", "with"])
 KEY_WORDS_DOC = "https://www.postgresql.org/docs/current/sql-keywords-appendix.html"
 NEWEST_VERSION = "17"
 
@@ -65,7 +59,7 @@ def _rules(spec: Infra, refused: Refused) -> Iterable[Finding]:
 def _local(env: ResolvedEnv, port: int, data: Path) -> LocalServers:
     from deployer.local.postgres import LocalDatabases
 
-    return LocalDatabases(env, port, data)
+    return LocalDatabases({entry: database_name(entry) for entry in env.spec.databases}, port, data)
 
 
 DATABASES = Primitive("databases", "database", Database, "PostgreSQL databases by name", list[str],

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import Field
 
 from deployer.errors import Finding, SpecPath, quoted
-from deployer.speclang.durations import format_duration
 from deployer.primitive import Primitive, Refused
+from deployer.speclang.durations import format_duration
 from deployer.speclang.fields import INT32_MAX, Duration, KebabName, Model
 from deployer.speclang.references import unknown
 

@@ -10,8 +10,8 @@ from deployer.clouds import registered
 from deployer.speclang.cronexpr import FIELDS, NAMES
 from deployer.speclang.durations import format_duration
 from deployer.speclang.environments import NOT_OVERRIDABLE
-from deployer.speclang.model import FILE_STORE, Infra
 from deployer.speclang.fields import DURATION_PATTERN
+from deployer.speclang.model import FILE_STORE, Infra
 
 SCHEMA_ID = "https://deployer.dev/schema/infra.schema.json"
 OVERRIDE_SUFFIX = "Override"

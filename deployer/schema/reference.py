@@ -8,8 +8,8 @@ from deployer.clouds import registered
 from deployer.primitives import PRIMITIVES, sections
 from deployer.schema.json_schema import OVERRIDE_SUFFIX, json_schema, schema_nodes
 from deployer.speclang.environments import NO_CRON_TYPES, EnvInfo
-from deployer.speclang.model import DEFAULT_PROVIDER, ENV_TYPE_ALIASES, ENV_TYPES
 from deployer.speclang.fields import DURATION_PATTERN, IDENTIFIER, KEBAB
+from deployer.speclang.model import DEFAULT_PROVIDER, ENV_TYPE_ALIASES, ENV_TYPES
 from deployer.speclang.resolved import ResolvedEnv
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "reference.md"
@@ -112,33 +112,38 @@ def _default_text(node: dict) -> str:
 
 def _environment_types() -> list[str]:
     aliases = {full: short for short, full in ENV_TYPE_ALIASES.items()}
-    clouds = [cloud for _, cloud in sorted(registered().items())]
-    sized = [(cloud, primitive) for cloud in clouds for primitive in PRIMITIVES
-             if any(primitive.section in cloud.type_defaults(env_type) for env_type in ENV_TYPES)]
     lines = [
         "#### Environment types",
         "",
         "Defaults by environment type; anything the spec or its overrides set wins.",
         "",
-        (f"| type | alias | {' | '.join(f'{cloud.title} {primitive.kind}' for cloud, primitive in sized)} "
-         "| protected and retained | cron jobs | deployed |"),
-        "|---|---|" + "---|" * len(sized) + "---|---|---|",
+        "| type | alias | protected and retained | cron jobs | deployed |",
+        "|---|---|---|---|---|",
     ]
     for env_type in ENV_TYPES:
         info = EnvInfo("env", env_type, DEFAULT_PROVIDER)
-        sizing = [cloud.type_defaults(env_type).get(primitive.section, {}).get(cloud.name, {})
-                  for cloud, primitive in sized]
         protected = ResolvedEnv(info, spec=None, spec_file=None).protect  # the rule itself, not a copy
-        lines.append(
-            f"| `{env_type}` | {f'`{aliases[env_type]}`' if env_type in aliases else ''} "
-            f"| {' | '.join(map(_settings, sizing))} | {_yes(protected)} "
-            f"| {_yes(env_type not in NO_CRON_TYPES)} | {_yes(info.deployable)} |"
-        )
+        lines.append(f"| `{env_type}` | {f'`{aliases[env_type]}`' if env_type in aliases else ''} | {_yes(protected)} "
+                     f"| {_yes(env_type not in NO_CRON_TYPES)} | {_yes(info.deployable)} |")
+    return lines + [line for primitive in PRIMITIVES for line in _sizing(primitive)]
+
+
+def _sizing(primitive) -> list[str]:
+    """A table of what each entry of PRIMITIVE gets by environment type, a column per cloud that sizes it."""
+    clouds = [cloud for _, cloud in sorted(registered().items())
+              if any(primitive.section in cloud.type_defaults(env_type) for env_type in ENV_TYPES)]
+    if not clouds:
+        return []
+    lines = ["", f"#### Sizing of a {primitive.kind} by environment type", "",
+             f"| type | {' | '.join(cloud.title for cloud in clouds)} |", "|---|" + "---|" * len(clouds)]
+    for env_type in ENV_TYPES:
+        sizing = [cloud.type_defaults(env_type).get(primitive.section, {}).get(cloud.name, {}) for cloud in clouds]
+        lines.append(f"| `{env_type}` | {' | '.join(map(_settings, sizing))} |")
     return lines
 
 
 def _settings(values: dict) -> str:
-    return ", ".join(f"`{key}: {value}`" for key, value in values.items())
+    return ", ".join(f"`{key}: {json.dumps(value)}`" for key, value in values.items())
 
 
 def _yes(flag: bool) -> str:

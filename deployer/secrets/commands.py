@@ -32,6 +32,7 @@ def set_value(spec: Spec, name: str, types: str | None, env: str | None, read_va
     settings = _settings(spec, env, scopes)
     _require_declared(settings, spec, name, scopes)
     value = read_value(name)
+    _require_fitting(spec, name, scopes, value)
     store = open_store(spec.file, settings, console.info)
     store.write(name, scopes, value)
     console.info(f"set {name} for {_joined(scopes)} in {store.label}")
@@ -128,6 +129,19 @@ def _require_declared(settings: Infra, spec: Spec, name: str, scopes: list[Scope
         declared = ", ".join(sorted(settings.secrets)) or "none"
         raise DeployerError(f"{quoted(name)} is not a secret of {spec.file.name} (declared: {declared}); "
                             "declare it under `secrets:` first")
+
+
+def _require_fitting(spec: Spec, name: str, scopes: list[Scope], value: str) -> None:
+    """VALUE fits the secret manager of every cloud the environments SCOPES cover deploy it to (`up`
+    would fail there, long after this command)."""
+    size = len(value.encode())
+    envs = [spec.environment(scope.name) for scope in scopes if scope.kind == "env"]
+    envs += [info for info in spec.every_environment() if Scope("type", info.type) in scopes]
+    for info in envs:
+        target = registered().get(info.provider)
+        if info.deployable and target and target.max_secret_bytes and size > (limit := target.max_secret_bytes)[0]:
+            raise DeployerError(f"the value of {name} is {size:,} bytes: {target.title} keeps secret values of at "
+                                f"most {limit[0]:,} bytes ({limit[1]}), and {info.name} deploys to {target.title}")
 
 
 def _scopes(spec: Spec, types: str | None, env: str | None) -> list[Scope]:

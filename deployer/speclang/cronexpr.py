@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import math
 import re
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from deployer.errors import quoted
 from deployer.speclang.durations import format_duration

@@ -1,9 +1,11 @@
 """The building blocks of the spec's models: the base class, names, durations and value checks, shared
 by the core model (model.py), each primitive (deployer/primitives) and each cloud's blocks."""
 
+import ipaddress
 import re
 from datetime import timedelta
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 from pydantic.alias_generators import to_camel
@@ -47,3 +49,15 @@ def matching(pattern: str, what: str) -> classmethod:
         return value
 
     return classmethod(check)
+
+
+def private_host(url: str) -> str | None:
+    """URL's host where it is no public address (a private, loopback or link-local IP, or localhost),
+    which no cloud's push or scheduler reaches from the internet; else None."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return host
+    try:
+        return None if ipaddress.ip_address(host).is_global else host
+    except ValueError:
+        return None  # a name: where it resolves is not known before the deploy

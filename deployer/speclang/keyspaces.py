@@ -2,7 +2,6 @@
 
 import re
 from itertools import combinations
-
 from typing import Annotated, Literal
 
 from pydantic import Field

@@ -10,7 +10,7 @@ from pydantic import BeforeValidator, Field, create_model, field_validator
 
 from deployer import clouds
 from deployer.primitives import PRIMITIVES
-from deployer.speclang.fields import IDENTIFIER, URL_HOST, Duration, KebabName, Model, SecretName
+from deployer.speclang.fields import URL_HOST, Duration, KebabName, Model, SecretName
 
 APP_NAME = r"^[a-z][a-z0-9-]{1,30}$"
 # EventBridge rule descriptions hold 512 characters, Cloud Scheduler job descriptions 500.

@@ -47,7 +47,7 @@ class ResourceName(NamedTuple):
     kind: str  # the cloud's kind of name (a key of its limits and rules): "queue", "role"
     physical: str  # its physical name; "" for what has none (a generated password)
     scope: str  # where the physical name must be unique beside `kind`: "" for everywhere, a region, a project
-    urn: str  # Pulumi type and logical name: unique in a stack
+    urn: str  # Pulumi type and logical name: unique in a stack ("" for a name no resource has, e.g. a domain)
     at: SpecPath  # the spec entry that makes it
     problem: str | None = None  # why the cloud would refuse its physical name (NameRule.problem)
 

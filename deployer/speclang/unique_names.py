@@ -10,6 +10,10 @@ from deployer.speclang.environments import EnvInfo
 from deployer.speclang.model import Infra
 from deployer.speclang.naming import ResourceName
 
+# How to give each environment its own value, by the field that is shared
+PER_ENVIRONMENT = {"name": " (pin a bucket's name per environment, in its overrides)",
+                   "domain": " (give each environment its own domain, in its overrides)"}
+
 
 def environment_names(spec: Infra, env: EnvInfo) -> list[ResourceName]:
     """The names ENV's cloud gives its resources (none where the cloud is unknown: the rules say so)."""
@@ -29,7 +33,7 @@ def name_findings(names: Iterable[ResourceName]) -> Iterator[Finding]:
         if first is not named:
             yield named.at, (f"its {named.what} {quoted(named.physical)} is also the {first.what} of "
                              f"{dotted(first.at)}: rename one of them")
-        first = urns.setdefault(named.urn, named)
+        first = urns.setdefault(named.urn, named) if named.urn else named
         if first is not named and (not named.physical or first.physical != named.physical):
             yield named.at, (f"its {named.what} is the Pulumi resource {named.urn}, as is the {first.what} of "
                              f"{dotted(first.at)} (one URN, one resource in a stack): rename one of them")
@@ -49,4 +53,4 @@ def across_environments(envs: Iterable[tuple[str, str, list[ResourceName]]],
                 yield env_name, (named.at, (
                     f"its {named.what} {quoted(named.physical)} in environment {quoted(env_name)} is also the "
                     f"{first.what} of {dotted(written(other_env, first.at))} in environment {quoted(other_env)}: rename one of them"
-                    + (" (pin a bucket's name per environment, in its overrides)" if named.at[-1] == "name" else "")))
+                    + PER_ENVIRONMENT.get(named.at[-1], "")))

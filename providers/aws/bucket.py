@@ -5,11 +5,17 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from deployer.primitives.buckets import Bucket
 from deployer.providers.aws.context import Context, policy_document
 from deployer.providers.aws.naming import bucket_name
-from deployer.primitives.buckets import Bucket
+from deployer.speclang.model import Infra
 
 STORAGE_CLASSES = {"infrequent": "STANDARD_IA", "archive": "GLACIER"}
+# A GLACIER (Flexible Retrieval) object cannot be read until it is restored, unlike a GCS ARCHIVE one
+# (https://docs.aws.amazon.com/AmazonS3/latest/userguide/restoring-objects.html): a bucket whose objects
+# are read (a service downloads them, or CloudFront serves them) archives to Glacier Instant Retrieval,
+# read in milliseconds (https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-class-intro.html).
+READABLE_ARCHIVE = "GLACIER_IR"
 CACHING_OPTIMIZED_POLICY = "658327ea-f89d-4fab-a63d-7e88639e58f6"  # AWS managed cache policy
 # AWS managed origin request policy forwarding Origin and the preflight headers to S3, which answers CORS
 # by them (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/
@@ -65,7 +71,8 @@ def _bucket(ctx: Context, name: str, spec: Bucket) -> CreatedBucket:
              "max_age_seconds": c.max_age_seconds}
             for c in spec.cors], opts=child)
     if spec.lifecycle:
-        aws.s3.BucketLifecycleConfiguration(name, bucket=bucket.id, rules=lifecycle_rules(spec), opts=child)
+        aws.s3.BucketLifecycleConfiguration(name, bucket=bucket.id, rules=lifecycle_rules(ctx.env.spec, name),
+                                            opts=child)
 
     statements = [deny_insecure_transport(bucket.arn)]
     public_url = None
@@ -78,7 +85,9 @@ def _bucket(ctx: Context, name: str, spec: Bucket) -> CreatedBucket:
     return CreatedBucket(bucket, public_url)
 
 
-def lifecycle_rules(spec: Bucket) -> list[dict]:
+def lifecycle_rules(infra: Infra, name: str) -> list[dict]:
+    spec = infra.buckets[name]
+    classes = {**STORAGE_CLASSES, "archive": READABLE_ARCHIVE} if objects_read(infra, name) else STORAGE_CLASSES
     rules = []
     for index, rule in enumerate(spec.lifecycle):
         body: dict = {"id": f"rule-{index + 1}", "status": "Enabled", "filter": {"prefix": rule.prefix or ""}}
@@ -86,11 +95,17 @@ def lifecycle_rules(spec: Bucket) -> list[dict]:
             body["expiration"] = {"days": rule.expire_after_days}
         if rule.transition_after_days is not None:
             body["transitions"] = [{"days": rule.transition_after_days,
-                                    "storage_class": STORAGE_CLASSES[rule.storage_class]}]
+                                    "storage_class": classes[rule.storage_class]}]
         if rule.noncurrent_expire_after_days is not None:
             body["noncurrent_version_expiration"] = {"noncurrent_days": rule.noncurrent_expire_after_days}
         rules.append(body)
     return rules
+
+
+def objects_read(spec: Infra, name: str) -> bool:
+    """Whether bucket NAME's objects are read: served publicly, or downloaded by a service."""
+    return spec.buckets[name].public or any("download" in service.uses.buckets.get(name, [])
+                                            for service in spec.services.values())
 
 
 def deny_insecure_transport(bucket_arn: pulumi.Output[str]) -> dict:

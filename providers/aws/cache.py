@@ -6,11 +6,11 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
+from deployer.primitives.caches import Cache, keyspace_outputs
 from deployer.providers.aws.context import Context
 from deployer.providers.aws.network import firewall as network_firewall
 from deployer.providers.aws.secrets import stored_secret
-from deployer.providers.aws.versions import family_suffix, parameter_family
-from deployer.primitives.caches import Cache, keyspace_outputs
+from deployer.providers.aws.versions import data_tiering, family_suffix, parameter_family
 
 REDIS_PORT = 6379
 
@@ -45,10 +45,12 @@ def _cache(ctx: Context, name: str, spec: Cache) -> CreatedCache:
         name,
         name=ctx.name("cache-parameter-group", name, family_suffix(family)),
         family=family,
-        description=f"{name}: eviction policy {spec.eviction_policy}",
+        # A new description would replace the group under the same name (ElastiCache cannot modify one):
+        # fixed, and kept as created (groups made before it was fixed name their eviction policy).
+        description=f"Redis parameters of cache {name}",
         parameters=[{"name": "maxmemory-policy", "value": spec.eviction_policy}],
         tags=ctx.labels(name),
-        opts=ctx.part(),
+        opts=ctx.part(ignore_changes=["description"]),
     )
     subnets = aws.elasticache.SubnetGroup(
         name, name=ctx.name("cache-subnet-group", name), description=f"subnets of cache {name}",
@@ -69,6 +71,7 @@ def _cache(ctx: Context, name: str, spec: Cache) -> CreatedCache:
         engine="redis",
         engine_version=settings.engine_version,
         node_type=settings.node_type,
+        data_tiering_enabled=data_tiering(settings.node_type) or None,
         port=REDIS_PORT,
         num_cache_clusters=1 + replicas,
         automatic_failover_enabled=replicas > 0,

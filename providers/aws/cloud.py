@@ -1,5 +1,6 @@
 """AWS as deployer knows it, without its SDK: limits, rules, defaults, configuration, credentials."""
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
@@ -15,6 +16,12 @@ from deployer.speclang.resolved import ResolvedEnv
 
 PRODUCTION_CACHE = {"nodeType": "cache.r7g.large", "replicas": 1, "snapshotRetentionDays": 7}
 SMALL_CACHE = {"nodeType": "cache.t4g.micro", "replicas": 0, "snapshotRetentionDays": 0}
+# A name already taken in AWS: by a resource that production retained (retainOnDelete) when it left the
+# spec or the stack, or by a secret still being deleted (a force-deleted one goes asynchronously).
+ALREADY_EXISTS = re.compile(r"AlreadyExists|AlreadyOwnedByYou|ResourceExistsException|InvalidGroup\.Duplicate|"
+                            r"already exists")
+BEING_DELETED = re.compile(r"scheduled for deletion")
+NAMED = re.compile(r"creating [^(\n]*\(([^)\n]+)\)")  # the provider's `creating SQS Queue (NAME)`
 # Production: a standby in another zone, a week of point-in-time recovery; else the smallest instance, no backups.
 PRODUCTION_DATABASE = {"instanceClass": "db.m7g.large", "storageGb": 100, "multiAz": True, "backupRetentionDays": 7}
 SMALL_DATABASE = {"instanceClass": "db.t4g.micro", "storageGb": 20, "multiAz": False, "backupRetentionDays": 0}
@@ -33,6 +40,8 @@ class Aws(Cloud):
     extra = "aws"
     sdk_modules = ("pulumi_aws", "boto3")
     local_modules = ("moto", "boto3")
+    # SecretString: "Maximum length of 65536"
+    max_secret_bytes = (65536, "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html")
     credentials_hint = ("no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, "
                         "or run `aws configure` / `aws sso login` (in GitHub Actions: "
                         "aws-actions/configure-aws-credentials)")
@@ -42,6 +51,22 @@ class Aws(Cloud):
 
     def resource_names(self, spec: Infra, env_name: str):
         return resource_names(spec, env_name)
+
+    def failure_hint(self, env: ResolvedEnv, message: str) -> str | None:
+        named = NAMED.search(message)
+        name = named[1] if named else "NAME"
+        again = f"`deployer up --env {env.name}`"
+        if BEING_DELETED.search(message):
+            return (f"a secret named {name} is still being deleted (Secrets Manager deletes even a secret removed "
+                    f"at once asynchronously): run {again} again in a minute; a production secret waits out its "
+                    f"recovery window unless deleted now with `aws secretsmanager delete-secret --secret-id {name} "
+                    "--force-delete-without-recovery`")
+        if ALREADY_EXISTS.search(message):
+            return (f"{name} already exists in AWS: production resources stay there when they leave the spec or "
+                    "the stack (retainOnDelete), so adding one back finds the old one. Adopt it into the stack with "
+                    f"`pulumi import --stack {env.stack} TYPE LOGICAL-NAME {name}` (the type and logical name the "
+                    f"error shows), or delete it in AWS if its data is not needed; then run {again} again")
+        return None
 
     def type_defaults(self, env_type: str) -> dict:
         production = env_type == "production"

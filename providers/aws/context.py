@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 import pulumi_aws as aws
 
-from deployer.providers.aws.naming import NAME_LIMITS
+from deployer.providers.aws.naming import MAX_TAG_VALUE, NAME_LIMITS, TAGGING_SESSIONS
 from deployer.providers.shared import base_labels, stateful_options
 from deployer.speclang.naming import physical_name
 from deployer.speclang.resolved import ResolvedEnv
@@ -44,8 +44,9 @@ class Context:
 
     def labels(self, name: str) -> dict[str, str]:
         """The tags of resource NAME: `aws.tags`, then app, env, managed-by, and `deployer-name`: its
-        full name, unshortened."""
-        return {**self.env.spec.aws.tags, **base_labels(self.env), "deployer-name": self.env.full_name(name)}
+        full name (shortened with a hash past a tag value's limit, still unique)."""
+        own_name = physical_name(self.env.app, self.env.name, name, MAX_TAG_VALUE)
+        return {**self.env.spec.aws.tags, **base_labels(self.env), "deployer-name": own_name}
 
     def opts(self, **options: Any) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(provider=self.provider, **options)
@@ -98,5 +99,11 @@ def policy_document(*statements: dict) -> pulumi.Output[str]:
 
 
 def service_principal_trust(*services: str) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"Service": sorted(services)}, "Action": "sts:AssumeRole"}]})
+    """A trust policy letting SERVICES assume the role; those that tag the session may tag it."""
+    assuming = sorted(s for s in services if s.removesuffix(".cn") not in TAGGING_SESSIONS)
+    tagging = sorted(s for s in services if s.removesuffix(".cn") in TAGGING_SESSIONS)
+    statements = [{"Effect": "Allow", "Principal": {"Service": assuming}, "Action": "sts:AssumeRole"}] if assuming else []
+    if tagging:
+        statements.append({"Effect": "Allow", "Principal": {"Service": tagging},
+                           "Action": ["sts:AssumeRole", "sts:TagSession"]})
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})

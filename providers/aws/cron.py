@@ -48,16 +48,23 @@ def _numbered_step(field: str, first: int, last: int) -> str:
 
 
 def _aws_weekdays(item: str) -> str:
-    """cron's 0-7 (0 and 7 are Sunday) as EventBridge's 1-7 (1 is Sunday); names stay as they are."""
-    if not item[0].isdigit():
+    """cron's 0-7 (0 and 7 are Sunday) as EventBridge's 1-7 (1 is Sunday); a name, or a range of two
+    names, stays as it is; a range mixing a name and a number (`1-FRI`) is numbered."""
+    if not any(part[0].isdigit() for part in item.split("-")):
         return item
-    first, _, last = item.partition("-")
-    first_day = int(first) % 7 + 1
-    if not last:
+    days = [_cron_day(part) for part in item.split("-")]
+    first, last = days[0], days[-1]
+    first_day = first % 7 + 1
+    if len(days) == 1:
         return str(first_day)
-    if int(last) == 7:  # up to Sunday: the week wraps in EventBridge's numbering
-        return "1-7" if int(first) == 0 else f"{first_day}-7,1"
-    return f"{first_day}-{int(last) % 7 + 1}"
+    if last == 7:  # up to Sunday: the week wraps in EventBridge's numbering
+        return "1-7" if first == 0 else f"{first_day}-7,1"
+    return f"{first_day}-{last % 7 + 1}"
+
+
+def _cron_day(day: str) -> int:
+    """A day of the week as cron numbers it, from its number or its name (0 = Sunday)."""
+    return int(day) if day.isdigit() else cronexpr.NAMES[4].index(day.lower())
 
 
 def schedule_expressions(job: CronJob) -> list[str]:

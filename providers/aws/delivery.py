@@ -10,11 +10,11 @@ backoff phase grows the wait from `minBackoff` to `maxBackoff` as long as doubli
 from dataclasses import dataclass
 from functools import cache
 
-from deployer.speclang.durations import seconds
 from deployer.primitives.topics import Subscription
+from deployer.speclang.durations import seconds
 
 SNS_HTTPS_RETRY_SECONDS = 3600
-SNS_HTTPS_MAX_RETRIES = 100
+SNS_HTTPS_MAX_RETRIES = 100  # numRetries: the retries after the first delivery
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,9 @@ class RetryPhases:
         return backoff + self.max_delay_retries * self.max_delay
 
 
-def retry_phases(sub: Subscription, retries: int | None = None) -> RetryPhases:
-    """The phases of SUB's retryPolicy (with RETRIES in place of its maxRetries, where given)."""
-    policy = sub.retry_policy
-    return _phases(*_delays(sub), policy.max_retries if retries is None else retries)
+def retry_phases(sub: Subscription) -> RetryPhases:
+    """The phases of the retries SNS makes for SUB (sns_retries)."""
+    return _phases(*_delays(sub), sns_retries(sub))
 
 
 def _delays(sub: Subscription) -> tuple[int, int]:
@@ -61,10 +60,12 @@ def _phases(low: int, high: int, retries: int) -> RetryPhases:
 
 
 def sns_retries(sub: Subscription) -> int:
-    """The retries SNS makes: the spec's maxRetries where it is written; else (the default of 100 asks
-    for more than SNS's hour) the most that fit in the hour with these backoffs."""
+    """The retries SNS makes (its numRetries): SNS counts them after the first delivery, so maxRetries
+    failed deliveries are maxRetries - 1 retries, as SQS's maxReceiveCount and Pub/Sub's attempts count
+    them; where maxRetries is not written (its default of 100 asks for more than SNS's hour), the most
+    that fit in the hour with these backoffs."""
     if "retry_policy" in sub.model_fields_set and "max_retries" in sub.retry_policy.model_fields_set:
-        return sub.retry_policy.max_retries
+        return sub.retry_policy.max_retries - 1
     return most_retries(sub)
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 from deployer.local.stack import Delivery, Local, LocalStack, PushQueue, Server
-from deployer.providers.aws.naming import NAME_LIMITS
+from deployer.primitives.topics import Subscription, Topic
+from deployer.providers.aws.naming import JOIN, NAME_LIMITS, dead_letter_queue, subscription_queue
 from deployer.providers.shared import local_service_outputs
 from deployer.speclang.durations import seconds
-from deployer.primitives.topics import Subscription, Topic
 from deployer.speclang.naming import physical_name
 
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
@@ -99,6 +99,11 @@ class AwsLocalStack(LocalStack):
         self._restore(s3, physical)
         outputs = {"name": physical, "arn": f"arn:aws:s3:::{physical}"}
         if bucket.public:
+            # Anyone reads the objects at publicUrl, as through the cloud's CDN (never lists them);
+            # moto refuses an anonymous read without a policy that allows it.
+            s3.put_bucket_policy(Bucket=physical, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{physical}/*"}]}))
             outputs["publicUrl"] = f"{self.endpoint}/{physical}"
         return Local(outputs)
 
@@ -110,16 +115,18 @@ class AwsLocalStack(LocalStack):
         arn = sns.create_topic(Name=self.name("topic", name, suffix), Attributes=attributes)["TopicArn"]
         subscriptions = {}
         for sub_name, sub in topic.subscriptions.items():
-            dead_letters = self._queue(sqs, f"{name}-{sub_name}-dlq", suffix, {})
+            # named as in the cloud, where validate checks the names
+            dead_letters = self._queue(sqs, dead_letter_queue(name, sub_name), suffix, {})
             if sub.endpoint:
                 # SNS's HTTPS delivery, kept in a queue: its messages are the notifications SNS would POST.
-                queue_url = self._queue(sqs, f"{name}-{sub_name}-push", suffix, {})
+                queue_url = self._queue(sqs, f"{subscription_queue(name, sub_name)}{JOIN}push", suffix, {})
                 subscription = self._subscribe(sns, sqs, arn, queue_url, raw=False)
                 self.queues[(name, sub_name)] = (queue_url, dead_letters)
                 base_url = self.env.spec.services[sub.service].url or ""
                 subscriptions[sub_name] = Local({"id": subscription, "endpoint": base_url.rstrip("/") + sub.endpoint})
             else:
-                queue_url = self._queue(sqs, f"{name}-{sub_name}", suffix, self._pull_attributes(sqs, sub, dead_letters))
+                queue_url = self._queue(sqs, subscription_queue(name, sub_name), suffix,
+                                        self._pull_attributes(sqs, sub, dead_letters))
                 self._subscribe(sns, sqs, arn, queue_url, raw=True)
                 subscriptions[sub_name] = Local({"id": _queue_arn(sqs, queue_url), "queueUrl": queue_url})
         outputs = {"id": arn, "name": arn.rsplit(":", 1)[1]}

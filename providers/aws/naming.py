@@ -6,10 +6,10 @@ which the program grants and `validate` measures (permissions.py)."""
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from deployer.providers.aws.versions import family_suffix, parameter_family
-from deployer.speclang.model import Infra
 from deployer.primitives.buckets import Bucket
 from deployer.primitives.topics import Topic
+from deployer.providers.aws.versions import family_suffix, parameter_family
+from deployer.speclang.model import Infra
 from deployer.speclang.naming import NameRule, ResourceName, owner_suffix, physical_name, schedule_names
 
 # The longest name AWS accepts for each kind of resource (each service's documented limit).
@@ -33,6 +33,29 @@ NAME_LIMITS = {
     "db-subnet-group": 255,
     "db-parameter-group": 255,
 }
+
+# A tag value's limit (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions):
+# deployer's own `deployer-name` tag, the resource's full name, is shortened with a hash past it.
+MAX_TAG_VALUE = 256
+
+# The service principals a service's role may trust (`aws.trust`): the AWS services that run a service's
+# code; IAM refuses an unknown one ("Invalid principal in policy",
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-services).
+SERVICE_PRINCIPALS = {
+    "ecs-tasks.amazonaws.com": "ECS tasks",
+    "lambda.amazonaws.com": "Lambda",
+    "edgelambda.amazonaws.com": "Lambda@Edge",
+    "ec2.amazonaws.com": "EC2 instances",
+    "pods.eks.amazonaws.com": "EKS Pod Identity",
+    "tasks.apprunner.amazonaws.com": "App Runner",
+    "batch.amazonaws.com": "AWS Batch",
+    "codebuild.amazonaws.com": "CodeBuild",
+    "states.amazonaws.com": "Step Functions",
+    "glue.amazonaws.com": "Glue",
+    "sagemaker.amazonaws.com": "SageMaker",
+}
+# EKS Pod Identity tags the role's session too (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html).
+TAGGING_SESSIONS = ("pods.eks.amazonaws.com",)
 
 # Derived names join spec names with `_`: no spec name holds one (spec names are kebab-case), and SQS,
 # SNS, IAM, EventBridge and Secrets Manager names accept it. Topic `user-events` with subscription

@@ -24,7 +24,7 @@ class Network:
     ingress: dict  # who may connect: the given security groups, else the VPC's own range
 
 
-def app_network(ctx: "Context") -> Network:
+def app_network(ctx: Context) -> Network:
     """The configured network (`aws.network`), else the region's default VPC and its subnets."""
     network = ctx.env.spec.aws.network
     vpc_id: pulumi.Input[str] = network.vpc_id if network and network.vpc_id else default_vpc(ctx)
@@ -41,7 +41,7 @@ def app_network(ctx: "Context") -> Network:
     return Network(vpc_id, subnet_ids, ingress)
 
 
-def default_vpc(ctx: "Context") -> pulumi.Output[str]:
+def default_vpc(ctx: Context) -> pulumi.Output[str]:
     """The region's default VPC, or an error that says what to do in an account without one (looked
     up as a list: a lookup of the default VPC itself fails with no word of `aws.network`)."""
     region = ctx.env.spec.aws.region
@@ -56,7 +56,7 @@ def default_vpc(ctx: "Context") -> pulumi.Output[str]:
                                    opts=ctx.invoke()).ids.apply(only)
 
 
-def firewall(ctx: "Context", logical: str, name: str, port: int, description: str,
+def firewall(ctx: Context, logical: str, name: str, port: int, description: str,
              owner: str) -> aws.ec2.SecurityGroup:
     """The security group of OWNER, a cache or database: PORT open to the network's clients only,
     retained where the resource is."""

@@ -6,14 +6,15 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from deployer.providers.aws.context import Context, policy_document
-from deployer.providers.aws.delivery import retry_phases, sns_retries
-from deployer.providers.aws.naming import dead_letter_queue, fifo_suffix, subscription_queue
-from deployer.speclang.durations import seconds
 from deployer.primitives.topics import Subscription, Topic
+from deployer.providers.aws.context import Context, policy_document
+from deployer.providers.aws.delivery import retry_phases
+from deployer.providers.aws.naming import dead_letter_queue, fifo_suffix, subscription_queue
+from deployer.providers.aws.rules import SQS_MAX_RETENTION
+from deployer.speclang.durations import seconds
 
 SNS_MANAGED_KEY = "alias/aws/sns"
-MAX_RETENTION_SECONDS = 14 * 24 * 3600  # SQS's longest; dead letters are kept that long
+MAX_RETENTION_SECONDS = seconds(SQS_MAX_RETENTION)
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ def _push(ctx: Context, logical: str, topic: aws.sns.Topic, sub: Subscription,
 def delivery_policy(sub: Subscription) -> str:
     """SNS's HTTPS retry policy from `retryPolicy`: exponential backoff between the two bounds, then
     retries every maxBackoff (delivery.py)."""
-    phases = retry_phases(sub, sns_retries(sub))
+    phases = retry_phases(sub)
     policy: dict = {"healthyRetryPolicy": {
         "minDelayTarget": phases.min_delay,
         "maxDelayTarget": phases.max_delay,

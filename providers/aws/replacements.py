@@ -8,9 +8,9 @@ REPLACED_ON: dict[str, frozenset[str]] = {
     "aws:sqs/queue:Queue": frozenset({"name", "fifoQueue"}),
     "aws:sns/topic:Topic": frozenset({"name", "fifoTopic"}),
     "aws:elasticache/replicationGroup:ReplicationGroup": frozenset(
-        {"replicationGroupId", "atRestEncryptionEnabled", "subnetGroupName"}),
+        {"replicationGroupId", "atRestEncryptionEnabled", "subnetGroupName", "dataTieringEnabled"}),
     "aws:elasticache/subnetGroup:SubnetGroup": frozenset({"name"}),
-    "aws:elasticache/parameterGroup:ParameterGroup": frozenset({"name", "family"}),
+    "aws:elasticache/parameterGroup:ParameterGroup": frozenset({"name", "family", "description"}),
     # https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/rds/instance.go (ForceNew)
     "aws:rds/instance:Instance": frozenset({"availabilityZone", "characterSetName", "dbName", "kmsKeyId",
                                             "storageEncrypted", "username", "timezone"}),

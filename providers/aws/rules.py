@@ -1,10 +1,12 @@
 """What AWS cannot honour, as located spec problems (each limit with its source)."""
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import timedelta
 
 from deployer.errors import Finding, quoted
+from deployer.primitives.topics import subscription_ranges, subscriptions
 from deployer.providers.aws.delivery import (
     SNS_HTTPS_MAX_RETRIES,
     SNS_HTTPS_RETRY_SECONDS,
@@ -13,7 +15,8 @@ from deployer.providers.aws.delivery import (
     retry_phases,
     sns_retries,
 )
-from deployer.providers.aws.naming import cron_called
+from deployer.providers.aws.endpoints import endpoint_rules
+from deployer.providers.aws.naming import MAX_TAG_VALUE, SERVICE_PRINCIPALS, cron_called, fifo_suffix
 from deployer.providers.aws.permissions import (
     INLINE_LIMIT,
     MANAGED_LIMIT,
@@ -23,12 +26,11 @@ from deployer.providers.aws.permissions import (
     split,
     surely_fitting,
 )
-from deployer.providers.aws.versions import SUPPORTED, parameter_family
+from deployer.providers.aws.versions import NODE_TYPES_DOC, SUPPORTED, node_type_problem, parameter_family
 from deployer.speclang import cronexpr
 from deployer.speclang.durations import format_duration
 from deployer.speclang.environments import EnvInfo
 from deployer.speclang.model import Infra
-from deployer.primitives.topics import subscription_ranges, subscriptions
 
 # RDS for PostgreSQL: the major versions in standard support, the shape of an instance class, gp3
 # storage and automated backups as CreateDBInstance takes them.
@@ -40,12 +42,22 @@ RDS_STORAGE_GB = (20, 65_536)
 RDS_MAX_BACKUP_DAYS = 35
 RDS_CREATE_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html"
 SNS_HTTPS_MAX_BACKOFF = timedelta(hours=1)
+DEAD_LETTER_RETENTION_DOC = ("https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/"
+                             "setting-up-dead-letter-queue-retention.html")
+ROOT_OBJECT_DOC = "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionConfig.html"
+GOVCLOUD_CLOUDFRONT_DOC = "https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/setting-up-credentials.html"
+SQS_MAX_RETENTION = timedelta(days=14)  # dead letters are kept that long
+PRINCIPALS_DOC = ("https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html"
+                  "#principal-services")
+CHINA_CLOUDFRONT_DOC = ("https://aws.amazon.com/blogs/networking-and-content-delivery/"
+                        "programmatically-deploying-cloudfront-distributions-in-aws-china-regions/")
 SNS_RETRIES_DOC = "https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html"
 # Objects must stay 30 days in S3 before moving to STANDARD_IA
 # (https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html).
 INFREQUENT_ACCESS_MIN_DAYS = 30
-# https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions
-MAX_TAGS, MAX_TAG_KEY, MAX_TAG_VALUE = 50, 128, 256
+TAGS_DOC = "https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions"
+IAM_TAGS_DOC = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html#case-sensitivity"
+MAX_TAGS, MAX_TAG_KEY = 50, 128
 DEPLOYER_TAGS = ("app", "env", "managed-by", "deployer-name")  # context.Context.labels
 
 
@@ -55,13 +67,16 @@ def aws_rules(spec: Infra, env: EnvInfo) -> Iterable[Finding]:
     yield from _network(spec)
     yield from _tags(spec)
     yield from _lifecycle(spec)
-    if env.deployable:  # a local environment has no IAM roles, and its endpoints are called over http
+    yield from _public_buckets(spec)
+    if env.deployable:  # a local environment has no IAM roles, and its endpoints are local, over http
         yield from _role_policies(spec, env.name)
-        yield from _https_only(spec)
+        yield from endpoint_rules(spec)
     yield from subscription_ranges(spec, "AWS (SQS)", ack_deadline=(timedelta(0), timedelta(hours=12)),
-                                   retention=(timedelta(minutes=1), timedelta(days=14)), retries=(1, 1000))
+                                   retention=(timedelta(minutes=1), SQS_MAX_RETENTION), retries=(1, 1000))
     yield from _push_subscriptions(spec)
+    yield from _dead_letter_retention(spec)
     yield from _cron(spec)
+    yield from _trust(spec)
 
 
 def _caches(spec: Infra) -> Iterable[Finding]:
@@ -73,6 +88,8 @@ def _caches(spec: Infra) -> Iterable[Finding]:
             yield ("caches", cache_name, "aws", "engineVersion"), (
                 f"ElastiCache Redis {quoted(version)} is not supported: use {SUPPORTED} (its parameter group "
                 "family; https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/supported-engine-versions.html)")
+        elif cache.aws.node_type and (problem := node_type_problem(cache.aws.node_type, version, spec.aws.region)):
+            yield ("caches", cache_name, "aws", "nodeType"), f"{problem} ({NODE_TYPES_DOC})"
 
 
 def _databases(spec: Infra) -> Iterable[Finding]:
@@ -106,6 +123,7 @@ def _tags(spec: Infra) -> Iterable[Finding]:
     if (count := len({*tags, *DEPLOYER_TAGS})) > MAX_TAGS:
         yield ("aws", "tags"), (f"AWS allows {MAX_TAGS} tags per resource; these and deployer's own "
                                 f"({', '.join(DEPLOYER_TAGS)}) make {count}")
+    spelled: dict[str, str] = {key.lower(): key for key in DEPLOYER_TAGS}
     for key, value in tags.items():
         if key.lower().startswith("aws:"):
             yield ("aws", "tags", key), "tag keys starting `aws:` are reserved for AWS"
@@ -113,6 +131,20 @@ def _tags(spec: Infra) -> Iterable[Finding]:
             yield ("aws", "tags", key), f"AWS tag keys are at most {MAX_TAG_KEY} characters"
         if len(value) > MAX_TAG_VALUE:
             yield ("aws", "tags", key), f"AWS tag values are at most {MAX_TAG_VALUE} characters"
+        for what, text in (("key", key), ("value", value)):
+            if refused := sorted({c for c in text if not _tag_character(c)}):
+                yield ("aws", "tags", key), (
+                    f"AWS tag {what}s hold letters, digits, spaces and `_ . : / = + - @`, not "
+                    f"{', '.join(quoted(c) for c in refused)} ({TAGS_DOC})")
+        if (other := spelled.setdefault(key.lower(), key)) != key:
+            yield ("aws", "tags", key), (
+                f"IAM compares tag keys without case, so {quoted(key)} and {quoted(other)} on one role fail with "
+                f"\"Duplicate tag keys found\": keep one spelling ({IAM_TAGS_DOC})")
+
+
+def _tag_character(character: str) -> bool:
+    """A character AWS tags take: `[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]`."""
+    return unicodedata.category(character)[0] in "LZN" or character in "_.:/=+-@"
 
 
 def _lifecycle(spec: Infra) -> Iterable[Finding]:
@@ -129,6 +161,27 @@ def _lifecycle(spec: Infra) -> Iterable[Finding]:
             if rule.expire_after_days is not None and rule.expire_after_days <= transition:
                 yield (*at, "expireAfterDays"), ("S3 refuses an expiration that is not later than the same "
                                                  f"rule's transition (day {transition})")
+
+
+def _public_buckets(spec: Infra) -> Iterable[Finding]:
+    """Public buckets are served by CloudFront, with the index document as its default root object."""
+    region = spec.aws.region or ""
+    for name, bucket in spec.buckets.items():
+        if not bucket.public:
+            continue
+        if region.startswith(("us-gov-", "us-iso")):
+            yield ("buckets", name, "public"), (
+                f"a public bucket is served through CloudFront, which is outside the partition of {region} (AWS "
+                f"GovCloud (US) and ISO regions; {GOVCLOUD_CLOUDFRONT_DOC}): keep the bucket private")
+        elif region.startswith("cn-"):
+            yield ("buckets", name, "public"), (
+                f"a public bucket is served through CloudFront, which in the China regions ({region}) serves only "
+                "on an alternate domain name with an ICP recordal, never on its own *.cloudfront.cn domain; "
+                f"deployer gives it none, so keep the bucket private ({CHINA_CLOUDFRONT_DOC})")
+        if (bucket.index_document or "").startswith("/"):
+            yield ("buckets", name, "indexDocument"), (
+                "CloudFront's default root object is an object's key, which may not begin with `/`: write "
+                f"{quoted(bucket.index_document.lstrip('/'))} ({ROOT_OBJECT_DOC})")
 
 
 def _role_policies(spec: Infra, env: str) -> Iterable[Finding]:
@@ -156,22 +209,16 @@ def _role_policies(spec: Infra, env: str) -> Iterable[Finding]:
                 "UserGuide/reference_iam-quotas.html); split the service")
 
 
-def _https_only(spec: Infra) -> Iterable[Finding]:
-    """SNS pushes and EventBridge API destinations call HTTPS endpoints only
-    (https://docs.aws.amazon.com/sns/latest/dg/sns-http-https-endpoint-as-subscriber.html,
-    https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-api-destinations.html)."""
-    callers: dict[str, list[str]] = {}
+def _dead_letter_retention(spec: Infra) -> Iterable[Finding]:
+    """A standard queue's message keeps its first enqueue time in the dead-letter queue, which keeps
+    messages SQS_MAX_RETENTION: longer than the subscription's own queue must."""
     for at, sub in subscriptions(spec):
-        if sub.endpoint and sub.service in spec.services:
-            callers.setdefault(sub.service, []).append(f"push subscription {at[1]}.{at[3]} (SNS)")
-    for job_id, job in spec.cron.items():
-        if not isinstance(job.endpoint, str) and job.endpoint.service in spec.services:
-            callers.setdefault(job.endpoint.service, []).append(f"cron job {job_id} (EventBridge)")
-    for service, what in callers.items():
-        url = spec.services[service].url
-        if url and not url.startswith("https://"):
-            yield ("services", service, "url"), (f"AWS calls {', '.join(what)} over HTTPS only: give an "
-                                                 "https:// url (http:// is for local environments)")
+        topic = spec.topics[at[1]]
+        if not sub.endpoint and not fifo_suffix(topic) and sub.message_retention >= SQS_MAX_RETENTION:
+            yield (*at, "messageRetention"), (
+                "a dead letter keeps the time it was first sent, and its queue keeps messages 14 days (SQS's "
+                "longest): a subscription that keeps them as long loses its dead letters at once; keep them less "
+                f"than 14d, e.g. 13d ({DEAD_LETTER_RETENTION_DOC})")
 
 
 def _push_subscriptions(spec: Infra) -> Iterable[Finding]:
@@ -183,11 +230,13 @@ def _push_subscriptions(spec: Infra) -> Iterable[Finding]:
             yield (*at, "endpoint"), ("AWS delivers exactly-once and ordered topics through SNS FIFO, "
                                       "which pushes only to SQS queues: make this a pull subscription "
                                       "(no endpoint) or the topic at-least-once and unordered")
-        if sub.retry_policy.max_retries > SNS_HTTPS_MAX_RETRIES:
-            yield (*at, "retryPolicy", "maxRetries"), f"AWS (SNS HTTPS) retries at most {SNS_HTTPS_MAX_RETRIES} times"
+        if sns_retries(sub) > SNS_HTTPS_MAX_RETRIES:
+            yield (*at, "retryPolicy", "maxRetries"), (
+                f"AWS (SNS HTTPS) retries at most {SNS_HTTPS_MAX_RETRIES} times after the first delivery: "
+                f"maxRetries (failed deliveries) is at most {SNS_HTTPS_MAX_RETRIES + 1} ({SNS_RETRIES_DOC})")
         elif sub.retry_policy.max_backoff > SNS_HTTPS_MAX_BACKOFF:
             yield (*at, "retryPolicy", "maxBackoff"), "AWS (SNS HTTPS) allows a backoff of at most 1h"
-        elif (phases := retry_phases(sub, sns_retries(sub))).seconds > SNS_HTTPS_RETRY_SECONDS:
+        elif (phases := retry_phases(sub)).seconds > SNS_HTTPS_RETRY_SECONDS:
             yield (*at, "retryPolicy"), _too_long(phases, most_retries(sub))
 
 
@@ -196,8 +245,9 @@ def _too_long(phases: RetryPhases, fitting: int) -> str:
     asked = (f"{phases.backoff_retries} backing off from {phases.min_delay}s to {phases.max_delay}s, then "
              f"{phases.max_delay_retries} every {phases.max_delay}s")
     return (f"SNS retries an HTTPS delivery for at most {SNS_HTTPS_RETRY_SECONDS:,} s in all (a hard limit, "
-            f"{SNS_RETRIES_DOC}); this retryPolicy asks for about {wait} ({phases.retries} retries: {asked}): "
-            f"with these backoffs at most {fitting} retries fit: lower maxRetries or the backoffs")
+            f"{SNS_RETRIES_DOC}); this retryPolicy asks for about {wait} ({phases.retries} retries after the "
+            f"first delivery: {asked}): with these backoffs maxRetries is at most {fitting + 1}: lower maxRetries "
+            "or the backoffs")
 
 
 def _cron(spec: Infra) -> Iterable[Finding]:
@@ -206,3 +256,16 @@ def _cron(spec: Infra) -> Iterable[Finding]:
                 and cronexpr.restricts_both_days(job.schedule)):
             yield ("cron", job_id, "schedule"), ("AWS (EventBridge) cannot restrict both day-of-month and "
                                                  "day-of-week: use * for one of them")
+
+
+def _trust(spec: Infra) -> Iterable[Finding]:
+    china = (spec.aws.region or "").startswith("cn-")
+    for name, service in spec.services.items():
+        for index, principal in enumerate(service.aws.trust):
+            if principal in SERVICE_PRINCIPALS or (china and principal.removesuffix(".cn") in SERVICE_PRINCIPALS):
+                continue
+            known = ", ".join(f"{p} ({what})" for p, what in SERVICE_PRINCIPALS.items())
+            yield ("services", name, "aws", "trust", index), (
+                f"{quoted(principal)} is not a service principal deployer supports (IAM refuses one it does not "
+                f"know: \"Invalid principal in policy\"): use {known}"
+                f"{' (or their .amazonaws.com.cn names in China)' if china else ''} ({PRINCIPALS_DOC})")

@@ -6,32 +6,18 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from deployer.primitives.buckets import Bucket, Cors, LifecycleRule
 from deployer.providers.gcp.context import Context
 from deployer.providers.gcp.identity import CustomRole, Grant
 from deployer.providers.gcp.naming import bucket_name, certificate_suffix
-from deployer.primitives.buckets import Bucket, Cors, LifecycleRule
+from deployer.providers.gcp.permissions import (
+    BUCKET_PERMISSIONS,
+    OBJECTS,
+    PREDEFINED_BUCKET_ROLES,
+    needed_permissions,
+    object_verbs,
+)
 
-# An upload through the XML API's multipart uploads also starts, aborts and lists the parts of one
-# (a resumable upload needs `storage.objects.create` alone).
-MULTIPART_UPLOAD = frozenset({"storage.multipartUploads.create", "storage.multipartUploads.abort",
-                              "storage.multipartUploads.listParts"})
-# What each bucket permission of the spec needs from Cloud Storage. `attrs` reads metadata, which
-# `storage.objects.get` covers; `public-url` needs nothing (the bucket is public).
-BUCKET_PERMISSIONS: dict[str, frozenset[str]] = {
-    "download": frozenset({"storage.objects.get"}),
-    "upload": frozenset({"storage.objects.create"}) | MULTIPART_UPLOAD,
-    "list": frozenset({"storage.objects.list"}),
-    "remove": frozenset({"storage.objects.delete"}),
-    "attrs": frozenset({"storage.objects.get"}),
-    "public-url": frozenset(),
-}
-# Predefined roles by the object and multipart-upload permissions they grant; one is used only when
-# it grants exactly what the service lists, otherwise a custom role does (identity.py).
-PREDEFINED_BUCKET_ROLES: dict[frozenset[str], str] = {
-    frozenset({"storage.objects.get"}): "roles/storage.legacyObjectReader",
-    frozenset({"storage.objects.get", "storage.objects.list"}): "roles/storage.objectViewer",
-    BUCKET_PERMISSIONS["upload"]: "roles/storage.objectCreator",
-}
 PUBLIC_READER = PREDEFINED_BUCKET_ROLES[BUCKET_PERMISSIONS["download"]]  # objects.get, never list
 STORAGE_CLASSES = {"infrequent": "NEARLINE", "archive": "ARCHIVE"}
 STORAGE_URL = "https://storage.googleapis.com/"  # public objects at STORAGE_URL + BUCKET/KEY
@@ -54,12 +40,12 @@ class CreatedBucket:
 
     def grants(self, name: str, permissions: list[str]) -> list[Grant]:
         """The narrowest role on the bucket granting what PERMISSIONS need; none for no permission."""
-        needed = frozenset().union(*(BUCKET_PERMISSIONS[permission] for permission in permissions))
+        needed = needed_permissions(permissions)
         if not needed:
             return []
         role = PREDEFINED_BUCKET_ROLES.get(needed) or CustomRole(
-            "objects", tuple(sorted(p.rsplit(".", 1)[1] for p in needed if p.startswith("storage.objects."))),
-            needed, "Bucket-level access granted by deployer to the services that list these operations")
+            OBJECTS, object_verbs(needed), needed,
+            "Bucket-level access granted by deployer to the services that list these operations")
         return [Grant(name, role, lambda logical, role, member, _project: gcp.storage.BucketIAMMember(
             logical, bucket=self.bucket.name, role=role, member=member))]
 
@@ -79,6 +65,9 @@ def _bucket(ctx: Context, name: str, spec: Bucket) -> CreatedBucket:
         versioning={"enabled": spec.versioned},
         cors=[cors_rule(rule) for rule in spec.cors],
         lifecycle_rules=[gcs_rule for rule in spec.lifecycle for gcs_rule in lifecycle_rules(rule)],
+        # The index page behind the load balancer (the rules refuse one without a domain, where Cloud
+        # Storage would not serve it); it applies to every folder, as a web server's directory index.
+        website={"main_page_suffix": spec.index_document} if spec.index_document and spec.gcp.domain else None,
         force_destroy=not ctx.env.protect,
         labels=ctx.labels(name),
         project=ctx.project,

@@ -5,11 +5,11 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from deployer.primitives.caches import Cache, keyspace_outputs
 from deployer.providers.gcp.context import Context
 from deployer.providers.gcp.identity import Grant
-from deployer.providers.gcp.network import network_path
+from deployer.providers.gcp.network import connect_mode, network_path
 from deployer.providers.gcp.secrets import reader, stored_secret
-from deployer.primitives.caches import Cache, keyspace_outputs
 
 # Production snapshots its data daily (as AWS keeps 7 days of snapshots).
 PRODUCTION_PERSISTENCE = {"persistence_mode": "RDB", "rdb_snapshot_period": "TWENTY_FOUR_HOURS"}
@@ -54,6 +54,7 @@ def _cache(ctx: Context, name: str, cache: Cache) -> CreatedCache:
         auth_enabled=True,
         transit_encryption_mode="SERVER_AUTHENTICATION",
         authorized_network=network_path(ctx),
+        connect_mode=connect_mode(ctx),
         persistence_config=PRODUCTION_PERSISTENCE if env.protect else None,
         # The provider's own guard defaults to on; it follows the environment's protection rule.
         deletion_protection=env.protect,

@@ -1,12 +1,13 @@
 """GCP as deployer knows it, without its SDK: limits, rules, defaults, configuration, credentials."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import ClassVar
 
 from deployer.clouds import Cloud, MockCall, MockState, Program
 from deployer.providers.gcp.naming import NAME_LIMITS, gcp_name, resource_names
+from deployer.providers.gcp.preflight import notes, refusal_hint
 from deployer.providers.gcp.replacements import REPLACED_ON
 from deployer.providers.gcp.rules import gcp_rules
 from deployer.speclang.environments import EnvInfo
@@ -46,6 +47,8 @@ class Gcp(Cloud):
     extra = "gcp"
     sdk_modules = ("pulumi_gcp", "google.cloud.secretmanager_v1")
     local_modules = ("gcp_storage_emulator", "google.cloud.storage", "google.cloud.pubsub_v1")
+    # "Maximum size of a secret payload: 64 KiB"
+    max_secret_bytes = (64 * 1024, "https://cloud.google.com/secret-manager/quotas#content_limits")
     credentials_hint = ("no GCP credentials found: run `gcloud auth application-default login`, or set "
                         "GOOGLE_APPLICATION_CREDENTIALS to a service account key file (in GitHub Actions: "
                         "google-github-actions/auth)")
@@ -70,13 +73,16 @@ class Gcp(Cloud):
                     f"{env.spec.gcp.project}` (https://cloud.google.com/sql/docs/postgres/configure-private-services-"
                     "access), then run again")
         if not DISABLED_API.search(message):
-            return None
+            return refusal_hint(env, message)
         project = env.spec.gcp.project
         named = API_NAME.search(message)
         which = f"the API {named[1]} is" if named else "an API deployer needs is"
         return (f"{which} switched off in project {project}: enable every API deployer calls with "
                 f"`gcloud services enable {' '.join(REQUIRED_APIS)} --project {project}`, wait a few minutes, "
                 "and run again")
+
+    def notes(self, env: ResolvedEnv, neighbours: Iterable[ResolvedEnv]) -> Iterable[str]:
+        return notes(env, neighbours)
 
     def type_defaults(self, env_type: str) -> dict:
         production = env_type == "production"

@@ -9,6 +9,7 @@ import pulumi_gcp as gcp
 import pulumi_random as random
 
 from deployer.providers.gcp.context import Context
+from deployer.providers.gcp.permissions import role_logical_name
 from deployer.providers.shared import Created, CreatedEntry, service_url, service_uses, subscriptions_by_service
 
 ROLE_SUFFIX_BYTES = 4  # 8 hex digits
@@ -73,12 +74,12 @@ def _custom_role(ctx: Context, role: CustomRole) -> gcp.projects.IAMCustomRole:
     """IAM keeps a deleted role's id for up to 37 days, so each role id ends in a random suffix kept
     in the state: a new one for every creation (after a destroy) and for every change of the
     permissions (which replaces the role)."""
-    verbs = "-".join(role.verbs)
+    verbs, logical = "-".join(role.verbs), role_logical_name(role.kind, role.verbs)
     env = ctx.env
-    suffix = random.RandomId(f"{role.kind}.{verbs}", byte_length=ROLE_SUFFIX_BYTES,
+    suffix = random.RandomId(logical, byte_length=ROLE_SUFFIX_BYTES,
                              keepers={"permissions": " ".join(sorted(role.permissions))})
     return gcp.projects.IAMCustomRole(
-        f"{role.kind}.{verbs}",
+        logical,
         role_id=suffix.hex.apply(lambda hex_: ctx.name("custom-role", f"{role.kind}-{verbs}", f"_{hex_}")),
         title=f"{env.app} {env.name}: {role.kind} {', '.join(role.verbs)}",
         description=role.description,

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from deployer.errors import PreconditionMissing
 from deployer.local.stack import Delivery, Local, LocalStack, PushQueue, Server
-from deployer.providers.gcp.naming import gcp_name
+from deployer.primitives.topics import Topic
+from deployer.providers.gcp.naming import DEAD_LETTER, gcp_name, subscription_name
 from deployer.providers.shared import local_service_outputs
 from deployer.speclang.durations import seconds
-from deployer.primitives.topics import Topic
 
 DEFAULT_PROJECT = "local-project"
 NO_PUBSUB_EMULATOR = (
@@ -127,10 +127,10 @@ class GcpLocalStack(LocalStack):
         path = self.publisher.create_topic(name=f"projects/{self.project}/topics/{self.name('topic', name)}").name
         subscriptions = {}
         for sub_name, sub in topic.subscriptions.items():
-            full_name = f"{name}-{sub_name}"
+            full_name = subscription_name(name, sub_name)  # joined as in the cloud, where validate checks it
             dead_topic = self.publisher.create_topic(
-                name=f"projects/{self.project}/topics/{self.name('topic', full_name, '-dead-letter')}").name
-            dead_letters = self._subscription(self.name("subscription", full_name, "-dead-letter"), dead_topic)
+                name=f"projects/{self.project}/topics/{self.name('topic', full_name, DEAD_LETTER)}").name
+            dead_letters = self._subscription(self.name("subscription", full_name, DEAD_LETTER), dead_topic)
             attempts = min(MAX_DELIVERY_ATTEMPTS, max(MIN_DELIVERY_ATTEMPTS, sub.retry_policy.max_retries))
             subscription = self._subscription(
                 self.name("subscription", full_name), path,

@@ -4,8 +4,9 @@ Pulumi logical name), for the program's modules and for `validate` alike, and GC
 import re
 from collections.abc import Iterator
 
-from deployer.speclang.model import Infra
 from deployer.primitives.buckets import Bucket
+from deployer.providers.gcp.permissions import OBJECTS, custom_roles, object_verbs, role_logical_name
+from deployer.speclang.model import Infra
 from deployer.speclang.naming import NameRule, ResourceName, owner_suffix, physical_name, schedule_names
 
 # The longest name GCP accepts for each kind of resource (each service's documented limit).
@@ -140,6 +141,9 @@ def resource_names(spec: Infra, env: str) -> Iterator[ResourceName]:
         yield named("bucket", "bucket", name, "gcp:storage/bucket:Bucket", name, at, scope="", physical=physical)
         if bucket.public and bucket.gcp.domain:
             at, cdn = ("buckets", name, "gcp", "domain"), f"{name}.cdn"
+            # Not a resource's name, but as unique: two environments serving one domain would each make a
+            # certificate and a load balancer for it, and the DNS record names one of them.
+            yield ResourceName("served domain", "domain", bucket.gcp.domain, "", "", at)
             yield named("backend bucket", "backend-bucket", name, "gcp:compute/backendBucket:BackendBucket", cdn, at)
             yield named("URL map", "url-map", name, "gcp:compute/uRLMap:URLMap", cdn, at)
             yield named("certificate", "ssl-certificate", name,
@@ -180,6 +184,15 @@ def resource_names(spec: Infra, env: str) -> Iterator[ResourceName]:
     for name in spec.services:
         yield named("service account", "service-account", name, "gcp:serviceaccount/account:Account", name,
                     ("services", name))
+    roles: dict[frozenset[str], tuple] = {}  # each custom role, at the first grant that makes it
+    for service, declared in spec.services.items():
+        for bucket, used in declared.uses.buckets.items():
+            for permissions in custom_roles([used]):
+                roles.setdefault(permissions, ("services", service, "uses", "buckets", bucket))
+    for permissions, at in roles.items():  # its id ends in a generated suffix
+        logical = role_logical_name(OBJECTS, object_verbs(permissions))
+        yield generated("custom role", "gcp:projects/iAMCustomRole:IAMCustomRole", logical, at)
+        yield generated("custom role id suffix", "random:index/randomId:RandomId", logical, at)
     if invoked := _invoked(spec):
         yield named("invoker service account (it signs Pub/Sub pushes and Cloud Scheduler calls)", "service-account",
                     INVOKER, "gcp:serviceaccount/account:Account", INVOKER_LOGICAL_NAME, invoked)

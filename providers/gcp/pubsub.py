@@ -5,12 +5,12 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from deployer.primitives.topics import Subscription, Topic
 from deployer.providers.gcp.context import INVOKER_LOGICAL_NAME, Context
 from deployer.providers.gcp.identity import Grant
 from deployer.providers.gcp.naming import DEAD_LETTER, subscription_name
 from deployer.providers.shared import service_url
 from deployer.speclang.durations import seconds
-from deployer.primitives.topics import Subscription, Topic
 
 TOKEN_CREATOR = "roles/iam.serviceAccountTokenCreator"
 PUBLISHER = "roles/pubsub.publisher"

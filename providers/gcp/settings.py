@@ -7,8 +7,8 @@ from pydantic import Field, field_validator
 
 from deployer.speclang.fields import Model, matching
 
-# Regions as GCP names them: europe-west1.
-GCP_REGION = r"^[a-z]+-[a-z]+[0-9]$"
+# Regions as GCP names them: europe-west1, europe-west12.
+GCP_REGION = r"^[a-z]+-[a-z]+[0-9]+$"  # the shape only (europe-west12); rules.py holds the list
 DOMAIN_NAME = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$"  # lowercase, no wildcard
 
 

@@ -53,10 +53,14 @@ def test_every_field_of_every_type_is_in_the_reference_with_its_default():
 
 def test_the_reference_gives_the_defaults_of_each_environment_type():
     reference = reference_markdown()
-    assert ("| `production` | `prod` | `nodeType: cache.r7g.large`, `replicas: 1`, `snapshotRetentionDays: 7` "
-            "| `memorySizeGb: 5`, `tier: STANDARD_HA` | yes | yes | yes |") in reference
+    assert "| `production` | `prod` | yes | yes | yes |" in reference
     # local: not protected, its cron jobs run under `deployer dev`, never deployed
-    assert "| `local` |  | `nodeType: cache.t4g.micro`" in reference and reference.rstrip().endswith("| no | yes | no |")
+    assert "| `local` |  | no | yes | no |" in reference
+    caches = reference.split("#### Sizing of a cache by environment type")[1].split("####")[0]
+    assert ('| `production` | `nodeType: "cache.r7g.large"`, `replicas: 1`, `snapshotRetentionDays: 7` '
+            '| `memorySizeGb: 5`, `tier: "STANDARD_HA"` |') in caches
+    databases = reference.split("#### Sizing of a database by environment type")[1]
+    assert '| `production` | `instanceClass: "db.m7g.large"`, `storageGb: 100`, `multiAz: true`' in databases
 
 
 def test_a_stale_reference_is_replaced_and_the_rest_of_the_page_kept():

@@ -127,3 +127,55 @@ def test_cron_run_calls_the_job_s_endpoint_once(project, service, deployer):
     assert result.exit_code == 0, result.stderr
     (path, headers, body), = service.wait_for(1)
     assert (path, headers["x-deployer-cron"], body) == ("/cron/digest", "digest", b"{}")
+
+
+SHARED_LOOKING = """
+app: shop
+aws: {region: eu-west-1}
+buckets: {site: {public: true}}
+topics:
+  orders: {subscriptions: {audit-log: {service: worker, maxConcurrency: 3}}}
+  orders-audit: {subscriptions: {log: {service: worker}}}
+services:
+  worker: {uses: {buckets: {site: [upload, public-url]}, topics: {orders: [publish], orders-audit: [publish]}}}
+environments:
+  local: {type: local, basePort: BASE_PORT}
+"""
+
+PUBLIC_AND_APART = """
+import json, os, sys, urllib.request
+import boto3
+outputs = json.load(open(os.environ["DEPLOYER_OUTPUTS"]))["services"]["worker"]
+site = outputs["buckets"]["site"]
+boto3.client("s3").put_object(Bucket=site["name"], Key="index.html", Body=b"<h1>shop</h1>")
+with urllib.request.urlopen(site["publicUrl"] + "/index.html") as page:  # anonymous, as a browser
+    served = [page.status, page.read().decode()]
+sns, sqs = boto3.client("sns"), boto3.client("sqs")
+sns.publish(TopicArn=outputs["topics"]["orders"]["id"], Message="to orders")
+sns.publish(TopicArn=outputs["topics"]["orders-audit"]["id"], Message="to orders-audit")
+queues = {name: sub["queueUrl"] for name, sub in outputs["subscriptions"].items()}
+pulled = {name: [m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
+                                                        WaitTimeSeconds=2).get("Messages", [])]
+          for name, url in queues.items()}
+concurrency = {name: sub.get("maxConcurrency") for name, sub in outputs["subscriptions"].items()}
+json.dump({"served": served, "queues": queues, "pulled": pulled, "concurrency": concurrency}, open(sys.argv[1], "w"))
+"""
+
+
+# https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html: anonymous reads are
+# allowed by a bucket policy granting s3:GetObject to "*", which moto enforces like S3; and the cloud names
+# the queues of orders.audit-log and orders-audit.log orders_audit-log and orders-audit_log (validate checks
+# those names), which a local join with `-` would make one queue.
+@pytest.mark.slow
+def test_dev_serves_a_public_bucket_at_its_public_url_and_keeps_subscriptions_apart(tmp_path, base_port):
+    spec = tmp_path / "infra.yaml"
+    spec.write_text(SHARED_LOOKING.replace("BASE_PORT", str(base_port)))
+    assert run_deployer(spec, "validate").returncode == 0
+    client = write_client(tmp_path, "client.py", PUBLIC_AND_APART)
+    run = run_deployer(spec, "dev", "--env", "local", "--", sys.executable, str(client), str(tmp_path / "out.json"))
+    assert run.returncode == 0, run.stderr
+    result = read_json(tmp_path / "out.json")
+    assert result["served"] == [200, "<h1>shop</h1>"]
+    assert result["queues"]["audit-log"] != result["queues"]["log"]
+    assert result["pulled"] == {"audit-log": ["to orders"], "log": ["to orders-audit"]}
+    assert result["concurrency"] == {"audit-log": 3, "log": None}  # a pull subscription's, for its client

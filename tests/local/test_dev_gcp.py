@@ -118,5 +118,37 @@ def test_pubsub_code_publishes_pulls_and_the_push_subscription_posts_to_the_serv
     pushed = json.loads(body)
     assert base64.b64decode(pushed["message"]["data"]) == b'{"user": "ada"}'
     assert pushed["message"]["attributes"] == {"source": "signup"}
-    assert pushed["subscription"].endswith("/subscriptions/shop-local-signups-welcome")
+    assert pushed["subscription"].endswith("/subscriptions/shop-local-signups_welcome")  # as the cloud names it
     assert leftovers(base_port) == []
+
+
+PUBLIC_SPEC = """
+app: shop
+provider: gcp
+gcp: {project: shop-local, region: europe-west1}
+buckets: {site: {public: true}}
+services: {web: {uses: {buckets: {site: [upload, public-url]}}}}
+environments:
+  local: {type: local, basePort: BASE_PORT}
+"""
+
+FETCH_PUBLIC = """
+import json, os, sys, urllib.request
+from google.cloud import storage
+site = json.load(open(os.environ["DEPLOYER_OUTPUTS"]))["services"]["web"]["buckets"]["site"]
+storage.Client().bucket(site["name"]).blob("index.html").upload_from_string(b"<h1>shop</h1>")
+with urllib.request.urlopen(site["publicUrl"] + "/index.html") as page:  # anonymous, as a browser
+    json.dump([page.status, page.read().decode()], open(sys.argv[1], "w"))
+"""
+
+
+# https://cloud.google.com/storage/docs/access-public-data#api-link: a public object is read by anyone at
+# https://storage.googleapis.com/BUCKET/OBJECT; locally, at the emulator's publicUrl.
+@pytest.mark.slow
+def test_a_public_buckets_objects_are_read_anonymously_at_its_public_url(tmp_path, base_port):
+    spec = tmp_path / "infra.yaml"
+    spec.write_text(PUBLIC_SPEC.replace("BASE_PORT", str(base_port)))
+    client = write_client(tmp_path, "fetch.py", FETCH_PUBLIC)
+    run = run_deployer(spec, "dev", "--", sys.executable, str(client), str(tmp_path / "page.json"))
+    assert run.returncode == 0, run.stderr
+    assert read_json(tmp_path / "page.json") == [200, "<h1>shop</h1>"]

@@ -16,16 +16,18 @@ from support.local_dev import processes_mentioning
 
 from deployer.local.postgres import LocalPostgres, installations
 from deployer.local.processes import Supervisor
+from deployer.primitives.databases import database_name
 
 INSTALLATIONS = installations()
 
 
 def start(data: Path, port: int, databases: list[str], installation=None) -> tuple[Supervisor, dict]:
+    """The server up with DATABASES (entries, each named in PostgreSQL as the databases primitive names it)."""
     postgres = LocalPostgres(data, port, installation)
     supervisor = Supervisor(data / "logs")
     supervisor.start([postgres.server()])
     try:
-        return supervisor, postgres.provision(databases)
+        return supervisor, postgres.provision({entry: database_name(entry) for entry in databases})
     except BaseException:
         supervisor.stop()
         raise
@@ -79,7 +81,7 @@ OWNER = textwrap.dedent("""
     from deployer.local.processes import Supervisor
     postgres = LocalPostgres(Path(sys.argv[1]), int(sys.argv[2]))
     Supervisor(Path(sys.argv[1]) / "logs").start([postgres.server()])
-    postgres.provision(["orders"])
+    postgres.provision({"orders": "orders"})
     print(open(Path(sys.argv[1]) / "postgres" / "cluster" / "postmaster.pid").readline().strip(), flush=True)
     threading.Event().wait()
 """)
@@ -89,7 +91,7 @@ def owner_with_a_row(data: Path, port: int) -> tuple[subprocess.Popen, int]:
     """The owner process, once a row is written, and its server's process id."""
     owner = subprocess.Popen([sys.executable, "-c", OWNER, str(data), str(port)], stdout=subprocess.PIPE, text=True)
     server_pid = int(owner.stdout.readline())
-    outputs = LocalPostgres(data, port).provision(["orders"])  # the outputs only: everything exists
+    outputs = LocalPostgres(data, port).provision({"orders": "orders"})  # the outputs only: everything exists
     with connect(outputs["orders"]) as client:
         client.execute("CREATE TABLE items (name text)")
         client.execute("INSERT INTO items VALUES ('kept')")

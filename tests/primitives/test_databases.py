@@ -17,16 +17,16 @@ def problems(deployer, spec_file):
 
 def test_a_database_is_not_named_as_a_key_word_postgresql_reserves(problems):
     # https://www.postgresql.org/docs/current/sql-keywords-appendix.html
-    assert problems("databases: {user: {}}\n") == [
+    assert problems("databases: {user: {}}\n") == [(
         '3: databases.user: "user" is a key word PostgreSQL reserves: choose another name '
-        "(https://www.postgresql.org/docs/current/sql-keywords-appendix.html)"]
+        "(https://www.postgresql.org/docs/current/sql-keywords-appendix.html)")]
 
 
 def test_a_database_is_not_named_as_one_every_server_has(problems):
     # https://www.postgresql.org/docs/current/manage-ag-templatedbs.html
-    assert problems("databases: {template1: {}}\n") == [
+    assert problems("databases: {template1: {}}\n") == [(
         '3: databases.template1: "template1" is a database every PostgreSQL server has: choose another name '
-        "(https://www.postgresql.org/docs/current/manage-ag-templatedbs.html)"]
+        "(https://www.postgresql.org/docs/current/manage-ag-templatedbs.html)")]
 
 
 def test_a_database_name_fits_the_63_bytes_postgresql_keeps(problems):

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from deployer.clouds import cloud, registered
 from deployer.speclang.durations import format_duration, parse_duration
+from deployer.speclang.keyspaces import DailyAt
 from deployer.speclang.load import load_spec, resolve
 from deployer.speclang.model import Infra
-from deployer.speclang.keyspaces import DailyAt
 from deployer.speclang.naming import HASH_LENGTH, physical_name
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from deployer.clouds import cloud
 from deployer.errors import PreconditionMissing
+from deployer.plan.diff import diff_plans
 from deployer.plan.offline import PlaceholderMocks, run_offline
 from deployer.providers.aws import mocks
 from deployer.speclang.load import load_spec, resolve
@@ -48,7 +49,7 @@ def test_elasticache_parameter_group_of_a_new_family_is_a_new_group(aws_plan):
 def test_an_account_without_a_default_vpc_is_told_to_give_aws_network(aws_plan, monkeypatch):
     monkeypatch.setattr(mocks, "ACCOUNT_HAS_DEFAULT_VPC", False)
     with pytest.raises(PreconditionMissing, match=r"the AWS account has no default VPC in eu-west-1, and the caches "
-                                                  r"need a network: give aws.network.vpcId and aws.network.subnetIds"):
+                                                  r"and databases need a network: give aws.network.vpcId and aws.network.subnetIds"):
         aws_plan("caches: {sessions: {}}\n")
     network = "{region: eu-west-1, network: {vpcId: vpc-1, subnetIds: [subnet-1]}}"
     assert aws_plan("caches: {sessions: {}}\n", aws=network).inputs(
@@ -202,3 +203,95 @@ def test_an_index_document_is_for_public_buckets(deployer, spec_file):
     run = deployer("--spec", str(path), "validate")
     assert run.exit_code == 1
     assert f"{path}:5: buckets.files.indexDocument: applies to public buckets only (set public: true)" in run.stderr
+
+
+# https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/data-tiering.html and CreateReplicationGroup's
+# DataTieringEnabled: "This parameter must be set to true when using r6gd nodes"; the provider replaces a
+# group whose data tiering changes.
+def test_elasticache_r6gd_nodes_are_created_with_data_tiering_on(aws_plan):
+    def group(node: str) -> dict:
+        return aws_plan(f"caches: {{sessions: {{aws: {{nodeType: {node}}}}}}}\n").inputs(CACHE, "sessions")
+
+    assert group("cache.r6gd.xlarge")["dataTieringEnabled"] is True
+    assert "dataTieringEnabled" not in group("cache.r7g.large")
+    assert "dataTieringEnabled" in cloud("aws").replaced_on[CACHE]
+
+
+# https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_ModifyCacheParameterGroup.html takes
+# parameters only: a new description replaces the group (ForceNew in the provider), and under its fixed name
+# the replacement would collide. The eviction policy is a parameter; the description names no policy.
+def test_elasticache_eviction_policy_change_updates_the_parameter_group_in_place(aws_plan):
+    def plan(policy: str) -> dict:
+        return aws_plan(f"caches: {{sessions: {{evictionPolicy: {policy}}}}}\n").document
+
+    diff = diff_plans("prod", "main", plan("allkeys-lru"), plan("volatile-lfu"), cloud("aws").replaced_on)
+    assert [(entry["name"], sorted(entry["fields"])) for entry in diff.changed] == [
+        ("sessions", ["inputs.parameters"])]
+    assert diff.replaced == []
+    assert "description" in cloud("aws").replaced_on[PARAMETER_GROUP]
+
+
+# https://docs.aws.amazon.com/AmazonS3/latest/userguide/restoring-objects.html: a GLACIER (Flexible
+# Retrieval) object cannot be read until restored; Glacier Instant Retrieval is read in milliseconds
+# (https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-class-intro.html).
+def test_archive_of_a_bucket_whose_objects_are_read_is_glacier_instant_retrieval(aws_plan):
+    archive = "lifecycle: [{transitionAfterDays: 90, storageClass: archive}]"
+    plan = aws_plan(f"""
+        buckets:
+          uploads: {{{archive}}}
+          site: {{public: true, {archive}}}
+          backups: {{{archive}}}
+        services: {{api: {{uses: {{buckets: {{uploads: [download], backups: [upload, list, attrs]}}}}}}}}
+        """)
+
+    def storage_class(bucket: str) -> str:
+        rules = plan.inputs("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", bucket)["rules"]
+        return rules[0]["transitions"][0]["storageClass"]
+
+    assert storage_class("uploads") == storage_class("site") == "GLACIER_IR"
+    assert storage_class("backups") == "GLACIER"
+
+
+# https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html: EKS Pod Identity's trust policy allows
+# sts:AssumeRole and sts:TagSession.
+def test_eks_pod_identity_may_tag_the_role_session(aws_plan):
+    plan = aws_plan("services: {api: {aws: {trust: [pods.eks.amazonaws.com, lambda.amazonaws.com]}}}\n")
+    assert plan.policy("aws:iam/role:Role", "api", "assumeRolePolicy")["Statement"] == [
+        {"Effect": "Allow", "Principal": {"Service": ["lambda.amazonaws.com"]}, "Action": "sts:AssumeRole"},
+        {"Effect": "Allow", "Principal": {"Service": ["pods.eks.amazonaws.com"]},
+         "Action": ["sts:AssumeRole", "sts:TagSession"]}]
+
+
+# https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions: a tag value is at
+# most 256 characters; deployer's own `deployer-name` (the resource's full name) is cut and hashed past it.
+def test_deployer_name_tag_stays_within_256_characters_and_unique(aws_plan):
+    first, second = "a" * 290 + "-one", "a" * 290 + "-two"
+    plan = aws_plan(f"topics: {{{first}: {{}}, {second}: {{}}, short: {{}}}}\n")
+    tags = [plan.inputs("aws:sns/topic:Topic", name)["tags"]["deployer-name"] for name in (first, second)]
+    assert all(len(tag) == 256 and tag.startswith("shop-prod-aaaa") for tag in tags)
+    assert tags[0] != tags[1]
+    assert plan.inputs("aws:sns/topic:Topic", "short")["tags"]["deployer-name"] == "shop-prod-short"
+
+
+# Re-creating by name: production resources are retained (retainOnDelete) after they leave the spec or the
+# stack, and a deleted secret goes asynchronously
+# (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html): `up` then fails
+# with the command that adopts the old resource, or when to run again.
+def test_a_name_already_taken_in_aws_says_how_to_adopt_it_or_when_to_retry(tmp_path):
+    path = tmp_path / "infra.yaml"
+    path.write_text("app: shop\nprovider: aws\nenvironments: {prod: {type: production}}\naws: {region: eu-west-1}\n")
+    env = resolve(load_spec(path), "prod")
+    exists = ("creating SQS Queue (shop-prod-signups_crm): operation error SQS: CreateQueue, https response error "
+              "StatusCode: 400, QueueAlreadyExists: A queue already exists with the same name and a different value")
+    assert cloud("aws").failure_hint(env, exists) == (
+        "shop-prod-signups_crm already exists in AWS: production resources stay there when they leave the spec or "
+        "the stack (retainOnDelete), so adding one back finds the old one. Adopt it into the stack with `pulumi "
+        "import --stack shop-prod TYPE LOGICAL-NAME shop-prod-signups_crm` (the type and logical name the error "
+        "shows), or delete it in AWS if its data is not needed; then run `deployer up --env prod` again")
+    deleting = ("creating Secrets Manager Secret (shop-pr-7-Token): operation error Secrets Manager: CreateSecret, "
+                "InvalidRequestException: You can't create this secret because a secret with this name is already "
+                "scheduled for deletion.")
+    assert cloud("aws").failure_hint(env, deleting).startswith(
+        "a secret named shop-pr-7-Token is still being deleted (Secrets Manager deletes even a secret removed at "
+        "once asynchronously): run `deployer up --env prod` again in a minute")
+    assert cloud("aws").failure_hint(env, "AccessDenied: not authorized to perform sns:CreateTopic") is None

@@ -57,6 +57,12 @@ def _expand(field: str, size: int) -> set[int]:
     ("0 */6 */2 * *", "cron(0 0/6 1/2 * ? *)"),
     ("0 12 * jan,jul */2", "cron(0 12 ? JAN,JUL 1,3,5,7 *)"),  # EventBridge takes no step in day-of-week
     ("0 0 * * *", "cron(0 0 * * ? *)"),
+    # a range mixing a name and a number is numbered: EventBridge counts days from 1 (SUN) to 7 (SAT)
+    ("0 9 * * 1-fri", "cron(0 9 ? * 2-6 *)"),
+    ("0 9 * * mon-5", "cron(0 9 ? * 2-6 *)"),
+    ("0 9 * * sun-3", "cron(0 9 ? * 1-4 *)"),
+    ("0 9 * * 4-sat", "cron(0 9 ? * 5-7 *)"),
+    ("0 9 * * mon-fri", "cron(0 9 ? * MON-FRI *)"),
 ])
 def test_five_field_schedule_becomes_aws_six_field(schedule, expression):
     assert schedule_expression(schedule) == expression
@@ -117,3 +123,10 @@ def test_target_invokes_the_destination_with_a_role_allowed_only_that(plan):
 def test_no_cron_in_preview_environments(aws_plan):
     preview = aws_plan(CRON_SPEC, env="pr-1")
     assert not [r for r in preview.resources if r["type"].startswith("aws:cloudwatch/")]
+
+
+# https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html: day-of-week is 1-7
+# (SUN-SAT) or SUN-SAT; a range mixing a name and a number is planned numbered, not a crash.
+def test_a_weekday_range_mixing_a_name_and_a_number_plans(aws_plan):
+    plan = aws_plan('cron: {weekdays: {schedule: "0 9 * * 1-fri", endpoint: "https://hooks.example.com/w"}}\n')
+    assert plan.inputs(RULE, "weekdays")["scheduleExpression"] == "cron(0 9 ? * 2-6 *)"

@@ -102,9 +102,9 @@ def problems(deployer, spec_file):
 
 def test_rds_creates_the_postgresql_major_versions_in_standard_support(problems):
     # https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-release-calendar.html
-    assert problems('databases: {orders: {version: "12"}}\n') == [
+    assert problems('databases: {orders: {version: "12"}}\n') == [(
         "3: databases.orders.version: RDS for PostgreSQL creates major versions 13, 14, 15, 16, 17 "
-        "(https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-release-calendar.html)"]
+        "(https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-release-calendar.html)")]
 
 
 def test_rds_instance_classes_storage_and_backups_as_create_db_instance_takes_them(problems):

@@ -103,9 +103,9 @@ def test_push_subscription_posts_to_the_service_with_a_retry_policy_and_dead_let
     assert inputs["protocol"] == "https"
     assert inputs["endpoint"] == "https://email.example.com/pubsub/welcome"
     assert json.loads(inputs["deliveryPolicy"]) == {
-        # 6 retries backing off from 5s to 300s, then 10 every 300s: 59 min of SNS's hour
-        "healthyRetryPolicy": {"minDelayTarget": 5, "maxDelayTarget": 300, "numRetries": 16,
-                               "numNoDelayRetries": 0, "numMinDelayRetries": 0, "numMaxDelayRetries": 10,
+        # 16 failed deliveries: the first and 15 retries, 6 backing off from 5s to 300s, then 9 every 300s
+        "healthyRetryPolicy": {"minDelayTarget": 5, "maxDelayTarget": 300, "numRetries": 15,
+                               "numNoDelayRetries": 0, "numMinDelayRetries": 0, "numMaxDelayRetries": 9,
                                "backoffFunction": "exponential"},
         "throttlePolicy": {"maxReceivesPerSecond": 20},
     }

@@ -90,9 +90,9 @@ def problems(deployer, spec_file):
 
 def test_cloud_sql_offers_the_postgresql_major_versions_it_lists(problems):
     # https://cloud.google.com/sql/docs/db-versions
-    assert problems('databases: {orders: {version: "9"}}\n') == [
+    assert problems('databases: {orders: {version: "9"}}\n') == [(
         "4: databases.orders.version: Cloud SQL for PostgreSQL offers major versions 10, 11, 12, 13, 14, 15, 16, 17 "
-        "(https://cloud.google.com/sql/docs/db-versions)"]
+        "(https://cloud.google.com/sql/docs/db-versions)")]
 
 
 def test_cloud_sql_tiers_disks_and_retained_backups(problems):

@@ -4,32 +4,12 @@ Each test is named after GCP's rule, its documentation in a comment."""
 
 import pytest
 
-HEAD = """\
-app: shop
-provider: gcp
-environments: {prod: {type: production}, dev: {type: development}}
-"""
-SETTINGS = "gcp: {project: shop-test-1, region: europe-west1}\n"
 RETAINED = """\
 services: {{crm: {{}}}}
 topics: {{signups: {{subscriptions: {{sync: {{service: crm, messageRetention: {retention}}}}}}}}}
 """
 CUSTOM_ROLE = "gcp:projects/iAMCustomRole:IAMCustomRole"
 RANDOM_ID = "random:index/randomId:RandomId"
-
-
-@pytest.fixture
-def refusals(deployer, spec_file):
-    """`deployer validate` of HEAD + BODY (with SETTINGS unless BODY has `gcp:`): its exit code and the
-    problems it prints, as `LINE: path: message`."""
-
-    def validate(body: str) -> tuple[int, list[str]]:
-        path = spec_file(HEAD + ("" if body.startswith("gcp:") else SETTINGS) + body)
-        run = deployer("--spec", str(path), "validate")
-        return run.exit_code, [line.removeprefix(f"{path}:") for line in run.stderr.splitlines()
-                               if line.startswith(f"{path}:")]
-
-    return validate
 
 
 # https://cloud.google.com/resource-manager/docs/labels-overview#requirements: keys are 1 to 63
@@ -172,3 +152,89 @@ def test_pubsub_pushes_to_https_endpoints_only(refusals):
                "https:// url")
     assert refusals(PUSHED.format(url="http://mailer.internal")) == (1, [refused])
     assert refusals(PUSHED.format(url="https://mailer.example.com")) == (0, [])
+
+
+# The same page: pushes go to "a publicly accessible HTTPS address"; a private or loopback address is
+# never reached, and every message would end in the dead letters.
+@pytest.mark.parametrize("address, host", [
+    ("10.0.12.7", "10.0.12.7"), ("192.168.1.20:8443", "192.168.1.20"), ("127.0.0.1", "127.0.0.1"), ("[::1]", "::1"),
+    ("localhost:3000", "localhost")])
+def test_pubsub_pushes_to_public_addresses_only(refusals, address, host):
+    exit_code, problems = refusals(PUSHED.format(url=f"https://{address}"))
+    assert exit_code == 1
+    [problem] = problems
+    assert problem.startswith(f"5: services.mailer.url: {host} "
+                              "is a private or loopback address, which GCP cannot reach from the internet: the calls "
+                              "of subscription signups.welcome would never arrive")
+    assert "https://cloud.google.com/pubsub/docs/create-push-subscription#push_subscription_properties" in problem
+
+
+CRON = """\
+services: {{reports: {{url: "{url}"}}}}
+cron: {{nightly: {{schedule: "0 3 * * *", endpoint: {{service: reports, path: /nightly}}}}}}
+"""
+
+
+# https://cloud.google.com/scheduler/docs/http-target-auth: Cloud Scheduler sends the OIDC token in the
+# request's Authorization header, in clear over http:// (AWS's rules refuse it as well); a local
+# environment's jobs are called by `deployer dev` instead.
+def test_cloud_scheduler_calls_services_over_https_only(refusals):
+    assert refusals(CRON.format(url="http://reports.example.com")) == (1, [
+        "5: services.reports.url: Cloud Scheduler would send cron job nightly's OIDC token over http://, in clear: "
+        "give an https:// url (http:// is for local environments)"])
+    assert refusals(CRON.format(url="https://10.1.2.3"))[0] == 1
+    assert refusals(CRON.format(url="https://reports.example.com")) == (0, [])
+    assert refusals('cron: {nightly: {schedule: "0 3 * * *", endpoint: "https://172.16.0.9/run"}}\n')[1] == [
+        "5: cron.nightly.endpoint: 172.16.0.9 is a private or loopback address, which GCP cannot reach from the "
+        "internet: the calls of cron job nightly would never arrive (pushes would end in the dead letters); Pub/Sub "
+        "and Cloud Scheduler call publicly addressable HTTPS servers with a certificate signed by a certificate "
+        "authority (https://cloud.google.com/pubsub/docs/create-push-subscription#push_subscription_properties): "
+        "give a public https:// url"]
+
+
+CONCURRENT = """\
+services: {{mailer: {{url: "https://mailer.example.com"}}}}
+topics: {{signups: {{subscriptions: {{welcome: {{service: mailer{endpoint}, maxConcurrency: 8}}}}}}}}
+"""
+
+
+# https://cloud.google.com/pubsub/docs/push: "Pub/Sub dynamically adjusts the rate of push requests based
+# on the rate at which it receives success responses": a push subscription has nothing that would apply
+# maxConcurrency, and only a pull subscription's client can (its outputs carry it).
+def test_pubsub_sets_the_rate_of_push_deliveries_itself(refusals, gcp_plan):
+    assert refusals(CONCURRENT.format(endpoint=", endpoint: /push")) == (1, [
+        "6: topics.signups.subscriptions.welcome.maxConcurrency: GCP Pub/Sub sets the rate of a push "
+        "subscription's deliveries itself, from the rate of successful responses "
+        "(https://cloud.google.com/pubsub/docs/push): nothing would apply maxConcurrency; drop it, or make the "
+        "subscription a pull one (no endpoint), whose outputs carry it to the client"])
+    assert refusals(CONCURRENT.format(endpoint="")) == (0, [])
+    pulled = gcp_plan(CONCURRENT.format(endpoint="")).services["mailer"]["subscriptions"]["welcome"]
+    assert pulled["maxConcurrency"] == 8
+
+
+# https://cloud.google.com/resource-manager/docs/creating-managing-projects#before_you_begin: a project id
+# "must be 6 to 30 characters in length", "can only contain lowercase letters, numbers, and hyphens",
+# "must start with a letter", "cannot end with a hyphen", and holds no restricted string such as google.
+@pytest.mark.parametrize("project", ["shop1", "Shop-test-1", "1shop-test", "shop-test-", "shop_test_1",
+                                     "a-project-id-of-thirty-one-char", "my-google-shop"])
+def test_gcp_project_ids_are_6_to_30_lowercase_letters_digits_and_hyphens(refusals, project):
+    assert refusals(f"gcp: {{project: {project}, region: europe-west1}}\n") == (1, [
+        f'4: gcp.project: "{project}" is not a GCP project id: 6 to 30 lowercase letters, digits and hyphens, '
+        "beginning with a letter and not ending with a hyphen, without google, null, undefined, ssl "
+        "(https://cloud.google.com/resource-manager/docs/creating-managing-projects#before_you_begin)"])
+
+
+@pytest.mark.parametrize("project", ["shop-1", "a-project-id-of-thirty-chars-1", "example.com:shop-test-1"])
+def test_gcp_project_ids_of_6_to_30_characters_and_legacy_domain_scoped_ids_pass(refusals, project):
+    assert refusals(f"gcp: {{project: {project}, region: europe-west1}}\n") == (0, [])
+
+
+# https://cloud.google.com/compute/docs/regions-zones#available: the regions are a list, not a pattern;
+# `eu-west1` has the shape of one and is none.
+def test_gcp_regions_are_the_documented_list(refusals):
+    assert refusals("gcp: {project: shop-test-1, region: eu-west1}\n") == (1, [
+        '4: gcp.region: "eu-west1" is not a GCP region (https://cloud.google.com/compute/docs/regions-zones'
+        '#available); did you mean "us-west1"?'])
+    assert refusals("gcp: {project: shop-test-1, region: europe-west7}\n")[0] == 1
+    for region in ("europe-west1", "us-central1", "africa-south1", "northamerica-south1", "europe-west12"):
+        assert refusals(f"gcp: {{project: shop-test-1, region: {region}}}\n") == (0, [])

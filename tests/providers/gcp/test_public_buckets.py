@@ -70,3 +70,65 @@ def test_a_domain_serves_a_public_bucket_only(deployer, spec_file):
     assert run.exit_code == 1
     assert f"{path}:6: buckets.assets.gcp.domain: serves a public bucket only: set public: true, or drop " \
            "the domain" in run.stderr
+
+
+INDEXED = """\
+buckets:
+  site:
+    public: true
+    indexDocument: index.html
+"""
+
+
+# https://cloud.google.com/storage/docs/static-website#index_pages: the index page is the bucket's
+# website.mainPageSuffix, which applies "when the bucket is accessed through a custom domain"; "requests
+# to a bucket through other endpoints are unaffected", https://storage.googleapis.com/BUCKET among them.
+def test_an_index_document_is_served_only_behind_a_domain_never_at_storage_googleapis_com(refusals, gcp_plan):
+    assert refusals(INDEXED) == (1, [
+        "8: buckets.site.indexDocument: Cloud Storage serves an index page only through a custom domain, never "
+        "at https://storage.googleapis.com/BUCKET (https://cloud.google.com/storage/docs/static-website"
+        "#index_pages): give gcp.domain (served through a load balancer), or drop indexDocument"])
+    served = INDEXED + "    gcp: {domain: www.shop.example.com}\n"
+    plan = gcp_plan(served)
+    assert plan.inputs("gcp:storage/bucket:Bucket", "site")["website"] == {"mainPageSuffix": "index.html"}
+    assert "website" not in gcp_plan(PUBLIC % "assets.shop.example.com").inputs("gcp:storage/bucket:Bucket",
+                                                                               "assets")
+
+
+SERVED = """\
+buckets:
+  assets:
+    public: true
+    gcp: {domain: assets.shop.example.com}
+"""
+
+
+# https://cloud.google.com/load-balancing/docs/ssl-certificates/google-managed-certs: each environment
+# makes its own load balancer and Google-managed certificate for its domain, and the domain's DNS record
+# names one address: two environments serving one domain would fight over it, and dev's publicUrl would
+# name prod's site.
+def test_a_served_domain_belongs_to_one_environment(refusals):
+    exit_code, problems = refusals(SERVED)
+    assert exit_code == 1
+    assert ('8: buckets.assets.gcp.domain: its served domain "assets.shop.example.com" in environment "dev" is also '
+            'the served domain of buckets.assets.gcp.domain in environment "prod": rename one of them (give each '
+            "environment its own domain, in its overrides)") in problems
+    assert refusals(SERVED + """\
+envTypes:
+  development: {overrides: {buckets: {assets: {gcp: {domain: assets.dev.shop.example.com}}}}}
+  preview: {overrides: {buckets: {assets: {gcp: {domain: null}}}}}
+""") == (0, [])
+
+
+# The same page: a preview made for each pull request would make one more certificate and load
+# balancer for the one domain its type gives it.
+def test_every_preview_would_serve_one_domain(refusals):
+    exit_code, problems = refusals(SERVED + """\
+envTypes:
+  development: {overrides: {buckets: {assets: {gcp: {domain: assets.dev.shop.example.com}}}}}
+""")
+    assert exit_code == 1
+    assert problems == ["8: buckets.assets.gcp.domain: every preview environment would serve this bucket at "
+                        "assets.shop.example.com, each with its own certificate and load balancer: leave the domain "
+                        "out of previews (gcp: {domain: null} under envTypes.preview.overrides), or declare the "
+                        "preview with its own domain"]
