@@ -1,6 +1,7 @@
 """The documentation: the README a newcomer reads on the repository's page, and the site in docs/
 (mkdocs), built with --strict so that no link or anchor breaks."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -75,3 +76,30 @@ def test_the_commands_page_has_a_section_for_every_command_and_subcommand(deploy
         usage = deployer(*path.split()[1:], "--help").stdout.splitlines()[0]
         arguments = usage.split(path.removeprefix("deployer"), 1)[1]  # after the program's name, as run here
         assert f"Usage: {path}{arguments}\n" in page, usage
+
+
+@pytest.mark.slow
+def test_the_readmes_quickstart_runs_as_written(tmp_path):
+    """Each line of the README's Quickstart in a shell, in a new git repository; but `deployer dev`, whose
+    servers take fixed ports (tests/local runs it)."""
+    quickstart = README.split("\n## Quickstart\n", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    environment = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+                   "GIT_AUTHOR_NAME": "a", "GIT_AUTHOR_EMAIL": "a@example.com", "GIT_COMMITTER_NAME": "a",
+                   "GIT_COMMITTER_EMAIL": "a@example.com", "NO_COLOR": "1"}
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    outputs = {}
+    for line in quickstart.splitlines():
+        command = line.split("  #")[0].strip()
+        if command.startswith("deployer dev"):
+            continue
+        if command.startswith("deployer diff"):  # the change the comment before it asks for
+            spec = tmp_path / "infra.yaml"
+            spec.write_text(spec.read_text().replace("uploads: {versioned: false}", "uploads: {versioned: true}"))
+        run = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=environment, capture_output=True, text=True,
+                             timeout=120, check=False)
+        assert run.returncode == 0, (command, run.stderr)
+        outputs[command.split()[1] if command.startswith("deployer") else command] = run
+    assert "is valid" in outputs["validate"].stderr
+    assert "bucketVersioning:BucketVersioning" in outputs["diff"].stdout
+    tracked = subprocess.run(["git", "ls-files"], cwd=tmp_path, capture_output=True, text=True).stdout.split()
+    assert ".secrets.local.yaml" not in tracked and "infra.yaml" in tracked
