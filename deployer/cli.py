@@ -25,8 +25,9 @@ from deployer.extras import DISTRIBUTION
 if TYPE_CHECKING:  # the model, CUE and the clouds load with the first command that reads a spec
     from deployer.speclang.load import Spec
 
-# `diff --exit-code`: the environment has changes (an exit code CLI.md gives no other meaning).
-EXIT_CHANGES = 10
+# `diff --exit-code` (CLI.md): the environment has changes; among them, a protected or data-holding
+# resource deleted or replaced.
+EXIT_CHANGES, EXIT_RISKS = 10, 11
 
 
 @dataclass
@@ -296,15 +297,21 @@ def plan(ctx: Context, env: str, fmt: str) -> None:
 
     Example: deployer plan --env prod --format json
     """
+    from deployer.clouds import cloud
     from deployer.engine.preflight import deployable_env
     from deployer.plan.document import build_plan
+    from deployer.plan.entries import Entries, counted
     from deployer.render import plan as render
     from deployer.speclang.load import resolve
 
     deployable_env(ctx.spec, env)
-    with ctx.console.progress(f"planning {env}"):
-        document = build_plan(resolve(ctx.spec, env))
-    ctx.console.show(fmt, document, json=lambda document: document, markdown=render.markdown, table=render.table)
+    with ctx.console.progress(f"planning {env}") as status:
+        resolved = resolve(ctx.spec, env)
+        status(f"planning {env}: {counted(resolved.spec)}")
+        document = build_plan(resolved)
+    entries = Entries([resolved.spec], cloud(resolved.provider).holds_data)
+    ctx.console.show(fmt, document, entries, json=lambda document, _: document, markdown=render.markdown,
+                     table=render.table)
 
 
 @cli.command()
@@ -313,7 +320,8 @@ def plan(ctx: Context, env: str, fmt: str) -> None:
               help="git ref whose spec is the starting point (e.g. origin/main)")
 @format_option("table", "json", "markdown")
 @click.option("--exit-code", "exit_code", is_flag=True,
-              help=f"exit with {EXIT_CHANGES} when ENV has changes (0: none), for scripts that gate on them")
+              help=f"exit with {EXIT_CHANGES} when ENV has changes, {EXIT_RISKS} when they delete or replace a "
+                   "protected or data-holding resource (0: none), for scripts that gate on them")
 @pass_context
 def diff(ctx: Context, env: str, base_ref: str, fmt: str, exit_code: bool) -> None:
     """What a change of the spec does to ENV: the plan at GIT_REF against the working tree's.
@@ -327,9 +335,9 @@ def diff(ctx: Context, env: str, base_ref: str, fmt: str, exit_code: bool) -> No
     deployable_env(ctx.spec, env)
     with ctx.console.progress(f"planning {env} at {base_ref} and in the working tree"):
         changes = diff_environment(ctx.spec, env, base_ref)
-    ctx.console.show(fmt, changes, json=render.document, markdown=render.markdown, table=render.table)
+    ctx.console.show(fmt, changes, json=render.document, markdown=render.markdown, table=render.lines)
     if exit_code and not changes.empty:
-        sys.exit(EXIT_CHANGES)
+        sys.exit(EXIT_RISKS if changes.loses_data else EXIT_CHANGES)
 
 
 def wait_option(command):

@@ -37,6 +37,9 @@ Program = Callable[["ResolvedEnv", Mapping[str, "pulumi.Input[str]"]], None]
 MockState = Callable[[str, str, dict], tuple[str, dict]]
 MockCall = Callable[[str, dict], dict]
 
+# A value of a plan that only a deploy can tell (as Terraform's "(known after apply)").
+UNKNOWN = "(known after deploy)"
+
 # Each built-in cloud's package: its `cloud` module holds `CLOUD`, its `settings` module its `BLOCKS` in
 # the spec (imported by the model, before any cloud: it imports nothing of the cloud but its blocks).
 BUILT_IN = ("deployer.providers.aws", "deployer.providers.gcp")
@@ -52,6 +55,11 @@ class Cloud(ABC):
     required_settings: Mapping[str, str] = {}  # settings an environment on this cloud needs: field -> example
     store_settings: Mapping[str, str] = {}  # settings its secret store needs: field -> example
     replaced_on: Mapping[str, frozenset[str]] = {}  # per Pulumi type, the inputs whose change replaces it
+    # per Pulumi type of a resource that holds data: what `diff` calls it, and what deleting it loses
+    holds_data: Mapping[str, tuple[str, str]] = {}
+    # per Pulumi type, the inputs whose in-place change a reviewer must know of, and what it does
+    # (a database's major version upgrade)
+    changes_noted: Mapping[str, Mapping[str, str]] = {}
     credentials_hint: str = ""  # how to give deployer credentials, where none are found
     # What its parts import, installed by pyproject's extras (`deployer doctor` checks them; a command
     # lacking them names the install command): the program's SDK and the secret store's client in
@@ -119,10 +127,15 @@ class Cloud(ABC):
     def mocks(self) -> tuple[MockState, MockCall]:
         """Fresh mock answers for one offline run of the program."""
 
+    def shown_planned(self, planned: str) -> str:
+        """A value of a plan as a reader is shown it: each part the mocks made up for what only the cloud
+        knows written as what it stands for (`<account>`), or, where the cloud assigns the whole value (an
+        address), `(known after deploy)`."""
+        return planned
+
     def known_before_deploy(self, planned: str) -> bool:
-        """Whether a value of a plan's outputs is the one a deploy gives, not one the mocks made up
-        for what only the cloud knows (an account, an address it assigns)."""
-        return True
+        """Whether a value of a plan's outputs is the one a deploy gives, not one the mocks made up."""
+        return self.shown_planned(planned) == planned
 
     def secret_store(self, spec: Infra) -> SecretStore | None:
         """The cloud's secret manager as deployer's secret store (`secretStore: NAME`), if it has one."""

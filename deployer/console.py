@@ -8,12 +8,13 @@ import json
 import os
 import re
 import sys
+import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from functools import cached_property
 from typing import IO, TYPE_CHECKING
 
-from deployer.render import Table
+from deployer.render import Lines, Table, tree
 
 if TYPE_CHECKING:
     import rich.console
@@ -36,8 +37,12 @@ CHANGE_STYLES = {
     "create": "green", "+": "green",
     "update": "yellow", "~": "yellow",
     "delete": "red", "-": "red",
-    "replace": "magenta", "create-replacement": "magenta", "delete-replaced": "magenta", "+-": "magenta",
+    "replace": "magenta", "create-replacement": "magenta", "delete-replaced": "magenta", "-/+": "magenta",
+    "risk": "bold red", "heading": "bold",
 }
+
+
+LONG_WORK = 5.0  # seconds of work after which `progress` says how long it took
 
 
 class Console:
@@ -96,16 +101,23 @@ class Console:
         elif fmt == "markdown":
             self.text(shown)
         elif isinstance(shown, Table):
-            self.table(shown.columns, shown.rows)
+            self.table(shown.columns, shown.rows, shown.tree)
+            self.info(shown.note)
+        elif isinstance(shown, Lines):
+            for symbol, text in shown.lines:
+                self._print(self.stdout, printable(text), style=CHANGE_STYLES.get(symbol))
             self.info(shown.note)
         else:
             self.info(shown)
 
-    def table(self, columns: list[str], rows: list[list[str]]) -> None:
+    def table(self, columns: list[str], rows: list[list[str]], tree: bool = False) -> None:
         rows = [[printable(cell, _UNPRINTABLE_IN_CELL) for cell in row] for row in rows]
         if _plain(self.stdout):  # tab-separated, for cut, awk and spreadsheets (rich would expand tabs)
             for line in ([c.upper() for c in columns], *rows):
                 self.stdout.write("\t".join(line) + "\n")
+            return
+        if tree:
+            self._tree(rows)
             return
         import rich.table
 
@@ -116,21 +128,35 @@ class Console:
             table.add_row(*(_styled(cell) for cell in row))
         self.out.print(table)
 
+    def _tree(self, rows: list[list[str]]) -> None:
+        """Rows under their first cell, each on one line (values whole: the terminal wraps a long one)."""
+        for line in tree(rows):
+            self.out.print(line, markup=False, style=None if line.startswith(("├", "└")) else "bold")
+
     @contextmanager
     def progress(self, message: str):
-        """A spinner on a terminal while slow work (CUE, planning, the engine) runs.
+        """A spinner and the time elapsed on a terminal while slow work (CUE, planning, the engine) runs;
+        it yields a callable the work may give a new message (with its counts: `deploying shop-prod: 12
+        done, 3 in progress`). Long work ends with a line saying how long it took.
 
         Without colours, one plain line instead: a spinner redraws itself with escape codes.
         """
         if self.quiet or _plain(self.stderr):
-            yield
+            yield lambda _message: None
             return
+        started = time.monotonic()
         if not self.color:
             self.err.print(f"{printable(message)} …", markup=False)
-            yield
-            return
-        with self.err.status(printable(message)):
-            yield
+            yield lambda _message: None
+        else:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                          console=self.err, transient=True) as shown:
+                task = shown.add_task(printable(message))
+                yield lambda message: shown.update(task, description=printable(message))
+        if (elapsed := time.monotonic() - started) >= LONG_WORK:
+            self.info(f"{message}: {elapsed:.1f}s")
 
 
 def _plain(file: IO[str]) -> bool:

@@ -3,6 +3,7 @@ as escapes, markdown for a pull request cannot be broken out of, an ejected stac
 setting as one value, control characters are refused in the spec, and bad paths get exit 1 or 2."""
 
 import json
+import re
 import shutil
 import subprocess
 from html import escape as html_escape
@@ -107,7 +108,7 @@ def test_descriptions_may_break_lines(shop, deployer):
 # --- markdown for a pull request ----------------------------------------------------------------------------
 
 
-def test_a_value_cannot_break_out_of_its_code_span_in_the_diff_comment(shop, deployer):
+def test_a_value_cannot_break_out_of_its_code_block_in_the_diff_comment(shop, deployer):
     git(shop.parent, "init", "-q", "-b", "main")
     git(shop.parent, "add", "infra.yaml")
     git(shop.parent, "commit", "-qm", "base")
@@ -119,8 +120,9 @@ def test_a_value_cannot_break_out_of_its_code_span_in_the_diff_comment(shop, dep
 
     assert result.exit_code == 0, result.stderr
     html = MarkdownIt("commonmark").enable("table").render(result.stdout)
-    assert "<img" not in html and "<a " not in html and "<td>" in html
-    assert f"<code>{html_escape(json.dumps(hostile))}</code>" in html  # the new value, whole
+    assert "<img" not in html and "<a " not in html and "<pre>" in html
+    # the new value, whole, on its field's line in the resource's block
+    assert re.search(rf"\n\+ +description: {re.escape(html_escape(json.dumps(hostile)))}\n", html)
 
 
 # --- files deployer writes ----------------------------------------------------------------------------------

@@ -28,8 +28,10 @@ class Engine:
     console: Console
     wait_for_lock: timedelta | None = None
 
-    def _run(self, verb: str, operation: Callable[[], object]) -> object:
-        with engine_errors(self.env), self.console.progress(f"{verb} {self.env.stack}"):
+    def _run(self, verb: str, operation: Callable[[], object], display: EventDisplay | None = None) -> object:
+        with engine_errors(self.env), self.console.progress(f"{verb} {self.env.stack}") as status:
+            if display:
+                display.status = lambda counts: status(f"{verb} {self.env.stack}: {counts}")
             return with_lock_wait(operation, self.wait_for_lock)
 
     def preview(self, targets: list[str] | None = None) -> list[Step]:
@@ -51,7 +53,7 @@ class Engine:
                 return None
         stack = open_stack(self.env, secret_values(self.env))
         display = EventDisplay(self.console)
-        result = self._run("deploying", lambda: stack.up(target=targets, on_event=display, color="never"))
+        result = self._run("deploying", lambda: stack.up(target=targets, on_event=display, color="never"), display)
         return masked_outputs(result.outputs)
 
     def _secret_targets(self) -> list[str]:
@@ -83,7 +85,7 @@ class Engine:
             if self.env.type == "preview":
                 stack.workspace.remove_stack(self.env.stack)
 
-        self._run("destroying", destroy)
+        self._run("destroying", destroy, display)
         return True
 
     def refresh(self) -> list[Step]:

@@ -1,5 +1,6 @@
 """The engine's events, shown live (resource, operation, status) and kept for the preview's diff."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pulumi import automation as auto
@@ -23,11 +24,14 @@ class Step:
 
 @dataclass
 class EventDisplay:
-    """An `on_event` callback: prints each resource step as it starts and ends, on stderr."""
+    """An `on_event` callback: prints each resource step as it starts and ends, on stderr, and gives
+    STATUS the counts (`12 done, 3 in progress`)."""
 
     console: Console
     steps: list[Step] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    status: Callable[[str], None] = lambda _counts: None
+    done: int = 0
 
     def __call__(self, event: auto.EngineEvent) -> None:
         if event.resource_pre_event:
@@ -37,16 +41,25 @@ class EventDisplay:
             self.steps.append(step)
             if not event.resource_pre_event.planning:
                 self.console.info(f"  {step.op:<10} {step.type}  {step.name} …")
+                self._counts()
         elif event.res_outputs_event and not event.res_outputs_event.planning:
             step = _step(event.res_outputs_event.metadata)
             if step.op not in UNCHANGED and step.type != "pulumi:pulumi:Stack":
                 self.console.info(f"  {step.op:<10} {step.type}  {step.name} done")
+                self.done += 1
+                self._counts()
         elif event.res_op_failed_event:
             step = _step(event.res_op_failed_event.metadata)
             self.failed.append(step.urn)
             self.console.error(f"  {step.op:<10} {step.type}  {step.name} FAILED")
+            self._counts()
         elif event.diagnostic_event and event.diagnostic_event.severity == "error":
             self.console.error(event.diagnostic_event.message.rstrip())
+
+
+    def _counts(self) -> None:
+        failed = f", {len(self.failed)} failed" if self.failed else ""
+        self.status(f"{self.done} done, {len(self.steps) - self.done - len(self.failed)} in progress{failed}")
 
 
 def _step(metadata: auto.events.StepEventMetadata) -> Step:

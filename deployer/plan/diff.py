@@ -10,14 +10,14 @@ import json
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from deployer.clouds import cloud
+from deployer.clouds import Cloud, cloud
 from deployer.errors import DeployerError, UsageError, quoted
 from deployer.forked import forked
+from deployer.plan.entries import Entries
 from deployer.speclang.load import Spec, resolve
 from deployer.speclang.resolved import ResolvedEnv
 
@@ -32,8 +32,15 @@ class PlanDiff:
     base: str
     added: list[dict] = field(default_factory=list)
     removed: list[dict] = field(default_factory=list)
-    changed: list[dict] = field(default_factory=list)    # {urn, type, name, fields: {path: [old, new]}}
-    replaced: list[dict] = field(default_factory=list)   # the same, where the provider would replace
+    changed: list[dict] = field(default_factory=list)    # {urn, type, name, entry, fields: {path: [old, new]}}
+    replaced: list[dict] = field(default_factory=list)   # the same and `replacedBy`: the inputs that force it
+    # what a reviewer must not miss: each protected or data-holding resource deleted or replaced
+    risks: list[dict] = field(default_factory=list)      # {urn, entry, kind, name, action, protected, loss}
+
+    @property
+    def loses_data(self) -> bool:
+        """Whether the change deletes or replaces a protected or data-holding resource (`--exit-code` 11)."""
+        return any(risk["action"] != "change" for risk in self.risks)
 
     @property
     def empty(self) -> bool:
@@ -44,35 +51,79 @@ class PlanDiff:
                 "replaced": len(self.replaced), "removed": len(self.removed)}
 
 
-def diff_plans(env: str, base_ref: str, base: dict, head: dict,
-               replace_inputs: Mapping[str, Collection[str]]) -> PlanDiff:
-    """Compare two plan documents (CLI.md's `plan --format json`) resource by resource."""
-    before = {r["urn"]: r for r in base["resources"]}
-    after = {r["urn"]: r for r in head["resources"]}
+def diff_plans(env: str, base_ref: str, base: dict, head: dict, target: Cloud,
+               entries: Entries | None = None) -> PlanDiff:
+    """Compare two plan documents (CLI.md's `plan --format json`) resource by resource; every value as
+    the cloud shows a planned one (no made-up account). Without the specs' ENTRIES, every resource is
+    the environment's."""
+    entries = entries or Entries([], target.holds_data)
+    before = {r["urn"]: _shown(r, target) for r in base["resources"]}
+    after = {r["urn"]: _shown(r, target) for r in head["resources"]}
     diff = PlanDiff(env, base_ref)
-    diff.added = [_summary(after[urn]) for urn in after if urn not in before]
-    diff.removed = [_summary(before[urn]) for urn in before if urn not in after]
+    diff.added = [_summary(after[urn], entries) for urn in after if urn not in before]
+    diff.removed = [_summary(before[urn], entries) for urn in before if urn not in after]
     for urn in after.keys() & before.keys():
         fields = changed_fields(before[urn], after[urn])
         if not fields:
             continue
-        entry = {**_summary(after[urn]), "fields": fields}
-        triggers = replace_inputs.get(after[urn]["type"], ())
-        replaced = any(path.split(".", 2)[:2] in (["inputs", t] for t in triggers) for path in fields)
-        (diff.replaced if replaced else diff.changed).append(entry)
-    for entries in (diff.added, diff.removed, diff.changed, diff.replaced):
-        entries.sort(key=lambda e: e["urn"])
+        entry = {**_summary(after[urn], entries), "fields": fields}
+        triggers = target.replaced_on.get(after[urn]["type"], ())
+        if forcing := sorted({path.split(".")[1] for path in fields if path.split(".", 2)[:2] in
+                              (["inputs", t] for t in triggers)}):
+            diff.replaced.append({**entry, "replacedBy": forcing})
+        else:
+            diff.changed.append(entry)
+    for listed in (diff.added, diff.removed, diff.changed, diff.replaced):
+        listed.sort(key=lambda e: (e["entry"], e["urn"]))
+    diff.risks = [risk for action, shown in (("delete", diff.removed), ("replace", diff.replaced))
+                  for entry in shown if (risk := _risk(action, entry, before[entry["urn"]], target))]
+    diff.risks += [_noted(entry, field, note, target) for entry in diff.changed
+                   for field, note in target.changes_noted.get(entry["type"], {}).items()
+                   if f"inputs.{field}" in entry["fields"]]
     return diff
 
 
-def _summary(resource: dict) -> dict:
-    return {"urn": resource["urn"], "type": resource["type"], "name": resource["name"]}
+def _noted(entry: dict, field: str, note: str, target: Cloud) -> dict:
+    """An in-place change of FIELD that a reviewer must know of (the cloud's NOTE says what it does)."""
+    kind = target.holds_data.get(entry["type"], (entry["type"].rsplit(":", 1)[-1],))[0]
+    old, new = entry["fields"][f"inputs.{field}"]
+    name = entry["entry"][1] if kind == entry["entry"][0] else entry["name"]
+    return {"urn": entry["urn"], "entry": entry["entry"], "kind": kind, "name": name, "action": "change",
+            "protected": False, "loss": f"{field} {old} → {new}: {note}", "replacedBy": []}
+
+
+def _shown(resource: dict, target: Cloud) -> dict:
+    def shown(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: shown(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [shown(item) for item in value]
+        return target.shown_planned(value) if isinstance(value, str) else value
+
+    return {**resource, "inputs": shown(resource["inputs"])}
+
+
+def _summary(resource: dict, entries: Entries) -> dict:
+    return {"urn": resource["urn"], "type": resource["type"], "name": resource["name"],
+            "entry": list(entries.of(resource))}
+
+
+def _risk(action: str, entry: dict, old: dict, target: Cloud) -> dict | None:
+    """What deleting or replacing this resource risks: `up` refuses a protected one; one that holds data
+    loses it."""
+    kind, loss = target.holds_data.get(entry["type"], (entry["type"].rsplit(":", 1)[-1], None))
+    if not (old["protect"] or loss):
+        return None
+    # the entry's own name where the resource is the entry itself (database `orders`, not `database.orders`)
+    name = entry["entry"][1] if kind == entry["entry"][0] else entry["name"]
+    return {"urn": entry["urn"], "entry": entry["entry"], "kind": kind, "name": name, "action": action,
+            "protected": old["protect"], "loss": loss, "replacedBy": entry.get("replacedBy", [])}
 
 
 def changed_fields(old: dict, new: dict) -> dict[str, list]:
-    """`{"inputs.tags.env": [old, new], "protect": [false, true]}`: maps (and JSON documents held in
-    strings, such as IAM policies) are compared key by key, lists and scalars whole; a field missing
-    on one side is null there."""
+    """`{"inputs.tags.env": [old, new], "protect": [false, true]}`: maps are compared key by key, lists,
+    scalars and JSON documents held in strings (IAM policies, parsed) whole; a field missing on one side
+    is null there."""
     fields: dict[str, list] = {}
     for key in COMPARED:
         _compare(key, old.get(key), new.get(key), fields)
@@ -80,16 +131,17 @@ def changed_fields(old: dict, new: dict) -> dict[str, list]:
 
 
 def _compare(path: str, old: Any, new: Any, fields: dict[str, list]) -> None:
-    old, new = _json_document(old), _json_document(new)
     if isinstance(old, dict) and isinstance(new, dict):
         for key in sorted(old.keys() | new.keys()):
             _compare(f"{path}.{key}", old.get(key), new.get(key), fields)
-    elif old != new:
+        return
+    old, new = _json_document(old), _json_document(new)
+    if old != new:
         fields[path] = [old, new]
 
 
 def _json_document(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith("{"):
+    if isinstance(value, str) and value.startswith(("{", "[")):
         try:
             return json.loads(value)
         except ValueError:
@@ -167,7 +219,9 @@ def diff_environment(spec: Spec, env_name: str, base_ref: str) -> PlanDiff:
             base = base()
         except DeployerError as err:
             raise _not_planned(base_ref, env_name, err) from err
-    return diff_plans(env_name, base_ref, base, head, cloud(head_env.provider).replaced_on)
+    target = cloud(head_env.provider)
+    specs = [head_env.spec, *([base_env.spec] if base_env else [])]
+    return diff_plans(env_name, base_ref, base, head, target, Entries(specs, target.holds_data))
 
 
 def _base_env(spec_file: Path, env_name: str, ref: str, scratch: Path) -> ResolvedEnv | None:

@@ -4,14 +4,12 @@ from collections.abc import Mapping
 
 import pulumi
 
-from deployer.clouds import cloud
+from deployer.clouds import UNKNOWN, cloud
 from deployer.errors import UsageError, quoted
 from deployer.plan.offline import SECRET, PlaceholderMocks, run_offline
 from deployer.primitives import sections
 from deployer.speclang.resolved import ResolvedEnv
 
-# Where a planned output holds a value only a deploy can tell (as Terraform's "(known after apply)").
-UNKNOWN = "(known after deploy)"
 # Entries of the spec's sections from which the program runs in a forked process (run_offline): there
 # it leaves the SDK's objects uncollected, but a process that plans again imports the provider's modules
 # again (measured on plan_bench.py's specs, planned thrice in one process: 30 services, 120 entries, cost

@@ -1,11 +1,12 @@
-"""How `deployer plan` shows a plan document (its JSON is the document itself): table rows, a summary line,
-a pull-request comment."""
+"""How `deployer plan` shows a plan document (its JSON is the document itself): the resources under
+their spec entry (a tree on a terminal, rows in a pipe), a summary line, a pull-request comment."""
 
 from collections import Counter
 
-from deployer.render import Table, code_cell
+from deployer.plan.entries import Entries, shown
+from deployer.render import Table, code_block, code_cell, tree
 
-COLUMNS = ["type", "name", "protected"]
+COLUMNS = ["entry", "type", "name", "protected"]
 
 
 def short_type(token: str) -> str:
@@ -15,12 +16,15 @@ def short_type(token: str) -> str:
     return f"{package}:{module.split('/')[0]}:{kind}" if kind else token
 
 
-def rows(plan: dict) -> list[list[str]]:
-    return [[short_type(r["type"]), r["name"], "yes" if r["protect"] else ""] for r in plan["resources"]]
+def rows(plan: dict, entries: Entries) -> list[list[str]]:
+    """[entry, type, name, protected] per resource, by entry."""
+    listed = sorted((entries.of(r), short_type(r["type"]), r["name"], "protected" if r["protect"] else "")
+                    for r in plan["resources"])
+    return [[shown(entry), *rest] for entry, *rest in listed]
 
 
-def table(plan: dict) -> Table:
-    return Table(COLUMNS, rows(plan), summary_line(plan))
+def table(plan: dict, entries: Entries) -> Table:
+    return Table(COLUMNS, rows(plan, entries), summary_line(plan), tree=True)
 
 
 def summary_line(plan: dict) -> str:
@@ -31,14 +35,13 @@ def summary_line(plan: dict) -> str:
             f"{protected} protected")
 
 
-def markdown(plan: dict) -> str:
-    """A pull-request comment: the counts first, every resource type and resource folded below."""
+def markdown(plan: dict, entries: Entries) -> str:
+    """A pull-request comment: the counts first, the counts per type and the resources under their spec
+    entry folded below."""
     counts = Counter(short_type(r["type"]) for r in plan["resources"])
     lines = [f"**deployer plan** {summary_line(plan)}.", "",
              "<details><summary>Resources</summary>", "",
              "| type | count |", "|---|---|",
              *(f"| {code_cell(kind)} | {count} |" for kind, count in sorted(counts.items())),
-             "", "| type | name | protected |", "|---|---|---|",
-             *(f"| {code_cell(kind)} | {code_cell(name)} | {protected} |" for kind, name, protected in rows(plan)),
-             "", "</details>", ""]
+             "", *code_block(tree(rows(plan, entries))), "", "</details>", ""]
     return "\n".join(lines)

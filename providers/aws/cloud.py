@@ -8,7 +8,7 @@ from typing import ClassVar
 from deployer.clouds import Cloud, MockCall, MockState, Program
 from deployer.encore import NotInEncore
 from deployer.providers.aws.naming import NAME_LIMITS, resource_names
-from deployer.providers.aws.replacements import REPLACED_ON
+from deployer.providers.aws.replacements import CHANGES_NOTED, HOLDS_DATA, REPLACED_ON
 from deployer.providers.aws.rules import aws_rules
 from deployer.speclang.environments import EnvInfo
 from deployer.speclang.model import Infra
@@ -40,6 +40,8 @@ class Aws(Cloud):
     extra = "aws"
     sdk_modules = ("pulumi_aws", "boto3")
     local_modules = ("moto", "boto3")
+    holds_data = HOLDS_DATA
+    changes_noted = CHANGES_NOTED
     # SecretString: "Maximum length of 65536"
     max_secret_bytes = (65536, "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html")
     credentials_hint = ("no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, "
@@ -97,10 +99,10 @@ class Aws(Cloud):
 
         return mock_answers()
 
-    def known_before_deploy(self, planned: str) -> bool:
-        from deployer.providers.aws.mocks import made_up
+    def shown_planned(self, planned: str) -> str:
+        from deployer.providers.aws.mocks import shown_planned
 
-        return not made_up(planned)
+        return shown_planned(planned)
 
     def secret_store(self, spec: Infra):
         self.require_sdk()

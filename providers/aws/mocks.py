@@ -6,6 +6,9 @@ The account is always 000000000000; the region is the one the program's explicit
 import hashlib
 from collections.abc import Callable
 
+from deployer.clouds import UNKNOWN
+from deployer.speclang.naming import owner_suffix
+
 ACCOUNT = "000000000000"
 DEFAULT_VPC = {"id": "vpc-0d0e0f0a0b0c0d0e0", "cidrBlock": "172.31.0.0/16", "default": True}
 ACCOUNT_HAS_DEFAULT_VPC = True  # a test sets it False: an account whose default VPC was deleted
@@ -149,9 +152,18 @@ class AwsPlaceholders:
         return name, {"result": "0" * int(inputs.get("length", 32))}
 
 
-def made_up(value: str) -> bool:
-    """Whether VALUE holds a part these answers invent: the account, or a host AWS names."""
-    return ACCOUNT in value or value.endswith((".cache.amazonaws.com", ".rds.amazonaws.com", ".cloudfront.net"))
+# What these answers invent, as a plan shows it: the account, and the hash of it that ends a bucket's name.
+INVENTED = {ACCOUNT: "<account>", owner_suffix(ACCOUNT): "-<account-hash>"}
+ASSIGNED_HOSTS = (".cache.amazonaws.com", ".rds.amazonaws.com", ".cloudfront.net")  # whole values AWS assigns
+
+
+def shown_planned(value: str) -> str:
+    """VALUE with each invented part written as what it stands for; a host AWS assigns is UNKNOWN."""
+    if value.endswith(ASSIGNED_HOSTS):
+        return UNKNOWN
+    for part, shown in INVENTED.items():
+        value = value.replace(part, shown)
+    return value
 
 
 def mock_answers() -> tuple:

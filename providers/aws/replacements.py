@@ -30,3 +30,21 @@ REPLACED_ON: dict[str, frozenset[str]] = {
     "random:index/randomPassword:RandomPassword": frozenset({"length", "special"}),
     "aws:cloudwatch/eventRule:EventRule": frozenset({"name"}),
 }
+
+# In-place changes a reviewer must know of, and what each does.
+CHANGES_NOTED: dict[str, dict[str, str]] = {
+    "aws:rds/instance:Instance": {
+        "engineVersion": "a major version upgrade: the database is unavailable while RDS upgrades it, and cannot be "
+                         "downgraded; take a snapshot first (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/"
+                         "USER_UpgradeDBInstance.PostgreSQL.MajorVersion.html)"},
+}
+
+# The types that hold data, as `deployer diff` names them, and what deleting or replacing one loses.
+HOLDS_DATA: dict[str, tuple[str, str]] = {
+    "aws:s3/bucket:Bucket": ("bucket", "its objects are lost"),
+    "aws:sqs/queue:Queue": ("queue", "its undelivered messages are lost"),
+    "aws:sns/topic:Topic": ("topic", "undelivered messages are lost"),
+    "aws:elasticache/replicationGroup:ReplicationGroup": ("cache", "its data is lost"),
+    "aws:secretsmanager/secret:Secret": ("secret", "its value is lost"),
+    "aws:rds/instance:Instance": ("database", "its data is lost"),
+}

@@ -8,7 +8,7 @@ from typing import ClassVar
 from deployer.clouds import Cloud, MockCall, MockState, Program
 from deployer.providers.gcp.naming import NAME_LIMITS, gcp_name, resource_names
 from deployer.providers.gcp.preflight import notes, refusal_hint
-from deployer.providers.gcp.replacements import REPLACED_ON
+from deployer.providers.gcp.replacements import CHANGES_NOTED, HOLDS_DATA, REPLACED_ON
 from deployer.providers.gcp.rules import gcp_rules
 from deployer.speclang.environments import EnvInfo
 from deployer.speclang.model import Infra
@@ -47,6 +47,8 @@ class Gcp(Cloud):
     extra = "gcp"
     sdk_modules = ("pulumi_gcp", "google.cloud.secretmanager_v1")
     local_modules = ("gcp_storage_emulator", "google.cloud.storage", "google.cloud.pubsub_v1")
+    holds_data = HOLDS_DATA
+    changes_noted = CHANGES_NOTED
     # "Maximum size of a secret payload: 64 KiB"
     max_secret_bytes = (64 * 1024, "https://cloud.google.com/secret-manager/quotas#content_limits")
     credentials_hint = ("no GCP credentials found: run `gcloud auth application-default login`, or set "
@@ -112,10 +114,10 @@ class Gcp(Cloud):
 
         return mock_answers()
 
-    def known_before_deploy(self, planned: str) -> bool:
-        from deployer.providers.gcp.mocks import made_up
+    def shown_planned(self, planned: str) -> str:
+        from deployer.providers.gcp.mocks import shown_planned
 
-        return not made_up(planned)
+        return shown_planned(planned)
 
     def secret_store(self, spec: Infra):
         self.require_sdk()

@@ -3,6 +3,8 @@
 import hashlib
 import json
 
+from deployer.clouds import UNKNOWN
+
 PROJECT_NUMBER = "000000000000"  # unknown until deployed; the Pub/Sub service agent's address uses it
 REDIS_HOST = "10.0.0.3"
 REDIS_TLS_PORT = 6378
@@ -78,10 +80,11 @@ def mock_state(type_: str, name: str, inputs: dict) -> tuple[str, dict]:
     return f"{name}-id", {}
 
 
-def made_up(value: str) -> bool:
-    """Whether VALUE is, or holds, what these answers invent: the project number, or an address or
-    certificate GCP assigns."""
-    return value in (REDIS_HOST, REDIS_CA_CERT, SQL_HOST, SQL_CA_CERT, CDN_ADDRESS) or PROJECT_NUMBER in value
+def shown_planned(value: str) -> str:
+    """VALUE with the project number written as such; an address or certificate GCP assigns is UNKNOWN."""
+    if value in (REDIS_HOST, REDIS_CA_CERT, SQL_HOST, SQL_CA_CERT, CDN_ADDRESS):
+        return UNKNOWN
+    return value.replace(PROJECT_NUMBER, "<project-number>")
 
 
 def mock_call(token: str, args: dict) -> dict:

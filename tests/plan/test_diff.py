@@ -82,11 +82,14 @@ def test_added_topic_renamed_bucket_and_changed_override_in_json(deployer, repo)
     change(repo, ADD_TOPIC, RENAME_BUCKET, OVERRIDE)
     document = diff_json(deployer, repo)
 
-    assert list(document) == ["env", "base", "added", "removed", "changed", "replaced"]
+    assert list(document) == ["env", "base", "risks", "added", "removed", "changed", "replaced"]
     assert (document["env"], document["base"]) == ("dev", "main")
     assert {"aws:sns/topic:Topic::orders", "aws:sqs/queue:Queue::orders.ship",
             "aws:s3/bucket:Bucket::profile-pictures"} <= urns(document["added"])
     assert "aws:s3/bucket:Bucket::avatars" in urns(document["removed"])
+    # the bucket goes with its objects (dev protects nothing)
+    assert [(r["kind"], r["name"], r["action"], r["protected"]) for r in document["risks"]] == \
+        [("bucket", "avatars", "delete", False)]
     changed = {e["urn"].split("::", 2)[2]: e["fields"] for e in document["changed"]}
     cache = changed["aws:elasticache/replicationGroup:ReplicationGroup::sessions"]
     assert cache == {"inputs.nodeType": ["cache.t4g.micro", "cache.t4g.small"]}
@@ -95,29 +98,35 @@ def test_added_topic_renamed_bucket_and_changed_override_in_json(deployer, repo)
     assert git(repo, "status", "--porcelain") == " M infra.yaml\n"
 
 
-def test_the_same_change_as_a_table_and_as_markdown(deployer, repo):
+def test_the_same_change_on_a_terminal_and_as_markdown(deployer, repo):
     change(repo, ADD_TOPIC, RENAME_BUCKET, OVERRIDE)
     args = ("--spec", str(repo), "diff", "--env", "dev", "--base", "main")
-    table = deployer(*args)
-    assert table.exit_code == 0, table.stderr
-    lines = table.stdout.splitlines()
-    assert lines[0].split() == ["RESOURCE", "FIELD", "OLD", "NEW"]
-    assert re.search(r"^\+\s+orders \(aws:sns/topic:Topic\)", table.stdout, re.MULTILINE)
-    assert re.search(r"^-\s+avatars \(aws:s3/bucket:Bucket\)", table.stdout, re.MULTILINE)
-    assert re.search(r'^\s+inputs.nodeType\s+"cache.t4g.micro"\s+"cache.t4g.small"', table.stdout, re.MULTILINE)
-    assert "dev against main:" in table.stderr and "to add" in table.stderr
+    text = deployer(*args)
+    assert text.exit_code == 0, text.stderr
+    lines = text.stdout.splitlines()
+    # the risk first, then a line per spec entry, then the resources under their entry
+    assert lines[0] == "! bucket avatars is deleted: its objects are lost"
+    entries = lines[2:lines.index("", 2)]
+    assert "cache sessions: nodeType cache.t4g.micro → cache.t4g.small" in entries
+    assert "topic orders: new (1 resource)" in entries and "bucket avatars: removed (5 resources)" in entries
+    assert "service email: policy changed" in entries
+    cache = lines.index("# cache sessions")
+    assert lines[cache + 1:cache + 4] == ["~   aws:elasticache:ReplicationGroup sessions",
+                                          '-     nodeType: "cache.t4g.micro"', '+     nodeType: "cache.t4g.small"']
+    assert "dev against main: 1 risk; " in text.stderr and "to add" in text.stderr
 
     comment = deployer(*args, "--format", "markdown")
     assert comment.exit_code == 0, comment.stderr
     first, *rest = comment.stdout.splitlines()
     counts = diff_json(deployer, repo)
     added, changed, removed = (len(counts[k]) for k in ("added", "changed", "removed"))
-    assert first == (f"**deployer diff** `dev` against `main`: {added} to add, {changed} to change, "
+    assert first == (f"**deployer diff** `dev` against `main`: 1 risk; {added} to add, {changed} to change, "
                      f"{removed} to remove.")
     body = "\n".join(rest)
-    assert "<details><summary>Details</summary>" in body and body.rstrip().endswith("</details>")
-    assert "| + | `orders (aws:sns/topic:Topic)` |" in body
-    assert '|  |  | `inputs.nodeType` | `"cache.t4g.micro"` | `"cache.t4g.small"` |' in body
+    assert "> - bucket `avatars` is deleted: its objects are lost" in body
+    assert "- cache `sessions`: nodeType `cache.t4g.micro` → `cache.t4g.small`" in body
+    assert "<details><summary>Resources</summary>" in body and body.rstrip().endswith("</details>")
+    assert '```diff\n!   aws:elasticache:ReplicationGroup sessions\n-     nodeType: "cache.t4g.micro"\n' in body
 
 
 def test_a_change_of_a_name_input_is_a_replacement(deployer, repo):
@@ -130,7 +139,32 @@ def test_a_change_of_a_name_input_is_a_replacement(deployer, repo):
     assert "aws:sns/topic:Topic::signups" not in urns(document["changed"])
     markdown = deployer("--spec", str(repo), "diff", "--env", "dev", "--base", "main", "--format", "markdown")
     assert f"{len(document['replaced'])} to replace" in markdown.stdout.splitlines()[0]
-    assert "| +- | `signups (aws:sns/topic:Topic)` |" in markdown.stdout
+    assert "- topic `signups`: replaced (forced by `fifoTopic`, `name`)" in markdown.stdout
+    assert "-/+ aws:sns:Topic signups  # forced by fifoTopic, name" in markdown.stdout
+    risk = "topic `signups` is replaced (forced by `fifoTopic`, `name`): undelivered messages are lost"
+    assert f"> - {risk}\n" in markdown.stdout  # dev protects nothing: `up` replaces it
+
+
+@pytest.mark.parametrize(("edits", "code"), [
+    ((), 0),
+    ((OVERRIDE,), 10),                                    # a node type: changes, nothing lost
+    ((("  avatars: {}\n", "  exports: {}\n"), ("avatars: [download]", "exports: [download]")), 11),  # avatars deleted
+])
+def test_exit_code_tells_changes_from_risks(deployer, repo, edits, code):
+    change(repo, *edits)
+    result = deployer("--spec", str(repo), "diff", "--env", "dev", "--base", "main", "--exit-code")
+    assert result.exit_code == code, result.stderr
+
+
+def test_a_protected_queue_removed_from_production_says_up_will_refuse(deployer, repo):
+    change(repo, ("    subscriptions:\n      welcome: {service: email}\n", "    subscriptions: {}\n"))
+    document = diff_json(deployer, repo, env="prod")
+    queue = next(r for r in document["risks"] if r["urn"].endswith("aws:sqs/queue:Queue::signups.welcome"))
+    assert (queue["action"], queue["protected"]) == ("delete", True)
+    assert queue["entry"] == ["subscription", "signups.welcome"]
+    text = deployer("--spec", str(repo), "diff", "--env", "prod", "--base", "main")
+    assert ("! queue signups.welcome is deleted: its undelivered messages are lost; it is protected, so up will "
+            "refuse") in text.stdout.splitlines()
 
 
 def test_protection_of_production_shows_as_changed_field(deployer, repo):
@@ -141,7 +175,7 @@ def test_protection_of_production_shows_as_changed_field(deployer, repo):
 
 
 def test_no_change_says_so_in_every_format(deployer, repo):
-    assert diff_json(deployer, repo) == {"env": "dev", "base": "main", "added": [], "removed": [],
+    assert diff_json(deployer, repo) == {"env": "dev", "base": "main", "risks": [], "added": [], "removed": [],
                                          "changed": [], "replaced": []}
     markdown = deployer("--spec", str(repo), "diff", "--env", "dev", "--base", "main", "--format", "markdown")
     assert markdown.stdout == "**deployer diff** `dev` against `main`: no changes.\n"
@@ -212,3 +246,37 @@ def test_a_cue_package_is_read_whole_at_the_ref(deployer, repo):
     assert "aws:s3/bucket:Bucket::avatars" not in urns(document["added"])  # buckets.cue was read at main
     assert document["removed"] == []
     assert git(repo, "status", "--porcelain") == " M infra/buckets.cue\n"
+
+
+def test_on_a_narrow_terminal_every_line_stays_whole(deployer, repo, monkeypatch):
+    """The terminal wraps a long line where it must; deployer never cuts or folds a value itself."""
+    change(repo, OVERRIDE, ("avatars: [download]", "avatars: [download, upload]"))
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich: the streams are terminals
+    monkeypatch.setenv("COLUMNS", "40")
+    lines = deployer("--spec", str(repo), "diff", "--env", "dev", "--base", "main").stdout.splitlines()
+    assert "cache sessions: nodeType cache.t4g.micro → cache.t4g.small" in lines
+    assert '+               "s3:PutObject"' in lines
+    assert '                "arn:aws:s3:::shop-dev-avatars-<account-hash>/*"' in lines
+
+
+def test_a_database_removed_from_production_is_a_risk_under_its_entry(deployer, repo):
+    change(repo, ("caches:\n  sessions: {}\n", "caches:\n  sessions: {}\ndatabases:\n  orders: {}\n"))
+    git(repo, "commit", "-qam", "a database")
+    change(repo, ("databases:\n  orders: {}\n", ""))
+    result = deployer("--spec", str(repo), "diff", "--env", "prod", "--base", "main", "--exit-code")
+    assert result.exit_code == 11, result.stderr
+    lines = result.stdout.splitlines()
+    assert "! database orders is deleted: its data is lost; it is protected, so up will refuse" in lines
+    assert any(line.startswith("database orders: removed (") for line in lines)
+
+
+def test_a_databases_major_version_upgrade_says_what_it_does(deployer, repo):
+    # https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.PostgreSQL.MajorVersion.html
+    change(repo, ("caches:\n  sessions: {}\n", 'caches:\n  sessions: {}\ndatabases:\n  orders: {version: "16"}\n'))
+    git(repo, "commit", "-qam", "a database")
+    change(repo, ('orders: {version: "16"}', 'orders: {version: "17"}'))
+    result = deployer("--spec", str(repo), "diff", "--env", "prod", "--base", "main", "--exit-code")
+    assert result.exit_code == 10, result.stderr  # nothing deleted or replaced, yet said first
+    [risk] = [line for line in result.stdout.splitlines() if line.startswith("! database orders")]
+    assert risk.startswith("! database orders is changed in place: engineVersion 16 → 17: a major version upgrade: the "
+                           "database is unavailable while RDS upgrades it, and cannot be downgraded")

@@ -26,14 +26,30 @@ def test_json_is_the_plan_document_alone_on_stdout(plan_json):
         "https://sqs.eu-west-1.amazonaws.com/000000000000/shop-dev-signups_crm-sync"
 
 
-def test_table_lists_every_resource_and_summarises_on_stderr(deployer, plan_json):
+def test_table_lists_every_resource_under_its_spec_entry_and_summarises_on_stderr(deployer, plan_json):
     run = deployer("--spec", str(YAML_EXAMPLE), "plan", "--env", "dev")
     assert run.exit_code == 0, run.stderr
     header, *lines = run.stdout.splitlines()
-    assert header.split() == ["TYPE", "NAME", "PROTECTED"]
+    assert header.split("\t") == ["ENTRY", "TYPE", "NAME", "PROTECTED"]
     assert len(lines) == len(plan_json["resources"])
-    assert ["aws:sqs:Queue", "signups.crm-sync"] in [line.split() for line in lines]
+    rows = [line.split("\t") for line in lines]
+    for queue in ("signups.crm-sync", "signups.crm-sync.dead-letter"):
+        assert ["subscription signups.crm-sync", "aws:sqs:Queue", queue, ""] in rows
+    assert ["cache sessions", "random:index:RandomPassword", "sessions", ""] in rows
+    assert ["service billing", "aws:secretsmanager:Secret", "billing.caller-key", ""] in rows
+    assert ["cron job send-digest", "aws:iam:Role", "cron.send-digest", ""] in rows
+    assert ["environment", "pulumi:providers:aws", "aws", ""] in rows
+    assert [row[0] for row in rows] == sorted(row[0] for row in rows)  # each entry's resources together
     assert f"shop-dev (aws, development): {len(lines)} resources, 0 protected" in run.stderr
+
+
+def test_on_a_terminal_the_resources_are_a_tree_under_their_entry(deployer, monkeypatch):
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich: the streams are terminals
+    run = deployer("--spec", str(YAML_EXAMPLE), "plan", "--env", "prod")
+    lines = run.stdout.splitlines()
+    bucket = lines.index("bucket avatars")
+    assert lines[bucket + 1] == "├─ aws:s3:Bucket  avatars  protected"
+    assert lines[bucket + 5] == "└─ aws:s3:BucketServerSideEncryptionConfiguration  avatars"
 
 
 def test_markdown_is_a_summary_then_a_folded_block(deployer, plan_json):
@@ -44,7 +60,7 @@ def test_markdown_is_a_summary_then_a_folded_block(deployer, plan_json):
     body = "\n".join(rest)
     assert "<details><summary>Resources</summary>" in body and body.rstrip().endswith("</details>")
     assert "| `aws:s3:Bucket` | 3 |" in body
-    assert "| `aws:s3:Bucket` | `avatars` | yes |" in body
+    assert "\nbucket avatars\n├─ aws:s3:Bucket  avatars  protected\n" in body
 
 
 def test_local_environment_is_refused_with_exit_2(deployer):

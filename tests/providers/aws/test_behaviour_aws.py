@@ -224,7 +224,7 @@ def test_elasticache_eviction_policy_change_updates_the_parameter_group_in_place
     def plan(policy: str) -> dict:
         return aws_plan(f"caches: {{sessions: {{evictionPolicy: {policy}}}}}\n").document
 
-    diff = diff_plans("prod", "main", plan("allkeys-lru"), plan("volatile-lfu"), cloud("aws").replaced_on)
+    diff = diff_plans("prod", "main", plan("allkeys-lru"), plan("volatile-lfu"), cloud("aws"))
     assert [(entry["name"], sorted(entry["fields"])) for entry in diff.changed] == [
         ("sessions", ["inputs.parameters"])]
     assert diff.replaced == []

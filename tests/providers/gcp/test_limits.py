@@ -131,7 +131,7 @@ def test_a_custom_role_whose_permissions_change_gets_a_new_id(gcp_plan, monkeypa
     monkeypatch.setitem(bucket.BUCKET_PERMISSIONS, "download",
                         bucket.BUCKET_PERMISSIONS["download"] | {"storage.multipartUploads.list"})
     after = gcp_plan(UPLOADERS)
-    diff = diff_plans("dev", "main", before.document, after.document, CLOUD.replaced_on)
+    diff = diff_plans("dev", "main", before.document, after.document, CLOUD)
     assert {(entry["type"], entry["name"]) for entry in diff.replaced} >= {
         (RANDOM_ID, "objects.create-delete-get"), (CUSTOM_ROLE, "objects.create-delete-get")}
     assert before.inputs(CUSTOM_ROLE, "objects.create-delete-get")["roleId"] != \
