@@ -100,6 +100,6 @@ def test_the_readmes_quickstart_runs_as_written(tmp_path):
         assert run.returncode == 0, (command, run.stderr)
         outputs[command.split()[1] if command.startswith("deployer") else command] = run
     assert "is valid" in outputs["validate"].stderr
-    assert "bucketVersioning:BucketVersioning" in outputs["diff"].stdout
+    assert "BucketVersioning" in outputs["diff"].stdout and "1 to add" in outputs["diff"].stderr
     tracked = subprocess.run(["git", "ls-files"], cwd=tmp_path, capture_output=True, text=True).stdout.split()
     assert ".secrets.local.yaml" not in tracked and "infra.yaml" in tracked
