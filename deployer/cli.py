@@ -472,23 +472,27 @@ def refresh(ctx: Context, env: str, wait_for_lock: str | None, allow_local_state
 
 @cli.command()
 @env_option()
-@format_option("json", "env", "encore")
+@format_option("json", "env", "encore", "container")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="write the document to FILE instead of standard output")
 @click.option("--planned", is_flag=True,
               help='computed offline from the plan (no state, no cloud); what only a deploy can tell is '
                    '"(known after deploy)"')
+@click.option("--deployment", metavar="D", help="only what deployment D's services use (Encore: its "
+              "hosted_services and base_url); a service in no deployment is one by its name")
 @pass_context
-def outputs(ctx: Context, env: str, fmt: str, out_file: str | None, planned: bool) -> None:
+def outputs(ctx: Context, env: str, fmt: str, out_file: str | None, planned: bool, deployment: str | None) -> None:
     """What the services of ENV need to connect, from its stack's state (a local environment's: from
     the `deployer dev` running it).
 
     `--format env` is KEY=value lines for a shell or docker's --env-file; `--format encore` is
-    Encore's self-hosting infra.config.json (secrets as {"$env": NAME}).
+    Encore's self-hosting infra.config.json (secrets as {"$env": NAME}); `--format container` is what a
+    deployment's container definition needs to fill those variables from the cloud's secrets (an ECS
+    task definition's part on AWS, a Cloud Run service's on GCP).
 
-    Example: deployer outputs --env prod --format encore --out infra.config.json
+    Example: deployer outputs --env prod --format encore --deployment api --out infra.config.json
     """
-    from deployer.encore import encore_config
+    from deployer.encore import container_variables, deployment_outputs, encore_config
     from deployer.render import outputs as render
 
     if planned:
@@ -510,11 +514,30 @@ def outputs(ctx: Context, env: str, fmt: str, out_file: str | None, planned: boo
         from deployer.local.commands import running_outputs
 
         resolved, document = running_outputs(ctx.spec, env)
+    units = resolved.spec.deployment_units()
+    if fmt == "container" and deployment is None and len(units) > 1:
+        raise UsageError(f"--format container: name the container's deployment with --deployment "
+                         f"({', '.join(units)})")
+    deployment = deployment or (next(iter(units)) if fmt == "container" else None)
+    if deployment is not None:
+        from deployer.speclang.rules import unknown
+
+        if deployment not in units:
+            raise UsageError(f"--deployment: {unknown('deployment', deployment, units)}")
+        document = deployment_outputs(resolved, document, deployment)
+    if fmt == "container":
+        from deployer.clouds import cloud
+
+        identity = document["services"][units[deployment][0]]["identity"]
+        document = cloud(resolved.provider).container_secrets(identity, container_variables(document))
     if fmt == "encore":
         gaps: list[str] = []
-        document = encore_config(resolved, document, gaps)
+        document = encore_config(resolved, document, gaps, deployment)
         for gap in gaps:
             ctx.console.info(f"note: {gap}")
+        if deployment is not None:  # Encore's build sets hosted_services from its own flag
+            ctx.console.info(f"note: build its image with `encore build docker --services "
+                             f"{','.join(units[deployment])}` (and `--gateways` where it takes public traffic)")
     text = render.env_file(document) if fmt == "env" else render.document_text(document)
     if out_file:
         Path(out_file).write_text(text)

@@ -148,7 +148,11 @@ class Cloud(ABC):
         raise PreconditionMissing(f"`deployer dev` cannot run a {self.title} environment: {self.title} has no "
                                   "local servers")
 
-    # Encore's infra config (encore.py): the cloud's parts of its `pubsub` and `object_storage`.
+    # Encore's infra config (encore.py): the cloud's parts of its `redis`, `pubsub` and `object_storage`.
+    # Whether a client must skip TLS hostname verification to reach the cloud's caches and databases (their
+    # certificates do not name the host the outputs give).
+    encore_tls_hostname_unverifiable: bool = False
+
     def encore_pubsub(self, env: ResolvedEnv) -> dict:
         return {}
 
@@ -162,6 +166,12 @@ class Cloud(ABC):
 
     def encore_storage(self, env: ResolvedEnv) -> dict:
         return {}
+
+    def container_secrets(self, identity: str, variables: Mapping[str, str]) -> dict:
+        """The part of a container's definition on this cloud's container platform that runs it as IDENTITY
+        with each environment variable of VARIABLES filled from the cloud secret it names
+        (`deployer outputs --format container`)."""
+        raise UsageError(f"--format container: deployer knows no container platform of {self.title}")
 
 
 _registered: dict[str, Cloud] = {}

@@ -89,6 +89,11 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def display_link(path: Path) -> str:
+    """A symbolic link as display_path names a file: its own path, not its target's."""
+    return str(Path(display_path(path.parent)) / path.name)
+
+
 # C0 and C1 control characters and DEL: escaped in messages, refused in a spec's names and settings.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 

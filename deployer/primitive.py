@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from deployer.errors import Finding
-from deployer.speclang.fields import Model
+from deployer.speclang.fields import KebabName, Model
 
 if TYPE_CHECKING:
     from deployer.local.stack import Server
@@ -44,6 +44,7 @@ class Primitive:
     description: str  # of the section
     uses: Any  # its field in a service's `uses`: list[str] (names), or dict[str, list[PERMISSION]]
     uses_description: str
+    names: Any = KebabName  # its entries' names: what Encore's parser accepts for them (fields.py)
     # Its own rules for the spec as an environment deploys it, each finding located at its spec path.
     # REFUSED: the entries (section, name) holding a value the model refused, which the spec lacks or
     # has with a default there: what a reference to one would check is not checked.

@@ -52,6 +52,18 @@ def service_uses(spec: Infra, service: str) -> dict[str, dict[str, list[str] | N
             for section, used in spec.services[service].uses}
 
 
+def deployment_uses(spec: Infra, services: list[str]) -> dict[str, dict[str, list[str] | None]]:
+    """`service_uses` of a deployment: the union of its SERVICES' (one identity holds them all)."""
+    merged: dict[str, dict[str, list[str] | None]] = {}
+    for service in services:
+        for section, used in service_uses(spec, service).items():
+            into = merged.setdefault(section, {})
+            for entry, permissions in used.items():
+                into[entry] = (None if permissions is None else
+                               [*dict.fromkeys([*(into.get(entry) or []), *permissions])])
+    return merged
+
+
 def subscriptions_by_service(env: ResolvedEnv) -> dict[str, list[tuple[str, str]]]:
     """Each service's subscriptions as (topic, subscription), in the spec's order."""
     by_service: dict[str, list[tuple[str, str]]] = {}
@@ -86,11 +98,14 @@ def service_outputs(env: ResolvedEnv, identities: Mapping[str, "pulumi.Input[str
                 entry: created[section][entry].outputs() if permissions is None else
                 {**created[section][entry].outputs(), "permissions": permissions}
                 for entry, permissions in used.items()}
-        # the topic's id too: a subscriber need not use (publish to) its topic
-        result[name]["subscriptions"] = {sub: {"topic": topic, "topicId": created["topics"][topic].outputs()["id"],
-                                               **created["topics"][topic].subscriptions[sub].outputs(),
-                                               **_client_settings(env.spec.topics[topic].subscriptions[sub])}
-                                         for topic, sub in subscriptions.get(name, [])}
+        # by topic, then subscription (two topics may each have a subscription `handler`); with the topic's
+        # id: a subscriber need not use (publish to) its topic
+        result[name]["subscriptions"] = {}
+        for topic, sub in subscriptions.get(name, []):
+            result[name]["subscriptions"].setdefault(topic, {})[sub] = {
+                "topicId": created["topics"][topic].outputs()["id"],
+                **created["topics"][topic].subscriptions[sub].outputs(),
+                **_client_settings(env.spec.topics[topic].subscriptions[sub])}
         if name in callers:
             result[name]["callers"] = callers[name]
     return result

@@ -30,5 +30,5 @@ topics:
 def test_a_pull_subscriptions_max_concurrency_reaches_its_client_through_the_outputs(spec_file, provider):
     env = resolve(load_spec(spec_file(SPEC.format(provider=provider))), "prod")
     services = PlanView(build_plan(env)).services
-    assert services["worker"]["subscriptions"]["fulfil"]["maxConcurrency"] == 4
-    assert "maxConcurrency" not in services["archive"]["subscriptions"]["audit"]
+    assert services["worker"]["subscriptions"]["orders"]["fulfil"]["maxConcurrency"] == 4
+    assert "maxConcurrency" not in services["archive"]["subscriptions"]["orders"]["audit"]

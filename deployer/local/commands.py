@@ -2,6 +2,7 @@
 
 from deployer.console import Console
 from deployer.errors import UsageError
+from deployer.gitignore import ignore_local_files
 from deployer.local.cron import run_job
 from deployer.local.folder import LocalFolder
 from deployer.local.session import (
@@ -9,7 +10,7 @@ from deployer.local.session import (
     local_env,
     run_command,
     servers_table,
-    sigterm_interrupts,
+    stop_signals,
     wait_for_interrupt,
 )
 from deployer.speclang.load import Spec
@@ -30,7 +31,9 @@ def default_env(spec: Spec) -> str:
 def dev(spec: Spec, env_name: str, command: list[str], reset: bool, with_cron: bool, console: Console) -> int:
     """Run ENV's local infrastructure, and COMMAND against it when given: its exit code (else 0)."""
     session = DevSession(spec, env_name, console.info)
-    with sigterm_interrupts():
+    if added := ignore_local_files(session.env.spec_file.parent):
+        console.info(f".gitignore now ignores {' and '.join(added)} (local data, logs and plaintext local secrets)")
+    with stop_signals():
         try:
             with session.running(reset, with_cron) as running:
                 console.info(f"{env_name} ready in {running.ready_seconds:.1f} s; data in "

@@ -1,6 +1,7 @@
 """The local servers' ports: the cloud's from the base port on, each primitive's from its own offset
 (`Primitive.local_port`); a busy port is an error naming who holds it."""
 
+import os
 import socket
 from pathlib import Path
 
@@ -25,20 +26,40 @@ def check_free(ports: dict[int, str]) -> None:
 
 def holder(port: int) -> str:
     """`pid 123 (redis-server)` for the process listening on PORT, as far as /proc tells."""
+    for pid in listeners(port):
+        try:
+            command = Path(f"/proc/{pid}/comm").read_text().strip()
+        except OSError:
+            command = "?"
+        return f"pid {pid} ({command})"
+    return "another process"
+
+
+def listened_by(port: int, group: int) -> bool:
+    """Whether a process of process group GROUP listens on PORT (taken for granted without /proc)."""
+    if not Path("/proc/net/tcp").exists():
+        return True
+    for pid in listeners(port):
+        try:
+            if os.getpgid(pid) == group:
+                return True
+        except ProcessLookupError:
+            continue
+    return False
+
+
+def listeners(port: int) -> set[int]:
+    """The processes listening on PORT that /proc shows (another user's are hidden but to root)."""
     inodes = _listening_inodes(port)
-    for fd in Path("/proc").glob("[0-9]*/fd/*"):
+    found = set()
+    for fd in Path("/proc").glob("[0-9]*/fd/*") if inodes else ():
         try:
             target = fd.readlink().name
         except OSError:
             continue
         if target.startswith("socket:[") and target[8:-1] in inodes:
-            pid = fd.parent.parent.name
-            try:
-                command = (fd.parent.parent / "comm").read_text().strip()
-            except OSError:
-                command = "?"
-            return f"pid {pid} ({command})"
-    return "another process"
+            found.add(int(fd.parent.parent.name))
+    return found
 
 
 def _listening_inodes(port: int) -> set[str]:

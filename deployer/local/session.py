@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from deployer import clouds
+from deployer.children import dying_with_deployer
+from deployer.encore import env_var
 from deployer.errors import UsageError, quoted
 from deployer.local.cron import CronScheduler
 from deployer.local.folder import LocalFolder
@@ -71,23 +73,32 @@ class DevSession:
             servers = self._servers()
             check_free({server.port: server.name for server in servers})
             self.supervisor.start(servers, meanwhile=self.stack.prepare)
-            self.stack.provision(secrets)
+            self.stack.provision(secrets, self.report)
             outputs = {"app": self.env.app, "env": self.env.name, "provider": self.env.provider,
                        "services": self.stack.service_outputs(
                            {section: served.outputs() for section, served in self.served.items()})}
-            self.folder.publish(outputs)
+            connection = {**self.stack.sdk_environment(), **self._cache_passwords()}
+            self.folder.publish(outputs, connection)
             self._start_deliveries(with_cron)
-            environment = command_environment(self.folder.outputs, self.stack.sdk_environment(), secrets,
-                                              self.env.name)
+            environment = command_environment(self.folder.outputs, connection, secrets, self.env.name)
             yield Running(servers, outputs, environment, time.monotonic() - started)
-        finally:
+        finally:  # each step, even when a second signal interrupts the one before
             self.stopping.set()
-            self._save()
-            self.supervisor.stop()
-            self.folder.release()
+            try:
+                self._save()
+            finally:
+                try:
+                    self.supervisor.stop()
+                finally:
+                    self.folder.release()
 
     def _servers(self) -> list[Server]:
         return self.stack.servers() + [server for served in self.served.values() for server in served.servers()]
+
+    def _cache_passwords(self) -> dict[str, str]:
+        """Each cache's AUTH password, under the name the Encore config reads it from (`{"$env": …}`)."""
+        caches = self.served.get("caches")
+        return {env_var("cache", name, "auth"): password for name, password in caches.passwords.items()} if caches else {}
 
     def _start_deliveries(self, with_cron: bool) -> None:
         topics = self.env.spec.topics
@@ -105,21 +116,23 @@ class DevSession:
     def _save(self) -> None:
         if self.supervisor.running:
             try:
-                self.stack.save()
+                self.stack.save(self.report)
             except Exception as err:  # noqa: BLE001 (whatever failed, the servers must still stop)
                 self.report(f"could not keep the buckets' objects: {type(err).__name__}: {err}")
 
 
 def run_command(command: list[str], environment: dict[str, str]) -> int:
-    """COMMAND's exit code; Ctrl-C or SIGTERM reach it, and it gets a few seconds to end."""
+    """COMMAND's exit code; the signal that stops `deployer dev` reaches it, and it gets a few seconds to
+    end. It gets SIGTERM should deployer be killed outright (SIGKILL)."""
     try:
-        child = subprocess.Popen(command, env=environment)
+        child = subprocess.Popen(command, env=environment,
+                                 preexec_fn=dying_with_deployer(signal.SIGTERM))  # noqa: PLW1509 (prctl only: no lock taken)
     except OSError as err:
         raise UsageError(f"cannot run {quoted(command[0])}: {err.strerror}") from None
     try:
         return child.wait()
-    except KeyboardInterrupt:
-        child.send_signal(signal.SIGINT)
+    except Stopped as stop:
+        child.send_signal(stop.signum)
         try:
             child.wait(5)
         except subprocess.TimeoutExpired:
@@ -135,17 +148,29 @@ def wait_for_interrupt() -> None:
         return
 
 
-@contextmanager
-def sigterm_interrupts():
-    """SIGTERM ends `deployer dev` the way Ctrl-C does (everything stopped on the way out)."""
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
+
+class Stopped(KeyboardInterrupt):
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextmanager
+def stop_signals():
+    """Ctrl-C, SIGTERM and SIGHUP (its terminal closed) end `deployer dev` alike, everything stopped on
+    the way out, however it was started: a shell that starts it in the background from a script
+    ignores SIGINT for it, and Python then installs no handler of its own."""
+    def stop(signum, frame):
+        raise Stopped(signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def servers_table(running: Running) -> list[list[str]]:

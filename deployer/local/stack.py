@@ -3,7 +3,7 @@ the environment's resources in them, the variables its SDKs read, and its output
 
 import signal
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +33,7 @@ class Server:
     startup_seconds: float = 15  # how long it may take to accept connections
     stop_signal: int = signal.SIGTERM  # what asks it to end (also sent when deployer dies)
     scheme: str = "http"
+    stdin: str = ""  # written to its standard input at start: the session's credentials, never on its command line
 
     @property
     def url(self) -> str:
@@ -85,12 +86,14 @@ class LocalStack(ABC):
         """What `provision` needs that the servers do not (the SDK's clients): made while they boot."""
 
     @abstractmethod
-    def provision(self, secrets: Mapping[str, str]) -> None:
+    def provision(self, secrets: Mapping[str, str], report: Callable[[str], None]) -> None:
         """Create the buckets, topics, queues, subscriptions (and secrets, where the cloud's server keeps
-        them) in the running servers, and put back what `save` kept. SECRETS: each used secret's value."""
+        them) in the running servers, and put back what `save` kept (REPORT says what could not be).
+        SECRETS: each used secret's value."""
 
-    def save(self) -> None:
-        """Keep under `data` what the servers hold in memory only (before they stop)."""
+    def save(self, report: Callable[[str], None]) -> None:
+        """Keep under `data` what the servers hold in memory only (before they stop); REPORT says what
+        could not be kept."""
 
     @abstractmethod
     def sdk_environment(self) -> dict[str, str]:

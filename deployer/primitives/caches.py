@@ -10,7 +10,7 @@ from deployer.errors import Finding, quoted
 from deployer.primitive import Primitive, Refused
 from deployer.speclang import keyspaces
 from deployer.speclang.durations import format_duration
-from deployer.speclang.fields import KebabName, Model
+from deployer.speclang.fields import EncoreName, KebabName, Model
 from deployer.speclang.keyspaces import DailyAt, Keyspace
 
 if TYPE_CHECKING:
@@ -65,4 +65,4 @@ def _local(env: "ResolvedEnv", port: int, data: Path) -> "LocalServers":
 
 
 CACHES = Primitive("caches", "cache", Cache, "Redis clusters by name", list[str], "caches the service connects to",
-                   rules=_rules, local=_local, local_port=10)
+                   names=EncoreName, rules=_rules, local=_local, local_port=10)

@@ -9,7 +9,7 @@ from pydantic import Field
 from deployer.errors import Finding, SpecPath, quoted
 from deployer.primitive import Primitive, Refused
 from deployer.speclang.durations import format_duration
-from deployer.speclang.fields import INT32_MAX, Duration, KebabName, Model
+from deployer.speclang.fields import INT32_MAX, Duration, EncoreName, Model
 from deployer.speclang.references import unknown
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class Topic(Model):
         "at-least-once", description="exactly-once is FIFO on AWS, exactly-once delivery on GCP")
     ordering_attribute: str | None = Field(None, description="messages with one value of this attribute are "
                                            "delivered in order")
-    subscriptions: dict[KebabName, Subscription] = Field({}, description="subscriptions by name")
+    subscriptions: dict[EncoreName, Subscription] = Field({}, description="subscriptions by name")
 
 
 TopicPermission = Literal["publish"]
@@ -82,4 +82,4 @@ def _rules(spec: "Infra", refused: Refused) -> Iterable[Finding]:
 
 
 TOPICS = Primitive("topics", "topic", Topic, "pub/sub topics by name", dict[str, list[TopicPermission]],
-                   "topic name -> permissions", rules=_rules)
+                   "topic name -> permissions", names=EncoreName, rules=_rules)

@@ -7,6 +7,7 @@ import shlex
 from collections.abc import Iterator
 
 from deployer.encore import env_var
+from deployer.errors import DeployerError
 
 # What a shell assignment takes unquoted (and docker's --env-file as it is): no blanks, quotes, `$`, `;`…
 # (an assignment's value is not globbed: `?`, `*` and brackets are plain there).
@@ -20,19 +21,25 @@ def document_text(document: dict) -> str:
 
 def env_file(document: dict) -> str:
     """Each value under its path: a service's from the service's name (`EMAIL_BUCKETS_AVATARS_NAME`,
-    `EMAIL_SUBSCRIPTIONS_CRM_SYNC_QUEUE_URL`), the document's own fields as `DEPLOYER_APP`, `DEPLOYER_ENV`,
+    `CRM_SUBSCRIPTIONS_SIGNUPS_CRM_SYNC_QUEUE_URL`), the document's own fields as `DEPLOYER_APP`, `DEPLOYER_ENV`,
     `DEPLOYER_PROVIDER`; a list of plain values joined with commas (`…_PERMISSIONS=download,upload`)."""
-    lines = []
+    lines: dict[str, str] = {}
+    paths: dict[str, tuple[str, ...]] = {}
     for key, value in document.items():
         prefix = () if key == "services" else ("deployer", key)
-        lines += [f"{env_var(*path)}={_word(leaf)}" for path, leaf in _leaves(value, prefix)]
-    return "".join(line + "\n" for line in lines)
+        for path, leaf in _leaves(value, prefix):
+            name = env_var(*(CAMEL_HUMP.sub("_", part) for part in path))
+            if paths.setdefault(name, path) != path:  # e.g. topic `a-b`'s subscription `c`, topic `a`'s `b-c`
+                raise DeployerError(f"--format env: {'.'.join(paths[name])} and {'.'.join(path)} are both {name}: "
+                                    "rename one of them, or read --format json")
+            lines[name] = f"{name}={_word(leaf)}"
+    return "".join(line + "\n" for line in lines.values())
 
 
 def _leaves(value: object, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], object]]:
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from _leaves(item, (*path, CAMEL_HUMP.sub("_", key)))
+            yield from _leaves(item, (*path, key))
     elif isinstance(value, list) and all(isinstance(item, str) for item in value):
         yield path, ",".join(value)
     elif isinstance(value, list):

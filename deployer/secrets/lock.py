@@ -5,6 +5,7 @@ releases it when its holder dies, so a crash never leaves the store locked. The 
 lock file before releasing it; a waiter that locked a file removed meanwhile locks the new one.
 """
 
+import errno
 import fcntl
 import os
 import time
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from deployer.errors import DeployerError, PreconditionMissing, UsageError, display_path
+from deployer.errors import DeployerError, PreconditionMissing, UsageError, display_link, display_path
 from deployer.secrets.store import Notify
 
 TIMEOUT_VARIABLE = "DEPLOYER_LOCK_TIMEOUT"
@@ -57,8 +58,11 @@ def locked(path: Path, notify: Notify) -> Iterator[None]:
 
 def _open(lock_file: Path) -> int:
     try:
-        return os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+        return os.open(lock_file, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     except OSError as err:
+        if err.errno == errno.ELOOP:  # truncating it would empty the file it points to
+            raise PreconditionMissing(f"the lock file {display_link(lock_file)} is a "
+                                      "symbolic link: deployer writes no file through one (remove the link)") from None
         raise DeployerError(f"could not create the lock file {display_path(lock_file)} "
                             f"({err.strerror or err})") from None
 

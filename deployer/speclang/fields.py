@@ -14,6 +14,10 @@ from deployer.errors import quoted
 from deployer.speclang.durations import format_duration, parse_duration
 
 KEBAB = r"^[a-z][a-z0-9-]*[a-z0-9]$"
+# Topics, subscriptions, caches and cron jobs may also have dots, as Encore.ts names them (topic
+# `site.added`): its parser takes any string there (tsparser/src/parser/resources/infra/, no name check but
+# a bucket's), deployer takes kebab-case and dots; physical names have a `-` for each dot (naming.py).
+ENCORE_NAME = r"^[a-z][a-z0-9.-]*[a-z0-9]$"
 IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
 DURATION_PATTERN = r"^(\d+(ms|s|m|h|d))+$"  # for editors: \d is ASCII in ECMAScript
 # The clouds' APIs take 32-bit integers (S3 lifecycle days, CORS MaxAgeSeconds, SQS receive counts).
@@ -29,6 +33,7 @@ Duration = Annotated[
                     "description": "a duration: a number and a unit (ms, s, m, h, d), e.g. 30s, 10m, 1h30m, 7d"}),
 ]
 KebabName = Annotated[str, Field(pattern=KEBAB)]
+EncoreName = Annotated[str, Field(pattern=ENCORE_NAME)]
 SecretName = Annotated[str, Field(pattern=IDENTIFIER)]
 
 

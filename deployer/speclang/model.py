@@ -4,15 +4,17 @@ The model is composed: each primitive (deployer/primitives) adds its section to 
 a service's `Uses`, and each cloud adds its blocks (its `settings.py`: `aws:` at the top and in each
 entry of the sections it sizes)."""
 
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, create_model, field_validator
+from pydantic import BeforeValidator, Field, create_model, field_validator, model_validator
 
 from deployer import clouds
 from deployer.primitives import PRIMITIVES
-from deployer.speclang.fields import URL_HOST, Duration, KebabName, Model, SecretName
+from deployer.speclang.fields import URL_HOST, Duration, EncoreName, KebabName, Model, SecretName
 
 APP_NAME = r"^[a-z][a-z0-9-]{1,30}$"
+BASE_URL = rf"^https?://{URL_HOST}"  # a service's or a deployment's
 # EventBridge rule descriptions hold 512 characters, Cloud Scheduler job descriptions 500.
 MAX_CRON_TITLE = 500
 
@@ -82,13 +84,21 @@ Uses = create_model(
 class Service(Model):
     """A consumer of the resources, with its own identity (IAM role, service account)."""
 
-    url: Annotated[str, Field(pattern=rf"^https?://{URL_HOST}")] | None = Field(
+    url: Annotated[str, Field(pattern=BASE_URL)] | None = Field(
         None, description="base URL for cron and push endpoints")
     uses: Uses = Field(Uses(), description="resources the service may use, and how")
 
 
 Service = with_cloud_blocks(Service, "services")
 ENTRIES = {p.section: with_cloud_blocks(p.entry, p.section) for p in PRIMITIVES}
+
+
+class Deployment(Model):
+    """Services that run together: one container, one identity holding the union of their permissions."""
+
+    services: list[str] = Field(description="the services it runs (a service is in one deployment at most)")
+    url: Annotated[str, Field(pattern=BASE_URL)] | None = Field(
+        None, description="base URL of its services (unless one sets its own url); Encore's `metadata.base_url`")
 
 
 # --- environments --------------------------------------------------------------------------------
@@ -130,7 +140,7 @@ class InfraBase(Model):
                                     "default: a local file backend under .deployer/state")
     secrets_provider: Annotated[str, Field(pattern=r"^(passphrase|awskms://.+|gcpkms://.+)$")] | None = Field(
         None, description="Pulumi secrets provider of the stacks: passphrase (default), awskms://… or gcpkms://…")
-    cron: dict[KebabName, CronJob] = Field({}, description="cron jobs by ID (not deployed to preview; `deployer dev` runs those of a local environment)")
+    cron: dict[EncoreName, CronJob] = Field({}, description="cron jobs by ID (not deployed to preview; `deployer dev` runs those of a local environment)")
     secrets: Annotated[
         dict[SecretName, Secret],
         BeforeValidator(_secrets_as_map, json_schema_input_type=dict[SecretName, Secret] | list[SecretName]),
@@ -139,10 +149,41 @@ class InfraBase(Model):
         FILE_STORE, description="where secret values are kept: infra.secrets.yaml (age-encrypted), or a cloud "
                             "secret manager")
     services: dict[KebabName, Service] = Field({}, description="the consumers of the resources, by name")
+    deployments: dict[KebabName, Deployment] = Field(
+        {}, description="which services run together (one container, one identity); default: each service alone")
     environments: dict[KebabName, Environment] | None = Field(
         None, description="deployable environments (default: prod, dev and local); pr-<number> is an "
                           "implicit preview")
     env_types: dict[EnvTypeName, EnvTypeOverrides] = Field({}, description="overrides per environment type")
+
+    def identities(self) -> list[tuple[tuple[str, str], list[str]]]:
+        """(where it is declared, its services) of each deployment, then of each service in no deployment (a
+        deployment of its own, by the service's name): one identity each, named by the path's end."""
+        deployed = {service for deployment in self.deployments.values() for service in deployment.services}
+        return [*((("deployments", name), list(deployment.services)) for name, deployment in self.deployments.items()),
+                *((("services", name), [name]) for name in self.services if name not in deployed)]
+
+    def deployment_units(self) -> dict[str, list[str]]:
+        """Each deployment's services by its name (a service in none is one by its own name): in a valid
+        spec, no two share a name (the names check refuses their identities' one name)."""
+        return {at[1]: services for at, services in self.identities()}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _deployment_urls(cls, data: Any) -> Any:
+        """A service's url, unless it sets its own, is its deployment's."""
+        if not isinstance(data, dict) or not isinstance(data.get("deployments"), dict) \
+                or not isinstance(data.get("services"), dict):
+            return data
+        services = dict(data["services"])
+        for deployment in data["deployments"].values():
+            if not isinstance(deployment, dict) or not isinstance(deployment.get("services"), list) \
+                    or not re.fullmatch(BASE_URL, str(deployment.get("url")), re.ASCII):
+                continue  # none to give, or a wrong one: said once, at the deployment
+            for name in deployment["services"]:
+                if isinstance(name, str) and isinstance(services.get(name), dict) and services[name].get("url") is None:
+                    services[name] = {**services[name], "url": deployment["url"]}
+        return {**data, "services": services}
 
     def used_secrets(self) -> list[str]:
         """The secrets some service uses: the only ones an environment needs values of."""
@@ -161,5 +202,5 @@ class InfraBase(Model):
 
 Infra = create_model(
     "Infra", __base__=with_cloud_blocks(InfraBase, ""), __module__=__name__, __doc__=InfraBase.__doc__,
-    **{p.section: (dict[KebabName, ENTRIES[p.section]], Field({}, description=p.description)) for p in PRIMITIVES},
+    **{p.section: (dict[p.names, ENTRIES[p.section]], Field({}, description=p.description)) for p in PRIMITIVES},
 )

@@ -24,9 +24,11 @@ def full_name(app: str, env: str, name: str) -> str:
 
 
 def physical_name(app: str, env: str, name: str, limit: int, suffix: str = "") -> str:
-    """`app-env-name` plus `suffix`, at most `limit` characters; a longer one is cut and given a
-    hash of the full name, so the same input always gives the same, still unique, name."""
-    full = full_name(app, env, name)
+    """`app-env-name` plus `suffix`, at most `limit` characters, each `.` of an app's own name (topic
+    `site.added`) a `-`, which every cloud's names take (a name that then meets another's is refused by
+    the names check); a longer one is cut and given a hash of the full name, so the same input always
+    gives the same, still unique, name."""
+    full = full_name(app, env, name).replace(".", "-")
     if len(full) + len(suffix) <= limit:
         return full + suffix
     keep = limit - len(suffix) - HASH_LENGTH - 1

@@ -40,7 +40,7 @@ def check(spec: Infra, env: EnvInfo, refused: Refused = ()) -> list[Finding]:
     target = clouds.get(env.provider)
     findings = [*_cloud_settings(spec, env.provider, clouds),
                 *(finding for primitive in PRIMITIVES for finding in primitive.rules(spec, refused)),
-                *_cron(spec, refused), *_services(spec, refused)]
+                *_cron(spec, refused), *_services(spec, refused), *_deployments(spec, refused)]
     if target is not None:
         findings += _implemented(spec, target)
         findings += target.rules(spec, env)
@@ -116,3 +116,19 @@ def _services(spec: Infra, refused: Refused) -> Iterable[Finding]:
         for index, secret in enumerate(service.uses.secrets):
             if secret not in spec.secrets and ("secrets", secret) not in refused:
                 yield (*at, "secrets", index), unknown("secret", secret, spec.secrets)
+
+
+def _deployments(spec: Infra, refused: Refused) -> Iterable[Finding]:
+    """Known services, each in one deployment at most (one process, one identity)."""
+    deployed: dict[str, str] = {}
+    for name, deployment in spec.deployments.items():
+        for index, service in enumerate(deployment.services):
+            at = ("deployments", name, "services", index)
+            if service not in spec.services:
+                if ("services", service) not in refused:
+                    yield at, unknown("service", service, spec.services)
+            elif deployed.setdefault(service, name) != name:
+                yield at, (f"service {quoted(service)} is already in deployment {quoted(deployed[service])}: a "
+                           "service runs in one deployment (one container, one identity)")
+            elif deployment.services.index(service) != index:
+                yield at, f"service {quoted(service)} is listed twice"

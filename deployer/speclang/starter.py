@@ -7,6 +7,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from deployer.errors import UsageError, display_path
+from deployer.gitignore import ignore_local_files
 from deployer.speclang.load import SPEC_FILES
 
 SCHEMA_FILE = "infra.schema.json"
@@ -34,4 +35,6 @@ def write_starter(folder: Path, as_yaml: bool, force: bool) -> str:
             (folder / SCHEMA_FILE).write_text(render("json-schema"))
     except OSError as err:
         raise UsageError(f"could not write {display_path(target)} ({err.strerror or err})") from None
-    return display_path(target) + (f" (and {SCHEMA_FILE} beside it, for editors)" if as_yaml else "")
+    added = ignore_local_files(folder)
+    return (display_path(target) + (f" (and {SCHEMA_FILE} beside it, for editors)" if as_yaml else "")
+            + (f"; .gitignore now ignores {' and '.join(added)}" if added else ""))

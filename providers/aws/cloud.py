@@ -133,5 +133,12 @@ class Aws(Cloud):
     def encore_storage(self, env: ResolvedEnv) -> dict:
         return {"type": "s3", "region": env.spec.aws.region}
 
+    def container_secrets(self, identity: str, variables: Mapping[str, str]) -> dict:
+        """An ECS task definition's part: the task role, and the container's `secrets` from Secrets Manager
+        (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html;
+        ECS reads them with the task execution role, which needs secretsmanager:GetSecretValue on them)."""
+        return {"taskRoleArn": identity, "containerDefinitions": [
+            {"secrets": [{"name": name, "valueFrom": arn} for name, arn in variables.items()]}]}
+
 
 CLOUD = Aws()

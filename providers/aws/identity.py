@@ -30,21 +30,25 @@ def target_arn(created: Created, keys: Mapping[str, CallerKey], target: Target) 
 
 def create_identities(ctx: Context, created: Created,
                       keys: Mapping[str, CallerKey]) -> dict[str, pulumi.Output[str]]:
-    """A role per service with policies granting what its `uses` lists (permissions.py: inline when
-    they fit, else managed policies); returns each role's ARN."""
+    """A role per deployment (a service in none is one) with policies granting what its services' `uses`
+    list (permissions.py: inline when they fit, else managed policies); returns each service's role ARN."""
+    spec = ctx.env.spec
     subscriptions = subscriptions_by_service(ctx.env)
-    longest = longest_arn(ctx.env.spec, ctx.env.name)
-    called = set(cron_called(ctx.env.spec))
+    longest = longest_arn(spec, ctx.env.name)
+    called = cron_called(spec)
     roles = {}
-    for name, service in ctx.env.spec.services.items():
+    for name, services in spec.deployment_units().items():
+        trust = [*dict.fromkeys(principal for service in services for principal in spec.services[service].aws.trust)]
         role = aws.iam.Role(
             name,
             name=ctx.name("role", name),
-            assume_role_policy=service_principal_trust(*service.aws.trust),
+            assume_role_policy=service_principal_trust(*trust),
             tags=ctx.labels(name),
             opts=ctx.opts(),
         )
-        policies = split(service_grants(ctx.env.spec, name, subscriptions.get(name, []), name in called), longest)
+        grants = service_grants(spec, services, [s for service in services for s in subscriptions.get(service, [])],
+                                [service for service in called if service in services])
+        policies = split(grants, longest)
 
         def document(grants: list[Grant]) -> pulumi.Output[str]:
             return policy_document(*(statement(g, lambda t: target_arn(created, keys, t)) for g in grants))
@@ -57,5 +61,5 @@ def create_identities(ctx: Context, created: Created,
                                      policy=document(grants), tags=ctx.labels(name), opts=ctx.opts())
             aws.iam.RolePolicyAttachment(f"{name}.{index}", role=role.name, policy_arn=managed.arn,
                                          opts=ctx.opts())
-        roles[name] = role.arn
+        roles.update(dict.fromkeys(services, role.arn))
     return roles

@@ -3,14 +3,18 @@
 and SQS queues as in the cloud (FIFO, visibility timeout, dead letters after `maxRetries` receives);
 a push subscription is an SQS queue of SNS notifications, which `deployer dev` POSTs to the service.
 moto keeps everything in memory: the buckets' objects are saved under the local folder at stop and
-put back at start."""
+put back at start (deployer.local.snapshot). moto serves only requests signed with the session's own
+access key (moto_server), which the SDKs read from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."""
 
 import json
 import math
+import secrets
+import string
 import sys
-from pathlib import Path
-from urllib.parse import quote
 
+from deployer.errors import DeployerError
+from deployer.local.folder import real_folder
+from deployer.local.snapshot import BucketSnapshot, SnapshotDamaged
 from deployer.local.stack import Delivery, Local, LocalStack, PushQueue, Server
 from deployer.primitives.topics import Subscription, Topic
 from deployer.providers.aws.naming import JOIN, NAME_LIMITS, dead_letter_queue, subscription_queue
@@ -18,23 +22,32 @@ from deployer.providers.shared import local_service_outputs
 from deployer.speclang.durations import seconds
 from deployer.speclang.naming import physical_name
 
-DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
 DEFAULT_REGION = "us-east-1"
-INDEX = "index.json"  # beside a bucket's saved objects: key -> content type and metadata
+
+
+def session_credentials() -> dict[str, str]:
+    """A fresh access key, valid for one `deployer dev` run: an `AKIA` id, which moto looks up among its IAM
+    users' keys (moto/iam/access_control.py, create_access_key), of 20 characters as AWS's are."""
+    key_id = "AKIA" + "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(16))
+    return {"AWS_ACCESS_KEY_ID": key_id, "AWS_SECRET_ACCESS_KEY": secrets.token_urlsafe(30)}
 
 
 class AwsLocalStack(LocalStack):
     def __init__(self, *args):
         super().__init__(*args)
         self.clients: dict[str, object] = {}
+        self.credentials = session_credentials()
+        self.restored: set[str] = set()  # the buckets whose every saved object is back: only those are saved
 
     def servers(self) -> list[Server]:
         spec = self.env.spec
         if not (spec.buckets or spec.topics or spec.used_secrets()):
             return []
+        public = [self.name("bucket", name) for name, bucket in spec.buckets.items() if bucket.public]
         return [Server("moto", "S3, SNS, SQS, Secrets Manager",
-                       [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.base_port)],
-                       self.base_port)]
+                       [sys.executable, "-m", "deployer.providers.aws.moto_server", str(self.base_port), *public],
+                       self.base_port,
+                       stdin=f"{self.credentials['AWS_ACCESS_KEY_ID']} {self.credentials['AWS_SECRET_ACCESS_KEY']}")]
 
     @property
     def endpoint(self) -> str:
@@ -45,7 +58,7 @@ class AwsLocalStack(LocalStack):
         return self.env.spec.aws.region or DEFAULT_REGION
 
     def sdk_environment(self) -> dict[str, str]:
-        return {"AWS_ENDPOINT_URL": self.endpoint, **DUMMY_CREDENTIALS, "AWS_REGION": self.region,
+        return {"AWS_ENDPOINT_URL": self.endpoint, **self.credentials, "AWS_REGION": self.region,
                 "AWS_DEFAULT_REGION": self.region}
 
     def prepare(self) -> None:
@@ -62,8 +75,8 @@ class AwsLocalStack(LocalStack):
         if service not in self.clients:
             self.clients[service] = boto3.client(
                 service, endpoint_url=self.endpoint, region_name=self.region,
-                aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-                aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
+                aws_access_key_id=self.credentials["AWS_ACCESS_KEY_ID"],
+                aws_secret_access_key=self.credentials["AWS_SECRET_ACCESS_KEY"])
         return self.clients[service]
 
     def name(self, kind: str, name: str, suffix: str = "") -> str:
@@ -71,7 +84,8 @@ class AwsLocalStack(LocalStack):
 
     # --- creating the resources ------------------------------------------------------------------
 
-    def provision(self, secrets) -> None:
+    def provision(self, secrets, report) -> None:
+        self.report = report
         self.queues: dict[tuple[str, str], tuple[str, str]] = {}  # push subscription -> (queue, dead letters)
         self.created = {
             "secrets": self._secrets(secrets),
@@ -162,32 +176,41 @@ class AwsLocalStack(LocalStack):
 
     # --- the buckets' objects across restarts ----------------------------------------------------
 
-    def _folder(self, bucket: str) -> Path:
-        return self.data / "buckets" / bucket
+    def _snapshot(self, physical: str) -> BucketSnapshot:
+        return BucketSnapshot(real_folder(self.data, "buckets", physical))
 
-    def save(self) -> None:
+    def _restore(self, s3, physical: str) -> None:
+        snapshot = self._snapshot(physical)
+        try:
+            for key, body, attributes in snapshot.objects():
+                s3.put_object(Bucket=physical, Key=key, Body=body, **{k: v for k, v in attributes.items() if v})
+        except SnapshotDamaged as damage:
+            snapshot.damage.append(str(damage))
+        if snapshot.damage:
+            self.report(f"bucket {physical}: its saved objects are damaged, the snapshot is kept as it is and this "
+                        "run's changes to the bucket will not be saved (repair or delete the files named, or "
+                        "--reset):\n" + "\n".join(f"  {line}" for line in snapshot.damage))
+        else:
+            self.restored.add(physical)
+
+    def save(self, report) -> None:
         s3 = self.client("s3")
         for name in self.env.spec.buckets:
             physical = self.name("bucket", name)
-            folder = self._folder(physical)
-            folder.mkdir(parents=True, exist_ok=True)
-            for old in folder.iterdir():
-                old.unlink()
-            index = {}
-            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=physical):
-                for item in page.get("Contents", []):
-                    obj = s3.get_object(Bucket=physical, Key=item["Key"])
-                    (folder / quote(item["Key"], safe="")).write_bytes(obj["Body"].read())
-                    index[item["Key"]] = {"ContentType": obj.get("ContentType"), "Metadata": obj.get("Metadata", {})}
-            (folder / INDEX).write_text(json.dumps(index))
+            if physical in self.restored:
+                try:
+                    self._snapshot(physical).save(self._objects(s3, physical))
+                except (OSError, DeployerError) as err:  # a full disk, a read-only folder
+                    report(f"bucket {physical}: its objects were not saved, the previous snapshot is kept: "
+                           f"{getattr(err, 'strerror', None) or err}")
 
-    def _restore(self, s3, physical: str) -> None:
-        folder = self._folder(physical)
-        if not (folder / INDEX).is_file():
-            return
-        for key, attributes in json.loads((folder / INDEX).read_text()).items():
-            extra = {k: v for k, v in attributes.items() if v}
-            s3.put_object(Bucket=physical, Key=key, Body=(folder / quote(key, safe="")).read_bytes(), **extra)
+    @staticmethod
+    def _objects(s3, physical: str):
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=physical):
+            for item in page.get("Contents", []):
+                obj = s3.get_object(Bucket=physical, Key=item["Key"])
+                yield item["Key"], obj["Body"].read(), {"ContentType": obj.get("ContentType"),
+                                                        "Metadata": obj.get("Metadata", {})}
 
 
 def _queue_arn(sqs, queue_url: str) -> str:

@@ -266,8 +266,8 @@ def resource_names(spec: Infra, env: str) -> Iterator[ResourceName]:
             yield named("EventBridge rule", "schedule-rule", rule, "aws:cloudwatch/eventRule:EventRule", logical, at)
     for name in spec.used_secrets():
         yield named("secret", "secret", name, "aws:secretsmanager/secret:Secret", name, ("secrets", name))
-    for name in spec.services:
-        yield named("role", "role", name, "aws:iam/role:Role", name, ("services", name), scope="")
+    for at, _ in spec.identities():
+        yield named("role", "role", at[1], "aws:iam/role:Role", at[1], at, scope="")
     for name in cron_called(spec):
         yield named("caller key secret", "secret", caller_key(name), "aws:secretsmanager/secret:Secret",
                     f"{name}.caller-key", ("services", name))

@@ -23,7 +23,7 @@ from deployer.providers.aws.naming import (
     SECRET_ARN_SUFFIX,
     TOPIC_PERMISSIONS,
 )
-from deployer.providers.shared import service_uses
+from deployer.providers.shared import deployment_uses
 from deployer.speclang.model import Infra
 
 INLINE_LIMIT = 10_240
@@ -47,13 +47,14 @@ class Grant:
     targets: tuple[Target, ...]
 
 
-def service_grants(spec: Infra, service: str, subscriptions: list[tuple[str, str]], called: bool) -> list[Grant]:
-    """The service's grants: the actions of each resource together, then the resources with the same
-    actions in one statement (each ARN written once). `subscriptions` are the service's own pull
-    subscriptions and push subscriptions, as (topic, subscription); `called`: some cron job calls it
-    (it reads its caller key)."""
-    used = {**service_uses(spec, service), "subscriptions": dict.fromkeys(subscriptions),
-            "caller-keys": dict.fromkeys([service] if called else [])}
+def service_grants(spec: Infra, services: list[str], subscriptions: list[tuple[str, str]],
+                   called: list[str]) -> list[Grant]:
+    """The grants of a deployment's role (the union of its SERVICES' uses): the actions of each resource
+    together, then the resources with the same actions in one statement (each ARN written once).
+    `subscriptions` are its services' own pull subscriptions and push subscriptions, as (topic,
+    subscription); `called`: its services that some cron job calls (each reads its caller key)."""
+    used = {**deployment_uses(spec, services), "subscriptions": dict.fromkeys(subscriptions),
+            "caller-keys": dict.fromkeys(called)}
     actions: dict[Target, list[str]] = {}
     for section, access in ACCESS.items():
         for name, permissions in used.get(section, {}).items():

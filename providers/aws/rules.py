@@ -190,23 +190,29 @@ def _role_policies(spec: Infra, env: str) -> Iterable[Finding]:
     own: dict[str, list[tuple[str, str]]] = {}
     for at, sub in subscriptions(spec):
         own.setdefault(sub.service, []).append((at[1], at[3]))
-    called = set(cron_called(spec))
+    called = cron_called(spec)
     fitting = surely_fitting(spec)
-    for service, declared in spec.services.items():
-        if any(name not in getattr(spec, section) for section, used in declared.uses for name in used):
-            continue  # an unknown resource, which the spec's rules report
+    for unit, services in spec.deployment_units().items():
+        if any(name not in spec.services for name in services) or any(
+                name not in getattr(spec, section) for service in services
+                for section, used in spec.services[service].uses for name in used):
+            continue  # an unknown service or resource, which the spec's rules report
+        uses = [spec.services[service].uses for service in services]
+        subscribed = [sub for service in services for sub in own.get(service, [])]
         # a bucket is two targets (its objects, itself); a service called by cron reads its caller key
-        if sum(2 * len(used) for _, used in declared.uses) + len(own.get(service, [])) + 1 <= fitting:
+        if sum(2 * len(used) for declared in uses for _, used in declared) + len(subscribed) + len(services) <= fitting:
             continue
-        grants = service_grants(spec, service, own.get(service, []), service in called)
+        grants = service_grants(spec, services, subscribed, [service for service in called if service in services])
         if not (policies := split(grants, longest)).fits:
             resources = sum(len(g.targets) for g in grants)
-            yield ("services", service, "uses"), (
+            at, what = (("deployments", unit), "deployment") if unit in spec.deployments else \
+                (("services", unit, "uses"), "service")
+            yield at, (
                 f"the role's permissions ({resources} resources) take up to {policies.characters:,} characters of "
                 f"IAM policy (measured with the longest ARNs these resources can have), in {len(policies.managed)} "
                 f"managed policies of at most {MANAGED_LIMIT:,}: a role takes {INLINE_LIMIT:,} characters of inline "
                 f"policies or {MANAGED_PER_ROLE} managed policies (https://docs.aws.amazon.com/IAM/latest/"
-                "UserGuide/reference_iam-quotas.html); split the service")
+                f"UserGuide/reference_iam-quotas.html); split the {what}")
 
 
 def _dead_letter_retention(spec: Infra) -> Iterable[Finding]:

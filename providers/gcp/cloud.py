@@ -131,6 +131,13 @@ class Gcp(Cloud):
 
         return GcpLocalStack(env, base_port, data)
 
+    # Memorystore's server certificate names the instance by its IP address in the CN alone, not in a
+    # subjectAltName, which TLS clients do not match (https://github.com/envoyproxy/ratelimit/pull/409);
+    # Cloud SQL's names the instance (`PROJECT:INSTANCE`, in the CN), not the IP address clients connect to
+    # (Google's connector checks the CN itself: github.com/GoogleCloudPlatform/cloud-sql-nodejs-connector,
+    # src/socket.ts, validateCertificate).
+    encore_tls_hostname_unverifiable = True
+
     def local_programs(self) -> dict[str, tuple[str | None, str]]:
         from deployer.providers.gcp.local import NO_PUBSUB_EMULATOR, find_pubsub_emulator
 
@@ -155,6 +162,14 @@ class Gcp(Cloud):
 
     def encore_storage(self, env: ResolvedEnv) -> dict:
         return {"type": "gcs"}
+
+    def container_secrets(self, identity: str, variables: Mapping[str, str]) -> dict:
+        """A Cloud Run service's part: its service account, and the container's environment variables from
+        Secret Manager (https://cloud.google.com/run/docs/reference/rest/v2/Container#EnvVar; the account
+        reads them: it is granted secretAccessor on each)."""
+        return {"template": {"serviceAccount": identity, "containers": [{"env": [
+            {"name": name, "valueSource": {"secretKeyRef": {"secret": secret, "version": "latest"}}}
+            for name, secret in variables.items()]}]}}
 
 
 def _resource_name(gcp_id: str) -> str:

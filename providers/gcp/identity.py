@@ -10,7 +10,7 @@ import pulumi_random as random
 
 from deployer.providers.gcp.context import Context
 from deployer.providers.gcp.permissions import role_logical_name
-from deployer.providers.shared import Created, CreatedEntry, service_url, service_uses, subscriptions_by_service
+from deployer.providers.shared import Created, CreatedEntry, deployment_uses, service_url, subscriptions_by_service
 
 ROLE_SUFFIX_BYTES = 4  # 8 hex digits
 
@@ -44,20 +44,23 @@ class GcpCreated(CreatedEntry, Protocol):
 
 
 def create_identities(ctx: Context, created: Created) -> dict[str, pulumi.Output[str]]:
-    """A service account per service, granted on each resource what its `uses` lists (each `Created…`
-    value's grants), never on the project; returns each account's e-mail."""
+    """A service account per deployment (a service in none is one), granted on each resource what its
+    services' `uses` list (each `Created…` value's grants), never on the project; returns each service's
+    account e-mail."""
+    spec = ctx.env.spec
     subscriptions = subscriptions_by_service(ctx.env)
     custom_roles: dict[CustomRole, gcp.projects.IAMCustomRole] = {}
     emails = {}
-    for name in ctx.env.spec.services:
-        account = ctx.service_account(name, name, f"service {name}")
-        grants = [grant for section, used in service_uses(ctx.env.spec, name).items()
-                  for entry, permissions in used.items() for grant in created[section][entry].grants(entry, permissions)]
-        grants += [grant for topic, sub in subscriptions.get(name, [])
+    for name, services in spec.deployment_units().items():
+        account = ctx.service_account(name, name, f"{'deployment' if name in spec.deployments else 'service'} {name}")
+        grants = [grant for section, used in deployment_uses(spec, services).items()
+                  for entry, permissions in used.items()
+                  for grant in created[section][entry].grants(entry, permissions)]
+        grants += [grant for service in services for topic, sub in subscriptions.get(service, [])
                    for grant in created["topics"][topic].subscriptions[sub].grants(f"{topic}.{sub}", None)]
         for grant in grants:
             grant.bind(f"{grant.name}.{name}", _role(ctx, grant.role, custom_roles), account.member, ctx.project)
-        emails[name] = account.email
+        emails.update(dict.fromkeys(services, account.email))
     return emails
 
 

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from deployer.errors import PreconditionMissing
+from deployer.local.folder import real_tree
 from deployer.local.stack import Delivery, Local, LocalStack, PushQueue, Server
 from deployer.primitives.topics import Topic
 from deployer.providers.gcp.naming import DEAD_LETTER, gcp_name, subscription_name
@@ -65,7 +66,7 @@ class GcpLocalStack(LocalStack):
                 "gcs", "Cloud Storage (gcp-storage-emulator)",
                 [sys.executable, "-m", "gcp_storage_emulator", "start", "--host", "127.0.0.1",
                  "--port", str(self.base_port), "-q"],
-                self.base_port, {"STORAGE_BASE": str(self.data / "gcs")}, STARTUP_SECONDS["gcs"]))
+                self.base_port, {"STORAGE_BASE": str(real_tree(self.data, "gcs"))}, STARTUP_SECONDS["gcs"]))
         if self.env.spec.topics:
             servers.append(Server(
                 "pubsub", "Pub/Sub (Google's emulator)",
@@ -84,7 +85,7 @@ class GcpLocalStack(LocalStack):
     def name(self, kind: str, name: str, suffix: str = "") -> str:
         return gcp_name(kind, self.env.app, self.env.name, name, suffix)
 
-    def provision(self, secrets) -> None:
+    def provision(self, secrets, report) -> None:
         os.environ.update(self.sdk_environment())  # the SDKs read the emulators' addresses from here only
         self.queues: dict[tuple[str, str], tuple[str, str]] = {}  # push subscription -> (its path, dead letters)
         self.created = {

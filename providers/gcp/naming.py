@@ -5,7 +5,13 @@ import re
 from collections.abc import Iterator
 
 from deployer.primitives.buckets import Bucket
-from deployer.providers.gcp.permissions import OBJECTS, custom_roles, object_verbs, role_logical_name
+from deployer.providers.gcp.permissions import (
+    OBJECTS,
+    custom_roles,
+    identity_bucket_uses,
+    object_verbs,
+    role_logical_name,
+)
 from deployer.speclang.model import Infra
 from deployer.speclang.naming import NameRule, ResourceName, owner_suffix, physical_name, schedule_names
 
@@ -181,14 +187,12 @@ def resource_names(spec: Infra, env: str) -> Iterator[ResourceName]:
                         ("cron", job_id))
     for name in spec.used_secrets():
         yield named("secret", "secret", name, "gcp:secretmanager/secret:Secret", name, ("secrets", name))
-    for name in spec.services:
-        yield named("service account", "service-account", name, "gcp:serviceaccount/account:Account", name,
-                    ("services", name))
+    for at, _ in spec.identities():
+        yield named("service account", "service-account", at[1], "gcp:serviceaccount/account:Account", at[1], at)
     roles: dict[frozenset[str], tuple] = {}  # each custom role, at the first grant that makes it
-    for service, declared in spec.services.items():
-        for bucket, used in declared.uses.buckets.items():
-            for permissions in custom_roles([used]):
-                roles.setdefault(permissions, ("services", service, "uses", "buckets", bucket))
+    for at, used in identity_bucket_uses(spec):
+        for permissions in custom_roles([used]):
+            roles.setdefault(permissions, at)
     for permissions, at in roles.items():  # its id ends in a generated suffix
         logical = role_logical_name(OBJECTS, object_verbs(permissions))
         yield generated("custom role", "gcp:projects/iAMCustomRole:IAMCustomRole", logical, at)

@@ -2,7 +2,11 @@
 by the program (bucket.py), and by the names check and `deployer up`'s count of the custom roles an
 environment makes."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+
+from deployer.errors import SpecPath
+from deployer.providers.shared import deployment_uses
+from deployer.speclang.model import Infra
 
 OBJECTS = "objects"  # the kind of resource the buckets' custom roles grant on
 
@@ -47,3 +51,11 @@ def object_verbs(permissions: frozenset[str]) -> tuple[str, ...]:
 
 def role_logical_name(kind: str, verbs: tuple[str, ...]) -> str:
     return f"{kind}.{'-'.join(verbs)}"
+
+
+def identity_bucket_uses(spec: Infra) -> Iterator[tuple[SpecPath, list[str]]]:
+    """Each identity's permissions on each bucket it uses (a deployment's: the union of its services'), at
+    the grant's spec path: a service's `uses` entry, or the deployment."""
+    for at, services in spec.identities():
+        for bucket, used in deployment_uses(spec, services).get("buckets", {}).items():
+            yield ((*at, "uses", "buckets", bucket) if at[0] == "services" else at), used

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from deployer.providers.gcp.naming import resource_names
-from deployer.providers.gcp.permissions import custom_roles
+from deployer.providers.gcp.permissions import custom_roles, identity_bucket_uses
 from deployer.speclang.environments import PREVIEW_TYPE
 from deployer.speclang.resolved import ResolvedEnv
 
@@ -28,7 +28,7 @@ RESOURCE_LOCATIONS = "https://cloud.google.com/resource-manager/docs/organizatio
 def usage(env: ResolvedEnv) -> tuple[int, int]:
     """The service accounts and the custom roles ENV makes in its project."""
     accounts = sum(1 for named in resource_names(env.spec, env.name) if named.kind == "service-account")
-    roles = len(custom_roles(used for service in env.spec.services.values() for used in service.uses.buckets.values()))
+    roles = len(custom_roles(used for _, used in identity_bucket_uses(env.spec)))
     return accounts, roles
 
 

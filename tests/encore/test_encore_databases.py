@@ -61,3 +61,12 @@ def test_a_cloud_sql_server_is_verified_against_its_own_ca_and_rds_against_the_b
     assert gaps == [f"databases.{name}: its TLS certificate is verified against the container's trusted roots: add "
                     "its CA bundle (https://truststore.pki.rds.amazonaws.com/eu-west-1/eu-west-1-bundle.pem) to the "
                     "image's trust store" for name in ("chat", "user-accounts")]
+
+
+def test_a_database_s_host_is_verified_where_its_certificate_names_it(configs):
+    # RDS's certificate names its endpoint; Cloud SQL's names the instance in its CN, not the IP address the
+    # outputs give (Google's own connector checks the CN: github.com/GoogleCloudPlatform/cloud-sql-nodejs-connector,
+    # src/socket.ts, validateCertificate)
+    aws, gcp = (configs[env][1]["sql_servers"] for env in ("prod", "staging"))
+    assert all("disable_tls_hostname_verification" not in server["tls_config"] for server in aws)
+    assert all(server["tls_config"]["disable_tls_hostname_verification"] for server in gcp)

@@ -1,5 +1,6 @@
 """Fixtures of the `deployer dev` tests."""
 
+import subprocess
 import threading
 
 import pytest
@@ -20,3 +21,15 @@ def service():
 @pytest.fixture
 def base_port() -> int:
     return free_base_port()
+
+
+@pytest.fixture
+def started():
+    """The processes a test starts (append each): those still running when it ends, because it failed,
+    are killed, and their servers with them (they die with deployer)."""
+    processes: list[subprocess.Popen] = []
+    yield processes
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

@@ -38,15 +38,15 @@ outputs = json.load(open(os.environ["DEPLOYER_OUTPUTS"]))["services"]["email"]
 s3 = boto3.client("s3")
 s3.put_object(Bucket=outputs["buckets"]["avatars"]["name"], Key="users/ada.png", Body=b"png bytes")
 cache = outputs["caches"]["sessions"]
-redis.Redis(cache["host"], cache["port"]).set("session/ada", "signed-in")
+redis.Redis(cache["host"], cache["port"], password=os.environ["CACHE_SESSIONS_AUTH"]).set("session/ada", "signed-in")
 sns, sqs = boto3.client("sns"), boto3.client("sqs")
 sns.publish(TopicArn=outputs["topics"]["signups"]["id"], Message='{"user": "ada"}')
-queue = outputs["subscriptions"]["crm-sync"]["queueUrl"]
+queue = outputs["subscriptions"]["signups"]["crm-sync"]["queueUrl"]
 messages = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=5).get("Messages", [])
 secret = boto3.client("secretsmanager").get_secret_value(SecretId=outputs["secrets"]["SendGridToken"])
 json.dump({"pulled": [m["Body"] for m in messages], "secret": secret["SecretString"],
            "env_secret": os.environ["SendGridToken"],
-           "policy": redis.Redis(cache["host"], cache["port"]).config_get("maxmemory-policy")["maxmemory-policy"]},
+           "policy": redis.Redis(cache["host"], cache["port"], password=os.environ["CACHE_SESSIONS_AUTH"]).config_get("maxmemory-policy")["maxmemory-policy"]},
           open(sys.argv[1], "w"))
 """
 
@@ -56,7 +56,7 @@ import boto3, redis
 outputs = json.load(open(os.environ["DEPLOYER_OUTPUTS"]))["services"]["email"]
 body = boto3.client("s3").get_object(Bucket=outputs["buckets"]["avatars"]["name"], Key="users/ada.png")["Body"]
 cache = outputs["caches"]["sessions"]
-json.dump({"object": body.read().decode(), "session": redis.Redis(cache["host"], cache["port"]).get("session/ada").decode()},
+json.dump({"object": body.read().decode(), "session": redis.Redis(cache["host"], cache["port"], password=os.environ["CACHE_SESSIONS_AUTH"]).get("session/ada").decode()},
           open(sys.argv[1], "w"))
 """
 
@@ -107,7 +107,7 @@ def test_a_failing_command_s_exit_code_is_deployer_dev_s_and_reset_wipes_the_dat
     spec.write_text(CACHE_ONLY.replace("BASE_PORT", str(base_port)))
     write = write_client(tmp_path, "write.py", "import redis, json, os, sys\n"
                          "c = json.load(open(os.environ['DEPLOYER_OUTPUTS']))['services']['email']['caches']['sessions']\n"
-                         "redis.Redis(c['host'], c['port']).set('k', 'v')\n"
+                         "redis.Redis(c['host'], c['port'], password=os.environ['CACHE_SESSIONS_AUTH']).set('k', 'v')\n"
                          "sys.exit(7)\n")
     failing = run_deployer(spec, "dev", "--", sys.executable, str(write))
     assert failing.returncode == 7, failing.stderr
@@ -116,7 +116,8 @@ def test_a_failing_command_s_exit_code_is_deployer_dev_s_and_reset_wipes_the_dat
     assert leftovers(base_port) == []
     kept = tmp_path / ".deployer/local/local/redis/sessions"
     assert any(b"$1\r\nk\r\n$1\r\nv" in path.read_bytes() for path in kept.rglob("*") if path.is_file())  # SET k v
-    count = f"import redis; print(redis.Redis('127.0.0.1', {base_port + 10}).dbsize())"
+    count = (f"import os, redis; print(redis.Redis('127.0.0.1', {base_port + 10}, "
+             "password=os.environ['CACHE_SESSIONS_AUTH']).dbsize())")
     reset = run_deployer(spec, "dev", "--reset", "--", sys.executable, "-c", count)
     assert reset.stdout.strip() == "0", reset.stderr
     assert leftovers(base_port) == []
@@ -153,11 +154,12 @@ with urllib.request.urlopen(site["publicUrl"] + "/index.html") as page:  # anony
 sns, sqs = boto3.client("sns"), boto3.client("sqs")
 sns.publish(TopicArn=outputs["topics"]["orders"]["id"], Message="to orders")
 sns.publish(TopicArn=outputs["topics"]["orders-audit"]["id"], Message="to orders-audit")
-queues = {name: sub["queueUrl"] for name, sub in outputs["subscriptions"].items()}
+subscriptions = {name: sub for subs in outputs["subscriptions"].values() for name, sub in subs.items()}
+queues = {name: sub["queueUrl"] for name, sub in subscriptions.items()}
 pulled = {name: [m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
                                                         WaitTimeSeconds=2).get("Messages", [])]
           for name, url in queues.items()}
-concurrency = {name: sub.get("maxConcurrency") for name, sub in outputs["subscriptions"].items()}
+concurrency = {name: sub.get("maxConcurrency") for name, sub in subscriptions.items()}
 json.dump({"served": served, "queues": queues, "pulled": pulled, "concurrency": concurrency}, open(sys.argv[1], "w"))
 """
 

@@ -43,7 +43,7 @@ from google.cloud import storage
 outputs = json.load(open(os.environ["DEPLOYER_OUTPUTS"]))["services"]["email"]
 storage.Client().bucket(outputs["buckets"]["avatars"]["name"]).blob("users/ada.png").upload_from_string(b"png bytes")
 cache = outputs["caches"]["sessions"]
-redis.Redis(cache["host"], cache["port"]).set("session/ada", "signed-in")
+redis.Redis(cache["host"], cache["port"], password=os.environ["CACHE_SESSIONS_AUTH"]).set("session/ada", "signed-in")
 """
 
 READ_OBJECT = """
@@ -54,7 +54,7 @@ outputs = json.load(open(os.environ["DEPLOYER_OUTPUTS"]))["services"]["email"]
 blob = storage.Client().bucket(outputs["buckets"]["avatars"]["name"]).blob("users/ada.png")
 cache = outputs["caches"]["sessions"]
 json.dump({"object": blob.download_as_bytes().decode(),
-           "session": redis.Redis(cache["host"], cache["port"]).get("session/ada").decode()}, open(sys.argv[1], "w"))
+           "session": redis.Redis(cache["host"], cache["port"], password=os.environ["CACHE_SESSIONS_AUTH"]).get("session/ada").decode()}, open(sys.argv[1], "w"))
 """
 
 
@@ -97,7 +97,7 @@ from google.cloud import pubsub_v1
 outputs = json.load(open(os.environ["DEPLOYER_OUTPUTS"]))["services"]["email"]
 pubsub_v1.PublisherClient().publish(outputs["topics"]["signups"]["id"], b'{"user": "ada"}', source="signup").result()
 subscriber = pubsub_v1.SubscriberClient()
-subscription = outputs["subscriptions"]["crm-sync"]["id"]
+subscription = outputs["subscriptions"]["signups"]["crm-sync"]["id"]
 received = subscriber.pull(request={"subscription": subscription, "max_messages": 1}, timeout=10).received_messages
 subscriber.acknowledge(request={"subscription": subscription, "ack_ids": [m.ack_id for m in received]})
 json.dump([[m.message.data.decode(), dict(m.message.attributes)] for m in received], open(sys.argv[1], "w"))

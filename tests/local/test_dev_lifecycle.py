@@ -38,10 +38,10 @@ def project(tmp_path, base_port):
 
 @pytest.mark.slow
 def test_outputs_while_dev_runs_are_its_deployer_outputs_and_ctrl_c_stops_everything(project, base_port, deployer,
-                                                                                       monkeypatch):
+                                                                                       monkeypatch, started):
     monkeypatch.chdir(project.parent)
     outputs = ("--spec", str(project), "outputs", "--env", "local")  # in-process: only `dev` needs its own process
-    dev, outputs_file = start_dev(project)
+    dev, outputs_file = start_dev(project, started=started)
     try:
         published = json.loads(outputs_file.read_text())
         assert stat.S_IMODE(outputs_file.stat().st_mode) == 0o600  # a local database's password goes in it

@@ -22,7 +22,7 @@ def test_json_is_the_plan_document_alone_on_stdout(plan_json):
     assert (plan_json["stack"], plan_json["envType"], plan_json["provider"]) == ("shop-dev", "development", "aws")
     assert any(r["type"] == "aws:sqs/queue:Queue" and r["name"] == "signups.crm-sync"
                for r in plan_json["resources"])
-    assert plan_json["outputs"]["services"]["crm"]["subscriptions"]["crm-sync"]["queueUrl"] == \
+    assert plan_json["outputs"]["services"]["crm"]["subscriptions"]["signups"]["crm-sync"]["queueUrl"] == \
         "https://sqs.eu-west-1.amazonaws.com/000000000000/shop-dev-signups_crm-sync"
 
 

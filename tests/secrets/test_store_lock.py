@@ -73,3 +73,15 @@ def test_a_timeout_that_is_not_a_number_is_a_usage_error(many_secrets, age_key, 
 
     assert result.exit_code == 2
     assert "DEPLOYER_LOCK_TIMEOUT must be a number of seconds (0 or more)" in result.stderr
+
+
+def test_a_lock_file_planted_as_a_link_is_refused_and_its_target_kept(many_secrets, age_key, deployer, tmp_path):
+    age_key()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (many_secrets / ".infra.secrets.yaml.lock").symlink_to(victim)
+    result = deployer("secret", "set", "--type", "production", "S01", stdin="v")
+    assert result.exit_code == EXIT_PRECONDITION
+    assert "the lock file .infra.secrets.yaml.lock is a symbolic link: deployer writes no file through one" \
+        in result.stderr
+    assert victim.read_text() == "precious"

@@ -51,7 +51,7 @@ caches: {
     assert located == {
         (5, "cron.digest.every"): "every 7h does not divide 24h evenly into whole minutes (1m to 24h); try 6h or 8h",
         (6, "cron.digest.endpoint.service"): 'unknown service "apj"; did you mean "api"?',
-        (10, "caches.Sessions"): '"Sessions" does not match ^[a-z][a-z0-9-]*[a-z0-9]$',
+        (10, "caches.Sessions"): '"Sessions" does not match ^[a-z][a-z0-9.-]*[a-z0-9]$',
     }
 
 

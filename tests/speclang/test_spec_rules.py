@@ -6,7 +6,7 @@ import textwrap
 import pytest
 
 from deployer.errors import SpecInvalid
-from deployer.speclang.load import load_spec, validate
+from deployer.speclang.load import load_spec, resolve, validate
 
 BASE = """\
 app: shop
@@ -43,7 +43,7 @@ CASES = [
     case("""
         caches:
           My_Cache: {}  # <-
-        """, "caches.My_Cache", '"My_Cache" does not match ^[a-z][a-z0-9-]*[a-z0-9]$', id="cache-name"),
+        """, "caches.My_Cache", '"My_Cache" does not match ^[a-z][a-z0-9.-]*[a-z0-9]$', id="cache-name"),
     case("""
         buckets:
           uploads-: {}  # <-
@@ -58,6 +58,33 @@ CASES = [
         cron:
           nightly_job: {every: 24h, endpoint: "https://x.example.com"}  # <-
         """, "cron.nightly_job", "does not match", id="cron-id"),
+    case("""
+        topics:
+          site-added: {}
+          site.added: {}  # <-
+        """, "topics.site.added", 'its topic "shop-prod-site-added" is also the topic of topics.site-added: rename '
+         "one of them", id="a-dotted-name-whose-physical-name-is-another-s"),
+    case("""
+        topics:
+          Site.Added: {}  # <-
+        """, "topics.Site.Added", "does not match ^[a-z][a-z0-9.-]*[a-z0-9]$", id="topic-name-upper-case"),
+    # --- deployments ----------------------------------------------------------------------------------
+    case("""
+        deployments:
+          app: {services: [api, wroker]}  # <-
+        """, "deployments.app.services.1", 'unknown service "wroker"; did you mean "worker"?',
+         id="deployment-of-an-unknown-service"),
+    case("""
+        deployments:
+          front: {services: [api]}
+          back: {services: [worker, api]}  # <-
+        """, "deployments.back.services.1", 'service "api" is already in deployment "front": a service runs in '
+         "one deployment (one container, one identity)", id="service-in-two-deployments"),
+    case("""
+        deployments:
+          worker: {services: [api]}
+        """, "services.worker", 'its role "shop-prod-worker" is also the role of deployments.worker: rename one',
+         base=BASE.replace("  worker: {}", "  worker: {}  # <-"), id="deployment-named-as-a-service-it-does-not-run"),
     case("", "secrets.Stripe-Key", "does not match ^[A-Za-z_][A-Za-z0-9_]*$",
          base=BASE.replace("secrets: [StripeAPIKey, SendGridToken]", "secrets: {Stripe-Key: {}}  # <-"),
          id="secret-name"),
@@ -80,15 +107,8 @@ CASES = [
           sessions:
             keyspaces:
               per-user: {key: string, value: int, keyPattern: "requests/:id"}  # <-
-        """, "caches.sessions.keyspaces.per-user.keyPattern", "uses :key exactly once (found 0)",
-         id="basic-key-without-key"),
-    case("""
-        caches:
-          sessions:
-            keyspaces:
-              per-user: {key: string, value: int, keyPattern: "requests/:key/:key"}  # <-
-        """, "caches.sessions.keyspaces.per-user.keyPattern", "uses :key exactly once (found 2)",
-         id="basic-key-twice"),
+        """, "caches.sessions.keyspaces.per-user.keyPattern", "a basic key's pattern uses :key (else every key is "
+         "one Redis key)", id="basic-key-without-key"),
     case("""
         caches:
           sessions:
@@ -663,6 +683,29 @@ VALID_EDGES = [
               flag: {key: bool, value: int, keyPattern: "flag/:key"}
               count: {key: int, value: int, keyPattern: "flag/count/:key"}
         """, id="keyspaces-that-cannot-collide"),
+    # Encore's parser takes a basic key's :key more than once: each parameter segment of a basic key must be
+    # named `key`, none is counted (encoredev/encore v2/parser/infra/caches/keyspace.go, "keyIsBuiltin && name
+    # != \"key\"", commit 4e92b791cdf8b5b152042c543e363d5152151d7f)
+    pytest.param("""
+        caches:
+          sessions:
+            keyspaces:
+              listed: {key: string, value: list, keyPattern: "list/:key/foo/:key"}
+        """, id="basic-key-more-than-once-as-encore-takes-it"),
+    # Encore.ts names a topic `site.added` (encoredev/examples ts/uptime/site/site.ts); its parser takes any
+    # string as a topic's, subscription's, cache's and cron job's name, checking only that each is unique
+    # (encoredev/encore tsparser/src/app/mod.rs validate_pubsub, validate_crons, validate_caches, commit
+    # 2b626e8c70c5ff9cbc24611ef424d6d2520eb0bb)
+    pytest.param("""
+        caches:
+          rate.limits: {}
+        topics:
+          site.added:
+            subscriptions:
+              check.site: {service: api}
+        cron:
+          check.all: {every: 1h, endpoint: "https://x.example.com/a"}
+        """ + ON_GCP, id="encore-names-with-dots"),
     pytest.param("""
         cron:
           job-a: {every: 1m, endpoint: "https://x.example.com/a"}
@@ -684,3 +727,13 @@ VALID_EDGES = [
 @pytest.mark.parametrize("addition", VALID_EDGES)
 def test_edge_cases_that_are_valid(tmp_path, addition):
     assert problems_of(tmp_path, BASE + textwrap.dedent(addition).lstrip("\n")) == []
+
+
+def test_a_deployment_s_url_is_its_services_and_a_wrong_one_is_said_once(tmp_path):
+    text = BASE + "deployments:\n  main: {services: [worker], url: \"ftp://x\"}\n"
+    assert {p.path for p in problems_of(tmp_path, text)} == {"deployments.main.url"}
+    (tmp_path / "infra.yaml").write_text(
+        BASE + "deployments:\n  main: {services: [api, worker], url: \"https://m.example.com\"}\n")
+    services = resolve(load_spec(tmp_path / "infra.yaml"), "prod").spec.services
+    urls = {name: service.url for name, service in services.items()}
+    assert urls == {"api": "https://api.example.com", "worker": "https://m.example.com"}  # api keeps its own

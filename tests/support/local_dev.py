@@ -20,19 +20,29 @@ def run_deployer(spec: Path, *args: str, timeout: float = 60, env: dict | None =
                           cwd=spec.parent, env=env)
 
 
-def start_dev(spec: Path, *args: str, timeout: float = 60) -> tuple[subprocess.Popen, Path]:
-    """`deployer dev ARGS` without a COMMAND, once ready: the process and its DEPLOYER_OUTPUTS file."""
+def start_dev(spec: Path, *args: str, started: list[subprocess.Popen], timeout: float = 60,
+              **popen) -> tuple[subprocess.Popen, Path]:
+    """`deployer dev ARGS` without a COMMAND, once ready: the process and its DEPLOYER_OUTPUTS file.
+    STARTED (the `started` fixture) ends it should the test fail first."""
     process = subprocess.Popen([DEPLOYER, "--spec", str(spec), "dev", *args], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True, cwd=spec.parent)
+                               stderr=subprocess.PIPE, text=True, cwd=spec.parent, **popen)
+    started.append(process)
+    return process, ready(process, timeout)
+
+
+def ready(process: subprocess.Popen, timeout: float = 60) -> Path:
+    """The DEPLOYER_OUTPUTS file of a starting `deployer dev` (its stderr a pipe), once it is ready."""
     timer = threading.Timer(timeout, process.kill)
     timer.start()
+    said = []
     try:
         for line in process.stderr:
             if " ready in " in line:
-                return process, Path(line.rsplit("DEPLOYER_OUTPUTS=", 1)[1].strip())
+                return Path(line.rsplit("DEPLOYER_OUTPUTS=", 1)[1].strip())
+            said.append(line)
     finally:
         timer.cancel()
-    raise AssertionError(f"deployer dev ended before it was ready (exit {process.wait()})")
+    raise AssertionError(f"deployer dev ended before it was ready (exit {process.wait()}): {''.join(said)}")
 
 
 def write_client(folder: Path, name: str, code: str) -> Path:

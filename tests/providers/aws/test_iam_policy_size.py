@@ -120,7 +120,7 @@ def test_no_target_adds_more_than_validate_assumes_of_the_roles_it_does_not_meas
               secrets: [S{long}]
     """)
     env = resolve(load_spec(path), "production-environment")
-    grants = service_grants(env.spec, "api", [(f"f{long}", f"s{long}")], called=True)
+    grants = service_grants(env.spec, ["api"], [(f"f{long}", f"s{long}")], called=["api"])
     targets = sum(len(grant.targets) for grant in grants)
     assert targets == 7
     assert split(grants, longest_arn(env.spec, env.name)).characters <= size([]) + targets * most_per_target(env.spec)
@@ -143,7 +143,21 @@ def test_every_example_role_fits_and_the_estimate_is_an_upper_bound(example_plan
     for service in spec.services:
         own = [(topic, sub) for topic, t in spec.topics.items() for sub, s in t.subscriptions.items()
                if s.service == service]
-        grants = service_grants(spec, service, own, service in cron_called(spec))
+        grants = service_grants(spec, [service], own, [s for s in cron_called(spec) if s == service])
         estimate = split(grants, longest_arn(spec, resolved.name)).characters
         if service in documents:
             assert characters(documents[service]) <= min(estimate, INLINE_LIMIT), service
+
+
+def test_a_deployment_s_one_role_is_measured_with_all_its_services_grants(deployer, spec_file):
+    names = [f"Key{n:03d}" for n in range(800)]
+    services = (f"services:\n  api: {{uses: {{secrets: [{', '.join(names[:400])}]}}}}\n"
+                f"  worker: {{uses: {{secrets: [{', '.join(names[400:])}]}}}}\n")
+    head = ("app: shop\naws: {region: eu-west-1}\nenvironments: {prod: {type: prod}}\n"
+            f"secrets: [{', '.join(names)}]\n")
+    assert deployer("--spec", str(spec_file(head + services)), "validate").exit_code == 0  # a role each: they fit
+    path = spec_file(head + services + "deployments:\n  both: {services: [api, worker]}\n")
+    run = deployer("--spec", str(path), "validate")
+    assert run.exit_code == 1
+    assert f"{path}:9: deployments.both: the role's permissions (800 resources) take up to" in run.stderr
+    assert "split the deployment" in run.stderr

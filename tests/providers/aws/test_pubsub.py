@@ -56,7 +56,7 @@ def test_queues_of_fifo_topics_are_fifo(plan):
     for name in ("orders.fulfil", "orders.fulfil.dead-letter"):
         queue = plan.inputs(QUEUE, name)
         assert queue["fifoQueue"] is True and queue["name"].endswith(".fifo")
-    assert plan.outputs["services"]["crm"]["subscriptions"]["fulfil"]["queueUrl"] == \
+    assert plan.outputs["services"]["crm"]["subscriptions"]["orders"]["fulfil"]["queueUrl"] == \
         "https://sqs.eu-west-1.amazonaws.com/000000000000/shop-prod-orders_fulfil.fifo"
 
 

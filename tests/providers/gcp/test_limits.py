@@ -208,7 +208,7 @@ def test_pubsub_sets_the_rate_of_push_deliveries_itself(refusals, gcp_plan):
         "(https://cloud.google.com/pubsub/docs/push): nothing would apply maxConcurrency; drop it, or make the "
         "subscription a pull one (no endpoint), whose outputs carry it to the client"])
     assert refusals(CONCURRENT.format(endpoint="")) == (0, [])
-    pulled = gcp_plan(CONCURRENT.format(endpoint="")).services["mailer"]["subscriptions"]["welcome"]
+    pulled = gcp_plan(CONCURRENT.format(endpoint="")).services["mailer"]["subscriptions"]["signups"]["welcome"]
     assert pulled["maxConcurrency"] == 8
 
 

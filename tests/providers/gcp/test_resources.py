@@ -103,7 +103,7 @@ def test_a_push_subscription_delivers_with_the_invokers_oidc_token(plan):
     assert (sub["ackDeadlineSeconds"], sub["messageRetentionDuration"]) == (30, "604800s")
     assert sub["enableExactlyOnceDelivery"] is False
     assert sub["expirationPolicy"] == {"ttl": ""}
-    assert plan.services["email"]["subscriptions"]["send-welcome-email"]["endpoint"] == \
+    assert plan.services["email"]["subscriptions"]["signups"]["send-welcome-email"]["endpoint"] == \
         "https://email.internal.shop.example.com/pubsub/send-welcome-email"
 
 
