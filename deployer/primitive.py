@@ -11,6 +11,7 @@ from deployer.errors import Finding
 from deployer.speclang.fields import KebabName, Model
 
 if TYPE_CHECKING:
+    from deployer.encore_values import EncoreSection
     from deployer.local.stack import Server
     from deployer.speclang.model import Infra
     from deployer.speclang.resolved import ResolvedEnv
@@ -56,6 +57,7 @@ class Primitive:
     # plus LOCAL_PORT on; None where each cloud's local stack serves it.
     local: Callable[[ResolvedEnv, int, Path], LocalServers] | None = None
     local_port: int = 0
+    encore: EncoreSection | None = None  # its part of Encore's infra config, where Encore has it
 
     @property
     def names_only(self) -> bool:

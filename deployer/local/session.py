@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from deployer import clouds
 from deployer.children import dying_with_deployer
-from deployer.encore import env_var
+from deployer.encore_values import env_var
 from deployer.errors import UsageError, quoted
 from deployer.local.cron import CronScheduler
 from deployer.local.folder import LocalFolder

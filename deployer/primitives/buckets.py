@@ -5,12 +5,15 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
 
+from deployer import clouds
+from deployer.encore_values import EncoreSection
 from deployer.errors import Finding, quoted
 from deployer.primitive import Primitive, Refused
 from deployer.speclang.fields import INT32_MAX, Model
 
 if TYPE_CHECKING:
     from deployer.speclang.model import Infra
+    from deployer.speclang.resolved import ResolvedEnv
 
 
 class Cors(Model):
@@ -74,5 +77,17 @@ def _use_problem(name: str, bucket: Bucket, permissions: list[str] | None) -> st
     return None
 
 
+def _encore_object_storage(env: "ResolvedEnv", services: dict, gaps: list[str]) -> list[dict]:
+    """Encore's `object_storage`: the cloud's provider, each bucket its cloud name and public URL."""
+    buckets = {}
+    for service in services.values():
+        for name, bucket in service.get("buckets", {}).items():
+            buckets[name] = {"name": bucket["name"]}
+            if bucket.get("publicUrl"):
+                buckets[name]["public_base_url"] = bucket["publicUrl"]
+    return [{**clouds.cloud(env.provider).encore_storage(env), "buckets": buckets}] if buckets else []
+
+
 BUCKETS = Primitive("buckets", "bucket", Bucket, "object storage buckets by name", dict[str, list[BucketPermission]],
-                    "bucket name -> permissions", rules=_rules, use_problem=_use_problem)
+                    "bucket name -> permissions", rules=_rules, use_problem=_use_problem,
+                    encore=EncoreSection("object_storage", _encore_object_storage))

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
+from deployer import clouds
+from deployer.encore_values import EncoreSection, env_var, tls_config
 from deployer.errors import Finding, quoted
 from deployer.primitive import Primitive, Refused
 from deployer.speclang import keyspaces
@@ -57,6 +59,20 @@ def _rules(spec: "Infra", refused: Refused) -> Iterable[Finding]:
                     f"keyspace {quoted(first)} ({quoted(cache.keyspaces[first].key_pattern)})"))
 
 
+def _encore_redis(env: "ResolvedEnv", services: dict, gaps: list[str]) -> dict:
+    """Encore's `redis`: each cache its host, its AUTH token from `CACHE_<NAME>_AUTH` (a cloud's token is in the
+    secret `authSecret` names, a local one in `deployer dev`'s variables), TLS."""
+    unverifiable = clouds.cloud(env.provider).encore_tls_hostname_unverifiable
+    return {name: {"host": f"{cache['host']}:{cache['port']}", "database_index": 0,
+                   "auth": {"type": "auth_string", "auth_string": {"$env": env_var("cache", name, "auth")}},
+                   "tls_config": tls_config(cache, unverifiable)}
+            for service in services.values() for name, cache in service.get("caches", {}).items()}
+
+
+def _encore_variables(name: str, outputs: dict) -> dict[str, str]:
+    return {env_var("cache", name, "auth"): outputs["authSecret"]} if "authSecret" in outputs else {}
+
+
 def _local(env: "ResolvedEnv", port: int, data: Path) -> "LocalServers":
     from deployer.local.redis import LocalCaches
 
@@ -65,4 +81,5 @@ def _local(env: "ResolvedEnv", port: int, data: Path) -> "LocalServers":
 
 
 CACHES = Primitive("caches", "cache", Cache, "Redis clusters by name", list[str], "caches the service connects to",
-                   names=EncoreName, rules=_rules, local=_local, local_port=10)
+                   names=EncoreName, rules=_rules, local=_local, local_port=10,
+                   encore=EncoreSection("redis", _encore_redis, _encore_variables))

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from deployer import clouds
+from deployer.encore_values import EncoreSection, env_var, tls_config
 from deployer.errors import Finding, quoted
 from deployer.primitive import Primitive, Refused
 from deployer.speclang.fields import Model
@@ -56,6 +58,32 @@ def _rules(spec: Infra, refused: Refused) -> Iterable[Finding]:
                                         "name (https://www.postgresql.org/docs/current/manage-ag-templatedbs.html)")
 
 
+def _encore_sql_servers(env: ResolvedEnv, services: dict, gaps: list[str]) -> list[dict]:
+    """Encore's `sql_servers`, one per host: each database has its own on a cloud (one each, too, where the
+    plan cannot know the host yet), a local environment one for all; each password from
+    `DATABASE_<NAME>_PASSWORD` (a local one written as generated)."""
+    unverifiable = clouds.cloud(env.provider).encore_tls_hostname_unverifiable
+    servers: dict[str, dict] = {}
+    for service in services.values():
+        for name, database in service.get("databases", {}).items():
+            host = f"{database['host']}:{database['port']}"
+            server = servers.setdefault(name if database["host"] == clouds.UNKNOWN else host, {
+                "host": host, "tls_config": tls_config(database, unverifiable), "databases": {}})
+            if name in server["databases"]:  # used by another service too
+                continue
+            password = database.get("password") or {"$env": env_var("database", name, "password")}
+            server["databases"][name] = {"name": database["database"], "username": database["user"],
+                                         "password": password}
+            if database.get("caCertUrl") and not database.get("caCert"):
+                gaps.append(f"databases.{name}: its TLS certificate is verified against the container's trusted "
+                            f"roots: add its CA bundle ({database['caCertUrl']}) to the image's trust store")
+    return list(servers.values())
+
+
+def _encore_variables(name: str, outputs: dict) -> dict[str, str]:
+    return {env_var("database", name, "password"): outputs["passwordSecret"]} if "passwordSecret" in outputs else {}
+
+
 def _local(env: ResolvedEnv, port: int, data: Path) -> LocalServers:
     from deployer.local.postgres import LocalDatabases
 
@@ -64,4 +92,5 @@ def _local(env: ResolvedEnv, port: int, data: Path) -> LocalServers:
 
 DATABASES = Primitive("databases", "database", Database, "PostgreSQL databases by name", list[str],
                       "databases the service connects to", rules=_rules,
-                      local=_local, local_port=9)
+                      local=_local, local_port=9,
+                      encore=EncoreSection("sql_servers", _encore_sql_servers, _encore_variables))

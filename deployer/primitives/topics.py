@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
 
+from deployer import clouds
+from deployer.encore_values import EncoreSection, NotInEncore
 from deployer.errors import Finding, SpecPath, quoted
 from deployer.primitive import Primitive, Refused
 from deployer.speclang.durations import format_duration
@@ -14,6 +16,7 @@ from deployer.speclang.references import unknown
 
 if TYPE_CHECKING:
     from deployer.speclang.model import Infra
+    from deployer.speclang.resolved import ResolvedEnv
 
 
 class RetryPolicy(Model):
@@ -81,5 +84,27 @@ def _rules(spec: "Infra", refused: Refused) -> Iterable[Finding]:
             yield (*at, "retryPolicy", "minBackoff"), "minBackoff is longer than maxBackoff"
 
 
+def _encore_pubsub(env: "ResolvedEnv", services: dict, gaps: list[str]) -> list[dict]:
+    """Encore's `pubsub`: the cloud's provider, each topic its cloud id and subscriptions (the topics a
+    service subscribes to without publishing too); what Encore cannot express goes to GAPS."""
+    cloud = clouds.cloud(env.provider)
+    topics: dict[str, dict] = {}
+
+    def topic_entry(name: str, topic_id: str) -> dict:
+        return topics.setdefault(name, {**cloud.encore_topic({"id": topic_id}), "subscriptions": {}})
+
+    for service in services.values():
+        for name, topic in service.get("topics", {}).items():
+            topic_entry(name, topic["id"])
+        for topic_name, subscriptions in service.get("subscriptions", {}).items():
+            for name, subscription in subscriptions.items():
+                entry = topic_entry(topic_name, subscription["topicId"])
+                try:
+                    entry["subscriptions"][name] = cloud.encore_subscription(subscription, service)
+                except NotInEncore as reason:
+                    gaps.append(f"topics.{topic_name}.subscriptions.{name}: left out of Encore's config: {reason}")
+    return [{**cloud.encore_pubsub(env), "topics": topics}] if topics else []
+
+
 TOPICS = Primitive("topics", "topic", Topic, "pub/sub topics by name", dict[str, list[TopicPermission]],
-                   "topic name -> permissions", names=EncoreName, rules=_rules)
+                   "topic name -> permissions", names=EncoreName, rules=_rules, encore=EncoreSection("pubsub", _encore_pubsub))

@@ -6,7 +6,7 @@ import re
 import shlex
 from collections.abc import Iterator
 
-from deployer.encore import env_var
+from deployer.encore_values import env_var
 from deployer.errors import DeployerError
 
 # What a shell assignment takes unquoted (and docker's --env-file as it is): no blanks, quotes, `$`, `;`…

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from deployer.clouds import Cloud, MockCall, MockState, Program
-from deployer.encore import NotInEncore
+from deployer.encore_values import NotInEncore
 from deployer.providers.aws.naming import NAME_LIMITS, resource_names
 from deployer.providers.aws.replacements import CHANGES_NOTED, HOLDS_DATA, REPLACED_ON
 from deployer.providers.aws.rules import aws_rules

@@ -6,7 +6,7 @@ one deployment and its own names: each validates, plans on AWS and GCP, and expo
 Encore config that Encore's decoders accept (infra_config.schema.json, see test_encore_config.py; the
 fields a deployment adds, `hosted_services` and `metadata.base_url`, are as config.go and infracfg.rs
 define them up to encoredev/encore commit 2b626e8c70c5ff9cbc24611ef424d6d2520eb0bb).
-Their SQL databases are not in the specs yet (each spec marks where they go)."""
+Their SQL databases (eight in four apps) are in `sql_servers`, each under the app's name for it."""
 
 import json
 from functools import cache
@@ -68,6 +68,9 @@ def test_an_app_exports_per_deployment_an_encore_config_encore_accepts(app, env,
     for name, topic in topics.items():
         assert set(topic["subscriptions"]) == set(declared["topics"][name]["subscriptions"])
     assert sorted(config.get("secrets", {})) == sorted(declared.get("secrets", []))
+    servers = config.get("sql_servers", [])
+    assert sorted(db for server in servers for db in server["databases"]) == sorted(declared.get("databases", {}))
+    assert len(servers) == len(declared.get("databases", {}))  # a server each, its host known or not
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -92,7 +95,9 @@ def test_the_one_role_is_granted_the_union_of_the_services_uses(plan):
     assert len(publish) == 1 and len(publish[0]["Resource"]) == 3
     assert "sqs:ReceiveMessage" in granted  # chat's and llm's queues
     reads = [s for s in statements if s["Action"] == ["secretsmanager:GetSecretValue"]]
-    assert len(reads[0]["Resource"]) == 5  # bot's, slack's, claude's and openai's secrets
+    # bot's, slack's, claude's and openai's secrets, and the passwords of bot's and chat's databases
+    assert len(reads[0]["Resource"]) == 7
+    assert sum("-database-password-" in arn for arn in reads[0]["Resource"]) == 2
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -164,8 +169,16 @@ def test_the_container_gets_every_variable_its_encore_config_reads_from_the_clou
     assert config["redis"]["cluster"]["auth"]["auth_string"] == {"$env": "CACHE_CLUSTER_AUTH"}
     run = outputs("uptime", "staging", "--format", "container")["template"]
     assert run["serviceAccount"] == "uptime-staging-uptime@uptime-1234.iam.gserviceaccount.com"
-    assert run["containers"][0]["env"] == [{"name": "SlackWebhookURL", "valueSource": {"secretKeyRef": {
-        "secret": "projects/uptime-1234/secrets/uptime-staging-SlackWebhookURL", "version": "latest"}}}]
+    # the databases' passwords, which the Encore config reads as {"$env": "DATABASE_NAME_PASSWORD"}, and the secret
+    assert run["containers"][0]["env"] == [
+        {"name": name, "valueSource": {"secretKeyRef": {"secret": f"projects/uptime-1234/secrets/{secret}",
+                                                        "version": "latest"}}}
+        for name, secret in (("DATABASE_SITE_PASSWORD", "uptime-staging-site-database-password"),
+                             ("DATABASE_MONITOR_PASSWORD", "uptime-staging-monitor-database-password"),
+                             ("SlackWebhookURL", "uptime-staging-SlackWebhookURL"))]
+    config = outputs("uptime", "staging", "--format", "encore", "--deployment", "uptime")
+    assert {db["password"]["$env"] for server in config["sql_servers"] for db in server["databases"].values()} == {
+        "DATABASE_SITE_PASSWORD", "DATABASE_MONITOR_PASSWORD"}
 
 
 def test_a_container_of_several_deployments_must_be_named(deployer):
