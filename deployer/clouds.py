@@ -15,6 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from deployer.errors import Finding, PreconditionMissing, UsageError, quoted
+from deployer.extras import LOCAL, require
 from deployer.speclang.naming import ResourceName, physical_name
 
 if TYPE_CHECKING:
@@ -60,6 +61,23 @@ class Cloud(ABC):
     # (a database's major version upgrade)
     changes_noted: Mapping[str, Mapping[str, str]] = {}
     credentials_hint: str = ""  # how to give deployer credentials, where none are found
+    # What its parts import, installed by pyproject's extras (`deployer doctor` checks them; a command
+    # lacking them names the install command): the program's SDK and the secret store's client in
+    # the extra named `extra`, `deployer dev`'s servers and their clients in the `local` extra.
+    extra: str = ""
+    sdk_modules: tuple[str, ...] = ()
+    local_modules: tuple[str, ...] = ()
+
+    def require_sdk(self) -> None:
+        require(self.extra, f"{self.title}'s SDK", self.sdk_modules)
+
+    def require_local(self) -> None:
+        require(LOCAL, f"the local servers of {self.title}-shaped environments", self.local_modules)
+
+    def local_programs(self) -> Mapping[str, tuple[str | None, str]]:
+        """Programs beyond Python packages that `deployer dev` needs for some specs: what each serves ->
+        (where it was found, or None; how to install it)."""
+        return {}
     # The largest secret value its secret manager keeps, in bytes, and the page that says so
     max_secret_bytes: tuple[int, str] | None = None
 

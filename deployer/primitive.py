@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -31,7 +31,10 @@ class LocalServers(Protocol):
         it from), never written in the outputs."""
 
 
-def _no_rules(spec: Infra) -> Iterable[Finding]:
+Refused = Collection[tuple[str, str]]
+
+
+def _no_rules(spec: Infra, refused: Refused) -> Iterable[Finding]:
     return ()
 
 
@@ -52,10 +55,10 @@ class Primitive:
     uses: Any  # its field in a service's `uses`: list[str] (names), or dict[str, list[PERMISSION]]
     uses_description: str
     names: Any = KebabName  # its entries' names: what Encore's parser accepts for them (fields.py)
-    # Its own rules for the spec as an environment deploys it, each finding located at its spec path;
-    # READS: the top-level sections they read (not checked where the model refused one).
-    rules: Callable[[Infra], Iterable[Finding]] = _no_rules
-    reads: frozenset[str] = frozenset()
+    # Its own rules for the spec as an environment deploys it, each finding located at its spec path.
+    # REFUSED: the entries (section, name) holding a value the model refused, which the spec lacks or
+    # has with a default there: what a reference to one would check is not checked.
+    rules: Callable[[Infra, Refused], Iterable[Finding]] = _no_rules
     # What is wrong with a service using entry NAME (ENTRY) with PERMISSIONS (None where `uses` lists
     # names only).
     use_problem: Callable[[str, Any, list[str] | None], str | None] = _any_use
@@ -63,6 +66,7 @@ class Primitive:
     # plus LOCAL_PORT on; None where each cloud's local stack serves it.
     local: Callable[[ResolvedEnv, int, Path], LocalServers] | None = None
     local_port: int = 0
+    local_each: bool = True  # a local server for each entry (else one for them all)
     # The parts of its entries with resources of their own, as (kind, dotted name): a topic's subscriptions.
     parts: Callable[[Infra], Iterable[tuple[str, str]]] = _no_parts
     encore: EncoreSection | None = None  # its part of Encore's infra config, where Encore has it

@@ -2,7 +2,6 @@
 imports a cloud SDK, and a wheel that installs the `deployer` package only."""
 
 import ast
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -10,6 +9,7 @@ from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 import pytest
+from support.wheel import build_wheel
 
 from deployer import clouds
 
@@ -97,16 +97,15 @@ def test_validate_loads_no_cloud_sdk(tmp_path):
 
 @pytest.mark.slow
 def test_the_wheel_installs_the_deployer_package_only(tmp_path):
-    source = tmp_path / "source"  # a copy: the build writes its build/ folder beside the sources
-    for part in ("deployer", "providers"):
-        shutil.copytree(ROOT / part, source / part, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "pyproject.toml", source)
-    # The test extras install the build backend: no isolated environment to set up for each build.
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--wheel-dir", str(tmp_path), str(source)], check=True, capture_output=True)
-    (wheel,) = tmp_path.glob("*.whl")
+    wheel = build_wheel(tmp_path)
     names = zipfile.ZipFile(wheel).namelist()
     assert {name.split("/")[0] for name in names if ".dist-info/" not in name} == {"deployer"}
     installed = {name.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
                  for name in names if name.endswith(".py")}
     assert set(modules()) - installed == set(), "a package is missing from pyproject's list"
+    # every file the package reads at run time (templates, the CUE runner, the schema, py.typed) too
+    shipped = {f"deployer/{path.relative_to(folder)}" if package == "deployer" else
+               f"deployer/providers/{path.relative_to(folder)}"
+               for package, folder in PACKAGES.items() for path in folder.rglob("*")
+               if path.is_file() and "__pycache__" not in path.parts}
+    assert shipped - set(names) == set(), "pyproject's package-data leaves these out"

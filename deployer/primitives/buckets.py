@@ -8,7 +8,7 @@ from pydantic import Field
 from deployer import clouds
 from deployer.encore_values import EncoreSection
 from deployer.errors import Finding, quoted
-from deployer.primitive import Primitive
+from deployer.primitive import Primitive, Refused
 from deployer.speclang.fields import INT32_MAX, Model
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ class Bucket(Model):
 BucketPermission = Literal["download", "upload", "list", "remove", "attrs", "public-url"]
 
 
-def _rules(spec: "Infra") -> Iterable[Finding]:
+def _rules(spec: "Infra", refused: Refused) -> Iterable[Finding]:
     for name, bucket in spec.buckets.items():
         for index, rule in enumerate(bucket.lifecycle):
             at = ("buckets", name, "lifecycle", index)
@@ -89,5 +89,5 @@ def _encore_object_storage(env: "ResolvedEnv", services: dict, gaps: list[str]) 
 
 
 BUCKETS = Primitive("buckets", "bucket", Bucket, "object storage buckets by name", dict[str, list[BucketPermission]],
-                    "bucket name -> permissions", rules=_rules, reads=frozenset({"buckets"}), use_problem=_use_problem,
+                    "bucket name -> permissions", rules=_rules, use_problem=_use_problem,
                     encore=EncoreSection("object_storage", _encore_object_storage))

@@ -9,7 +9,7 @@ from pydantic import Field
 from deployer import clouds
 from deployer.encore_values import EncoreSection, env_var, tls_config
 from deployer.errors import Finding, quoted
-from deployer.primitive import Primitive
+from deployer.primitive import Primitive, Refused
 from deployer.speclang import keyspaces
 from deployer.speclang.durations import format_duration
 from deployer.speclang.fields import EncoreName, KebabName, Model
@@ -48,7 +48,7 @@ def keyspace_outputs(cache: Cache) -> dict[str, dict]:
     return {name: keyspace_output(keyspace) for name, keyspace in cache.keyspaces.items()}
 
 
-def _rules(spec: "Infra") -> Iterable[Finding]:
+def _rules(spec: "Infra", refused: Refused) -> Iterable[Finding]:
     for cache_name, cache in spec.caches.items():
         for ks_name, keyspace in cache.keyspaces.items():
             for problem in keyspaces.pattern_problems(keyspace):
@@ -81,5 +81,5 @@ def _local(env: "ResolvedEnv", port: int, data: Path) -> "LocalServers":
 
 
 CACHES = Primitive("caches", "cache", Cache, "Redis clusters by name", list[str], "caches the service connects to",
-                   names=EncoreName, rules=_rules, reads=frozenset({"caches"}), local=_local, local_port=10,
+                   names=EncoreName, rules=_rules, local=_local, local_port=10,
                    encore=EncoreSection("redis", _encore_redis, _encore_variables))

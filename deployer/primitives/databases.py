@@ -11,7 +11,7 @@ from pydantic import Field
 from deployer import clouds
 from deployer.encore_values import EncoreSection, env_var, tls_config
 from deployer.errors import Finding, quoted
-from deployer.primitive import Primitive
+from deployer.primitive import Primitive, Refused
 from deployer.speclang.fields import Model
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def database_name(name: str) -> str:
     return name.replace("-", "_")
 
 
-def _rules(spec: Infra) -> Iterable[Finding]:
+def _rules(spec: Infra, refused: Refused) -> Iterable[Finding]:
     for name in spec.databases:
         if len(database_name(name)) > MAX_IDENTIFIER:
             yield ("databases", name), (f"is {len(name)} characters: PostgreSQL keeps {MAX_IDENTIFIER} of a name "
@@ -91,6 +91,6 @@ def _local(env: ResolvedEnv, port: int, data: Path) -> LocalServers:
 
 
 DATABASES = Primitive("databases", "database", Database, "PostgreSQL databases by name", list[str],
-                      "databases the service connects to", rules=_rules, reads=frozenset({"databases"}),
-                      local=_local, local_port=9,
+                      "databases the service connects to", rules=_rules,
+                      local=_local, local_port=9, local_each=False,
                       encore=EncoreSection("sql_servers", _encore_sql_servers, _encore_variables))

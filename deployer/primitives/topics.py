@@ -9,7 +9,7 @@ from pydantic import Field
 from deployer import clouds
 from deployer.encore_values import EncoreSection, NotInEncore
 from deployer.errors import Finding, SpecPath, quoted
-from deployer.primitive import Primitive
+from deployer.primitive import Primitive, Refused
 from deployer.speclang.durations import format_duration
 from deployer.speclang.fields import INT32_MAX, Duration, EncoreName, Model
 from deployer.speclang.references import unknown
@@ -72,9 +72,11 @@ def subscription_ranges(spec: "Infra", service: str, ack_deadline: tuple[timedel
             yield (*at, "retryPolicy", "maxRetries"), f"{service} allows {low} to {high} delivery attempts"
 
 
-def _rules(spec: "Infra") -> Iterable[Finding]:
+def _rules(spec: "Infra", refused: Refused) -> Iterable[Finding]:
     for at, sub in subscriptions(spec):
-        if sub.service not in spec.services:
+        if ("services", sub.service) in refused:
+            pass  # its url may be the refused value
+        elif sub.service not in spec.services:
             yield (*at, "service"), unknown("service", sub.service, spec.services)
         elif sub.endpoint and not spec.services[sub.service].url:
             yield (*at, "endpoint"), f"a push subscription needs a url on service {quoted(sub.service)}"
@@ -110,5 +112,4 @@ def _encore_pubsub(env: "ResolvedEnv", services: dict, gaps: list[str]) -> list[
 
 TOPICS = Primitive("topics", "topic", Topic, "pub/sub topics by name", dict[str, list[TopicPermission]],
                    "topic name -> permissions", names=EncoreName, rules=_rules,
-                   reads=frozenset({"topics", "services"}), encore=EncoreSection("pubsub", _encore_pubsub),
-                   parts=_subscriptions)
+                   encore=EncoreSection("pubsub", _encore_pubsub), parts=_subscriptions)

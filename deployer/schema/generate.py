@@ -1,11 +1,12 @@
-"""Every schema format `deployer schema` prints, and the files kept in the repository that are generated."""
+"""Every schema format `deployer schema` prints, and the files kept in the repository that are generated
+from the model (the JSON Schema, the documentation's spec reference)."""
 
 import json
 from pathlib import Path
 
 from deployer.schema.cue_definitions import cue_definitions
 from deployer.schema.json_schema import json_schema
-from deployer.schema.reference import README, readme_with_reference, reference_markdown
+from deployer.schema.reference import PAGE, page_with_reference, reference_markdown
 
 JSON_SCHEMA_FILE = Path(__file__).with_name("infra.schema.json")
 FORMATS = ("json-schema", "cue", "markdown")
@@ -22,4 +23,4 @@ def render(fmt: str, package: str | None = None) -> str:
 
 def generated_files() -> dict[Path, str]:
     """Each file kept in the repository that is generated from the model, with its up-to-date text."""
-    return {JSON_SCHEMA_FILE: render("json-schema"), README: readme_with_reference(README.read_text())}
+    return {JSON_SCHEMA_FILE: render("json-schema"), PAGE: page_with_reference(PAGE.read_text())}

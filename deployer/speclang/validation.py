@@ -1,5 +1,6 @@
 """Checking raw spec data against the model, as findings a user can act on."""
 
+import copy
 import re
 import types
 import typing
@@ -38,6 +39,42 @@ def _validated(data: dict, control: list[Finding]) -> tuple[Infra | None, list[F
         located = {path for path, _ in control}
         return None, [*control, *((path, message) for path, message in _findings(err, data) if path not in located)]
     return (None, control) if control else (model, [])
+
+
+# Rounds of taking refused values out before the rest is a model: a refused value can leave a
+# required field missing, which takes its entry out in the next round.
+_PRUNING_ROUNDS = 4
+
+
+def valid_part(data: dict, findings: list[Finding]) -> tuple[Infra | None, list[SpecPath]]:
+    """The model of DATA without what FINDINGS refuse, and the paths taken out: each refused value
+    (a whole list for one of its items, so that no index moves; the entry holding a missing required
+    field), which then takes its default. The references and rules run on it, so that one run reports
+    every problem it can; None where even that is no model (the app or the provider refused)."""
+    taken: list[SpecPath] = []
+    for _ in range(_PRUNING_ROUNDS):
+        if any(not path or path[0] in ("app", "provider") for path, _ in findings):
+            return None, taken
+        data = copy.deepcopy(data) if not taken else data
+        for path, _ in findings:
+            taken.append(_take_out(data, path))
+        model, findings = _validated(data, [])
+        if model is not None:
+            return model, taken
+    return None, taken
+
+
+def _take_out(data: dict, path: SpecPath) -> SpecPath:
+    """Delete the value at PATH (its list where it is a list's item, its entry where it is not
+    written); the path deleted."""
+    here: object = data
+    for part in path[:-1]:
+        here = here.get(part) if isinstance(here, dict) else (
+            here[part] if isinstance(here, list) and isinstance(part, int) and part < len(here) else None)
+    if isinstance(here, list) or not isinstance(here, dict) or path[-1] not in here:
+        return _take_out(data, path[:-1]) if len(path) > 1 else path
+    del here[path[-1]]
+    return path
 
 
 def _control_characters(value: object, at: SpecPath, checked: object = None) -> list[Finding]:
@@ -141,7 +178,40 @@ def _message(error: dict, path: SpecPath) -> str:
         return f"{quoted(given)} does not match {ctx.get('pattern')}"
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
-    return f"{error['msg']} (got {quoted(given)})" if not isinstance(given, (dict, list)) else error["msg"]
+    if kind in _EXPECTED:
+        shown = len(given) if kind in _LENGTHS and isinstance(given, (str, list, dict)) else _shown(given)
+        return f"expected {_EXPECTED[kind].format(**ctx)}, not {shown}"
+    return f"{error['msg']}, not {_shown(given)}"
+
+
+# What the validation library's error types expect, in the spec's words.
+_EXPECTED = {
+    "bool_parsing": "true or false", "bool_type": "true or false",
+    "int_parsing": "a whole number", "int_type": "a whole number", "int_from_float": "a whole number",
+    "float_parsing": "a number", "float_type": "a number",
+    "string_type": "text (a string)", "list_type": "a list", "set_type": "a list",
+    "dict_type": "a mapping (name: value)", "model_type": "a mapping of fields",
+    "model_attributes_type": "a mapping of fields",
+    "greater_than_equal": "{ge} or more", "less_than_equal": "{le} or less",
+    "greater_than": "more than {gt}", "less_than": "less than {lt}",
+    "too_short": "at least {min_length} items", "too_long": "at most {max_length} items",
+    "string_too_short": "at least {min_length} characters", "string_too_long": "at most {max_length} characters",
+}
+
+_LENGTHS = {"too_short", "too_long", "string_too_short", "string_too_long"}
+
+
+def _shown(given: object) -> str:
+    """A value as the spec's author wrote it: `"maybe"`, `true`, `null`, `a list`."""
+    if isinstance(given, bool):
+        return "true" if given else "false"
+    if given is None:
+        return "null"
+    if isinstance(given, dict):
+        return "a mapping"
+    if isinstance(given, list):
+        return "a list"
+    return quoted(given) if isinstance(given, str) else str(given)
 
 
 def _fields_at(path: SpecPath) -> list[str]:

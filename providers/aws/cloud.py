@@ -37,6 +37,9 @@ class Aws(Cloud):
     required_settings: ClassVar[dict[str, str]] = {"region": "us-east-1"}
     store_settings: ClassVar[dict[str, str]] = {"region": "us-east-1"}
     replaced_on = REPLACED_ON
+    extra = "aws"
+    sdk_modules = ("pulumi_aws", "boto3")
+    local_modules = ("moto", "boto3")
     holds_data = HOLDS_DATA
     changes_noted = CHANGES_NOTED
     # SecretString: "Maximum length of 65536"
@@ -86,6 +89,7 @@ class Aws(Cloud):
         return any(Path(f).is_file() for f in files)
 
     def program(self) -> Program:
+        self.require_sdk()
         from deployer.providers.aws.program import program
 
         return program
@@ -101,11 +105,13 @@ class Aws(Cloud):
         return shown_planned(planned)
 
     def secret_store(self, spec: Infra):
+        self.require_sdk()
         from deployer.providers.aws.secret_store import AwsStore
 
         return AwsStore(spec.app, spec.aws.region)
 
     def local(self, env: ResolvedEnv, base_port: int, data: Path):
+        self.require_local()
         from deployer.providers.aws.local import AwsLocalStack
 
         return AwsLocalStack(env, base_port, data)

@@ -44,6 +44,9 @@ class Gcp(Cloud):
     required_settings: ClassVar[dict[str, str]] = {"project": "my-project-id", "region": "us-central1"}
     store_settings: ClassVar[dict[str, str]] = {"project": "my-project-id"}
     replaced_on = REPLACED_ON
+    extra = "gcp"
+    sdk_modules = ("pulumi_gcp", "google.cloud.secretmanager_v1")
+    local_modules = ("gcp_storage_emulator", "google.cloud.storage", "google.cloud.pubsub_v1")
     holds_data = HOLDS_DATA
     changes_noted = CHANGES_NOTED
     # "Maximum size of a secret payload: 64 KiB"
@@ -101,6 +104,7 @@ class Gcp(Cloud):
         return (gcloud / "application_default_credentials.json").is_file()
 
     def program(self) -> Program:
+        self.require_sdk()
         from deployer.providers.gcp.program import program
 
         return program
@@ -116,11 +120,13 @@ class Gcp(Cloud):
         return shown_planned(planned)
 
     def secret_store(self, spec: Infra):
+        self.require_sdk()
         from deployer.providers.gcp.secret_store import GcpStore
 
         return GcpStore(spec.app, spec.gcp.project)
 
     def local(self, env: ResolvedEnv, base_port: int, data: Path):
+        self.require_local()
         from deployer.providers.gcp.local import GcpLocalStack
 
         return GcpLocalStack(env, base_port, data)
@@ -131,6 +137,11 @@ class Gcp(Cloud):
     # (Google's connector checks the CN itself: github.com/GoogleCloudPlatform/cloud-sql-nodejs-connector,
     # src/socket.ts, validateCertificate).
     encore_tls_hostname_unverifiable = True
+
+    def local_programs(self) -> dict[str, tuple[str | None, str]]:
+        from deployer.providers.gcp.local import NO_PUBSUB_EMULATOR, find_pubsub_emulator
+
+        return {"topics (Google's Pub/Sub emulator)": (find_pubsub_emulator(), NO_PUBSUB_EMULATOR)}
 
     def encore_pubsub(self, env: ResolvedEnv) -> dict:
         return {"type": "gcp_pubsub", "project_id": env.spec.gcp.project}

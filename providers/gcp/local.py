@@ -30,13 +30,19 @@ MAX_DELIVERY_ATTEMPTS = 100  # Pub/Sub's own bounds of a dead-letter policy: 5..
 MIN_DELIVERY_ATTEMPTS = 5
 
 
-def pubsub_emulator() -> str:
+def find_pubsub_emulator() -> str | None:
     if found := shutil.which("cloud-pubsub-emulator"):
         return found
     if gcloud := shutil.which("gcloud"):
         bundled = Path(gcloud).resolve().parent.parent / "platform/pubsub-emulator/bin/cloud-pubsub-emulator"
         if bundled.is_file():
             return str(bundled)
+    return None
+
+
+def pubsub_emulator() -> str:
+    if found := find_pubsub_emulator():
+        return found
     raise PreconditionMissing(NO_PUBSUB_EMULATOR)
 
 

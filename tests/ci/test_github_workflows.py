@@ -150,3 +150,26 @@ def test_diff_on_a_shallow_clone_says_to_fetch_more_history(deployer, tmp_path, 
     result = deployer("--spec", str(tmp_path / "shallow"), "diff", "--env", "prod", "--base", "HEAD~1")
     assert result.exit_code == 2
     assert 'unknown git ref "HEAD~1"' in result.stderr and "`fetch-depth: 0`" in result.stderr
+
+
+# The release workflow: on a version tag, the wheel and sdist are built and published to PyPI with
+# trusted publishing (an OIDC token, never a stored PyPI token).
+RELEASE = ROOT / ".github/workflows/release.yml"
+
+
+def test_the_release_workflow_passes_actionlint():
+    if ACTIONLINT is None:
+        pytest.skip("actionlint is one of the test extras")
+    result = subprocess.run([ACTIONLINT, "-no-color", str(RELEASE)], check=False, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_it_publishes_on_a_tag_with_trusted_publishing_only():
+    workflow = yaml.safe_load(RELEASE.read_text())
+    assert workflow[True]["push"] == {"tags": ["v*"]}  # YAML 1.1 reads the key `on` as true
+    assert workflow["permissions"] == {"contents": "read"}
+    build, publish = workflow["jobs"]["build"], workflow["jobs"]["publish"]
+    assert "permissions" not in build and publish["permissions"] == {"id-token": "write"}
+    assert publish["environment"] == "pypi" and publish["needs"] == "build"
+    assert publish["steps"][-1] == {"uses": "pypa/gh-action-pypi-publish@release/v1"}  # no password: OIDC
+    assert "secrets." not in RELEASE.read_text()

@@ -1,4 +1,4 @@
-"""The README's reference section is generated from the model, and a test fails when it is stale."""
+"""The documentation's spec reference is generated from the model, and a test fails when it is stale."""
 
 import subprocess
 import sys
@@ -6,7 +6,7 @@ import sys
 from pydantic import BaseModel
 from support.ecosystem import ROOT
 
-from deployer.schema.reference import BEGIN, END, README, readme_with_reference, reference_markdown
+from deployer.schema.reference import BEGIN, END, PAGE, page_with_reference, reference_markdown
 from deployer.speclang.model import Infra
 
 
@@ -27,9 +27,9 @@ def _classes(annotation) -> list[type[BaseModel]]:
     return [c for arg in getattr(annotation, "__args__", ()) for c in _classes(arg)]
 
 
-def test_the_readme_reference_is_up_to_date():
-    text = README.read_text()
-    assert readme_with_reference(text) == text, "README.md's reference is stale: run `python -m deployer.schema`"
+def test_the_reference_page_is_up_to_date():
+    text = PAGE.read_text()
+    assert page_with_reference(text) == text, "docs/reference.md is stale: run `python -m deployer.schema`"
 
 
 def test_the_check_command_reports_no_stale_file():
@@ -41,7 +41,7 @@ def test_the_check_command_reports_no_stale_file():
 def test_every_field_of_every_type_is_in_the_reference_with_its_default():
     reference = reference_markdown()
     for name, model in model_types().items():
-        section = reference.split(f"\n#### {name}\n", 1)[1].split("\n#### ", 1)[0]
+        section = reference.split(f"\n### {name}\n", 1)[1].split("\n### ", 1)[0]
         for field in model.model_fields.values():
             row = next((line for line in section.splitlines() if line.startswith(f"| `{field.alias}` |")), None)
             assert row, f"{name}.{field.alias} is missing from the reference"
@@ -63,16 +63,16 @@ def test_the_reference_gives_the_defaults_of_each_environment_type():
     assert '| `production` | `instanceClass: "db.m7g.large"`, `storageGb: 100`, `multiAz: true`' in databases
 
 
-def test_a_stale_reference_is_replaced_and_the_rest_of_the_readme_kept():
-    stale = f"# app\n\nintro\n\n## Reference\n\nhand-written\n\n{BEGIN}\nold table\n{END}\n\n## After\ntext\n"
-    fresh = readme_with_reference(stale)
+def test_a_stale_reference_is_replaced_and_the_rest_of_the_page_kept():
+    stale = f"# app\n\nintro\n\n## Fields\n\nhand-written\n\n{BEGIN}\nold table\n{END}\n\n## After\ntext\n"
+    fresh = page_with_reference(stale)
     assert fresh == stale.replace("old table\n", reference_markdown())
-    assert readme_with_reference(fresh) == fresh
+    assert page_with_reference(fresh) == fresh
 
 
-def test_a_readme_without_the_block_gets_it_under_its_reference_heading():
-    fresh = readme_with_reference("# app\n\n## Reference\n\n## After\n")
-    assert fresh.startswith(f"# app\n\n## Reference\n\n{BEGIN}\n")
+def test_a_page_without_the_block_gets_it_under_its_fields_heading():
+    fresh = page_with_reference("# app\n\n## Fields\n\n## After\n")
+    assert fresh.startswith(f"# app\n\n## Fields\n\n{BEGIN}\n")
     assert fresh.endswith(f"{END}\n\n## After\n")
 
 

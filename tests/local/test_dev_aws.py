@@ -111,6 +111,8 @@ def test_a_failing_command_s_exit_code_is_deployer_dev_s_and_reset_wipes_the_dat
                          "sys.exit(7)\n")
     failing = run_deployer(spec, "dev", "--", sys.executable, str(write))
     assert failing.returncode == 7, failing.stderr
+    # what runs where: the cache as its clients' URLs write it
+    assert f"redis://127.0.0.1:{base_port + 10}" in failing.stderr and "http://127.0.0.1" not in failing.stderr
     assert leftovers(base_port) == []
     kept = tmp_path / ".deployer/local/local/redis/sessions"
     assert any(b"$1\r\nk\r\n$1\r\nv" in path.read_bytes() for path in kept.rglob("*") if path.is_file())  # SET k v

@@ -32,7 +32,7 @@ CASES = {
     # (https://docs.aws.amazon.com/AmazonS3/latest/API/API_LifecycleExpiration.html).
     "an integer beyond 32 bits": (
         spec_with("app: shop\n", "app: shop\nbuckets:\n  b:\n    lifecycle: [{expireAfterDays: 99999999999999999999999}]\n"),
-        "infra.yaml:4: buckets.b.lifecycle.0.expireAfterDays: Input should be less than or equal to 2147483647"),
+        "infra.yaml:4: buckets.b.lifecycle.0.expireAfterDays: expected 2147483647 or less, not 99999999999999999999999"),
     "arabic-indic digits in a duration": (
         spec_with('schedule: "0 4 * * *"', "every: ٣h"),
         "infra.yaml:12: cron.nightly.every: '٣h' is not a duration"),
@@ -51,7 +51,7 @@ CASES = {
     # job descriptions: 500 (https://cloud.google.com/scheduler/docs/reference/rest/v1/projects.locations.jobs).
     "a 600-character cron title": (
         spec_with("    schedule:", f"    title: {'t' * 600}\n    schedule:"),
-        "infra.yaml:12: cron.nightly.title: String should have at most 500 characters"),
+        "infra.yaml:12: cron.nightly.title: expected at most 500 characters, not 600"),
     # https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html
     "an AWS region with a line break": (
         spec_with("region: eu-west-1", 'region: "eu-west-1\\naws:skipCredentialsValidation: true"'),

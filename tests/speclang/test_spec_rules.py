@@ -203,7 +203,7 @@ CASES = [
         caches:
           sessions:
             aws: {replicas: 9}  # <-
-        """, "caches.sessions.aws.replicas", "less than or equal to 5", id="aws-knob-range"),
+        """, "caches.sessions.aws.replicas", "expected 5 or less, not 9", id="aws-knob-range"),
     case("""
         caches:
           sessions:
@@ -574,7 +574,7 @@ CASES = [
             overrides:
               caches:
                 sessions: {aws: {replicas: many}}  # <-
-        """, "environments.prod.overrides.caches.sessions.aws.replicas", "valid integer",
+        """, "environments.prod.overrides.caches.sessions.aws.replicas", "expected a whole number, not \"many\"",
          id="environment-override-located"),
     case("""
         caches: {sessions: {}}

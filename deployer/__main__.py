@@ -1,0 +1,5 @@
+"""`python -m deployer`: the `deployer` command."""
+
+from deployer.cli import main
+
+main()
