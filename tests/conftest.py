@@ -66,6 +66,20 @@ def spec_file(tmp_path):
     return write
 
 
+@pytest.fixture
+def problems(deployer, spec_file):
+    """`problems(text)`: the problems `deployer validate` prints for the spec TEXT (which it must refuse),
+    each `LINE: spec.path: message`."""
+
+    def validate(text: str) -> list[str]:
+        path = spec_file(text)
+        run = deployer("--spec", str(path), "validate")
+        assert run.exit_code == 1, run.stderr
+        return [line.removeprefix(f"{path}:") for line in run.stderr.splitlines()]
+
+    return validate
+
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 

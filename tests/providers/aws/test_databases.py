@@ -90,19 +90,10 @@ def test_outputs_give_what_a_client_needs_and_never_the_password(plans):
 HEAD = "app: shop\naws: {region: eu-west-1}\n"
 
 
-@pytest.fixture
-def problems(deployer, spec_file):
-    def validate(body: str) -> list[str]:
-        path = spec_file(HEAD + body)
-        run = deployer("--spec", str(path), "validate")
-        assert run.exit_code == 1, run.stderr
-        return [line.removeprefix(f"{path}:") for line in run.stderr.splitlines()]
-    return validate
-
 
 def test_rds_creates_the_postgresql_major_versions_in_standard_support(problems):
     # https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-release-calendar.html
-    assert problems('databases: {orders: {version: "12"}}\n') == [(
+    assert problems(HEAD + 'databases: {orders: {version: "12"}}\n') == [(
         "3: databases.orders.version: RDS for PostgreSQL creates major versions 13, 14, 15, 16, 17 "
         "(https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-release-calendar.html)")]
 
@@ -111,7 +102,7 @@ def test_rds_instance_classes_storage_and_backups_as_create_db_instance_takes_th
     # https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html: gp3 storage
     # "Must be an integer from 20 to 65536", BackupRetentionPeriod "from 0 to 35";
     # https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.html: db.CLASS.SIZE
-    found = problems("databases:\n  orders:\n    aws: {instanceClass: m7g.large, storageGb: 19, backupRetentionDays: 36}\n")
+    found = problems(HEAD + "databases:\n  orders:\n    aws: {instanceClass: m7g.large, storageGb: 19, backupRetentionDays: 36}\n")
     assert [line.split(": ", 2)[1] for line in found] == [
         "databases.orders.aws.backupRetentionDays", "databases.orders.aws.instanceClass", "databases.orders.aws.storageGb"]
     assert "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html" in found[0]
@@ -120,5 +111,5 @@ def test_rds_instance_classes_storage_and_backups_as_create_db_instance_takes_th
 def test_rds_instance_identifiers_have_no_two_hyphens_in_a_row(problems):
     # https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html: "Can't end with a
     # hyphen or contain two consecutive hyphens"
-    found = problems("databases: {order--lines: {}}\n")
+    found = problems(HEAD + "databases: {order--lines: {}}\n")
     assert any("RDS DB instance identifiers are 1 to 63 letters" in line for line in found), found

@@ -78,19 +78,10 @@ def test_only_the_services_that_use_a_database_read_its_password(plans):
 HEAD = "app: shop\nprovider: gcp\ngcp: {project: shop-123456, region: europe-west1}\n"
 
 
-@pytest.fixture
-def problems(deployer, spec_file):
-    def validate(body: str) -> list[str]:
-        path = spec_file(HEAD + body)
-        run = deployer("--spec", str(path), "validate")
-        assert run.exit_code == 1, run.stderr
-        return [line.removeprefix(f"{path}:") for line in run.stderr.splitlines()]
-    return validate
-
 
 def test_cloud_sql_offers_the_postgresql_major_versions_it_lists(problems):
     # https://cloud.google.com/sql/docs/db-versions
-    assert problems('databases: {orders: {version: "9"}}\n') == [(
+    assert problems(HEAD + 'databases: {orders: {version: "9"}}\n') == [(
         "4: databases.orders.version: Cloud SQL for PostgreSQL offers major versions 10, 11, 12, 13, 14, 15, 16, 17 "
         "(https://cloud.google.com/sql/docs/db-versions)")]
 
@@ -99,7 +90,7 @@ def test_cloud_sql_tiers_disks_and_retained_backups(problems):
     # https://cloud.google.com/sql/docs/postgres/instance-settings: tiers db-custom-CPUS-MEMORY, db-f1-micro,
     # db-g1-small; SSD from 10 GB to 64 TB; https://cloud.google.com/sql/docs/postgres/backup-recovery/backups:
     # 1 to 365 retained backups
-    found = problems("databases:\n  orders:\n    gcp: {tier: n1-standard-1, diskSizeGb: 9, backupRetentionDays: 366}\n")
+    found = problems(HEAD + "databases:\n  orders:\n    gcp: {tier: n1-standard-1, diskSizeGb: 9, backupRetentionDays: 366}\n")
     assert [line.split(": ", 2)[1] for line in found] == [
         "databases.orders.gcp.backupRetentionDays", "databases.orders.gcp.diskSizeGb", "databases.orders.gcp.tier"]
 
