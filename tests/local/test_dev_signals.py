@@ -97,7 +97,8 @@ def test_sigint_stops_a_dev_that_a_script_started_in_the_background(project, bas
     dev = int(script.stdout.readline())
     pids.extend([dev, script.pid])
     deadline = time.monotonic() + 60
-    while " ready in " not in said.read_text() and time.monotonic() < deadline:
+    # the background child opens dev.err itself: it may not exist yet when the shell has said its pid
+    while not (said.exists() and " ready in " in said.read_text()) and time.monotonic() < deadline:
         time.sleep(0.05)
     ignored = int(Path(f"/proc/{dev}/status").read_text().split("SigIgn:")[1].split()[0], 16)
     os.kill(dev, signal.SIGINT)
