@@ -120,9 +120,10 @@ def hand_written(services: int, secrets: dict[str, str]) -> None:
             "identity": role.arn,
             "buckets": {f"{n}-files": {"name": bucket.bucket, "arn": bucket.arn, "permissions": ["download", "upload"]}},
             "topics": {f"{n}-events": {"id": topic.arn, "name": topic.name, "permissions": ["publish"]}},
-            "subscriptions": {f"{n}-worker": {"topic": f"{n}-events", "topicId": topic.arn, "id": queue.arn,
-                                              "queueUrl": queue.url}},
+            "subscriptions": {f"{n}-events": {f"{n}-worker": {"topicId": topic.arn, "id": queue.arn,
+                                                              "queueUrl": queue.url}}},
             "caches": {},
+            "databases": {},
             "secrets": {f"Token{i}": secret.arn},
         }
     for name, value in (("app", "bench"), ("env", "prod"), ("provider", "aws"), ("services", outputs)):

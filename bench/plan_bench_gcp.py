@@ -89,9 +89,10 @@ def hand_written(services: int, secrets: dict[str, str]) -> None:
             "identity": account.email,
             "buckets": {f"{n}-files": {"name": bucket.name, "permissions": ["download", "upload"]}},
             "topics": {f"{n}-events": {"id": topic.id, "name": topic.name, "permissions": ["publish"]}},
-            "subscriptions": {f"{n}-worker": {"topic": f"{n}-events", "topicId": topic.id, "id": subscription.id,
-                                              "deadLetters": dead_letters.id}},
+            "subscriptions": {f"{n}-events": {f"{n}-worker": {"topicId": topic.id, "id": subscription.id,
+                                                              "deadLetters": dead_letters.id}}},
             "caches": {},
+            "databases": {},
             "secrets": {f"Token{i}": secret.id},
         }
     for name, value in (("app", "bench"), ("env", "prod"), ("provider", "gcp"), ("services", outputs)):
