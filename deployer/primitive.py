@@ -48,6 +48,10 @@ def _any_use(name: str, entry: Any, permissions: list[str] | None) -> str | None
 
 @dataclass(frozen=True)
 class Primitive:
+    """One kind of resource: its section of the spec and the model of an entry, how a service uses it, its
+    rules, its local servers and its part of Encore's config. Each cloud's resources for it are the
+    cloud's (`Cloud.primitives`)."""
+
     section: str  # its top-level key in the spec, e.g. `caches`
     kind: str  # one entry as messages name it, e.g. `cache`
     entry: type[Model]  # an entry's model, before the clouds' blocks (`aws:`, `gcp:`) are added to it
@@ -70,8 +74,3 @@ class Primitive:
     # The parts of its entries with resources of their own, as (kind, dotted name): a topic's subscriptions.
     parts: Callable[[Infra], Iterable[tuple[str, str]]] = _no_parts
     encore: EncoreSection | None = None  # its part of Encore's infra config, where Encore has it
-
-    @property
-    def names_only(self) -> bool:
-        """Whether a service's `uses` lists the entries' names only (no permissions)."""
-        return self.uses == list[str]

@@ -14,21 +14,24 @@ def post(url: str, body: bytes = b"", headers: Mapping[str, str] | None = None) 
     parts = urllib.parse.urlsplit(url)
     kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     connection = kind(parts.netloc, timeout=TIMEOUT_SECONDS)
-    deadline = threading.Timer(TIMEOUT_SECONDS, _cut, [connection])
+    expired = threading.Event()
+    deadline = threading.Timer(TIMEOUT_SECONDS, _cut, [connection, expired])
     deadline.start()
     try:
         connection.request("POST", urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, "")),
                            body=body, headers=dict(headers or {}))
         return connection.getresponse().status
     except (OSError, http.client.HTTPException) as err:
-        return f"nothing within {TIMEOUT_SECONDS} s" if deadline.finished.is_set() else str(err) or type(err).__name__
+        return f"nothing within {TIMEOUT_SECONDS} s" if expired.is_set() else str(err) or type(err).__name__
     finally:
         deadline.cancel()
         connection.close()
 
 
-def _cut(connection: http.client.HTTPConnection) -> None:
-    """End the request where it waits: its socket shut, the read in progress returns."""
+def _cut(connection: http.client.HTTPConnection, expired: threading.Event) -> None:
+    """End the request where it waits: its socket shut, the read in progress returns. EXPIRED is set first:
+    the read may fail before the timer has finished."""
+    expired.set()
     if connection.sock is not None:
         try:
             connection.sock.shutdown(socket.SHUT_RDWR)

@@ -76,7 +76,7 @@ class Secret(Model):
 
 Uses = create_model(
     "Uses", __base__=Model, __doc__="What a service may use; its identity gets exactly these permissions.",
-    **{p.section: (p.uses, Field({} if p.uses != list[str] else [], description=p.uses_description)) for p in PRIMITIVES},
+    **{p.section: (p.uses, Field([] if p.uses == list[str] else {}, description=p.uses_description)) for p in PRIMITIVES},
     secrets=(list[str], Field([], description="secrets the service reads")),
 )
 
