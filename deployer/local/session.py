@@ -96,15 +96,8 @@ class DevSession:
         return self.stack.servers() + [server for served in self.served.values() for server in served.servers()]
 
     def _start_deliveries(self, with_cron: bool) -> None:
-        topics = self.env.spec.topics
-        for (topic, name), queue in self.stack.push_queues().items():
-            subscription = topics[topic].subscriptions[name]
-            base_url = self.env.spec.services[subscription.service].url
-            if base_url is None:
-                raise UsageError(f"push subscription {topic}.{name}: service {quoted(subscription.service)} has "
-                                 f"no `url` in {self.env.name}")
-            Pusher(f"{topic}.{name}", queue, base_url.rstrip("/") + subscription.endpoint,
-                   subscription.retry_policy, self.stopping, self.report).start()
+        for push in self.stack.push_deliveries():  # a push subscription's service has a url (validate)
+            Pusher(push.name, push.queue, push.url, push.retry_policy, self.stopping, self.report).start()
         if with_cron and self.env.spec.cron:
             CronScheduler(self.env, self.stopping, self.report).start()
 

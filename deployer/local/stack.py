@@ -6,6 +6,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from deployer.primitives.topics import RetryPolicy
 
 LOCALHOST = "127.0.0.1"
 
@@ -48,6 +52,17 @@ class Delivery:
     body: bytes
     headers: Mapping[str, str]
     receipt: object  # what the queue needs to settle it
+
+
+@dataclass(frozen=True)
+class PushDelivery:
+    """A push subscription under `deployer dev`: NAME (`topic.subscription`), the QUEUE its messages wait
+    in, the URL they are POSTed to and the RETRY_POLICY of failed deliveries."""
+
+    name: str
+    queue: "PushQueue"
+    url: str
+    retry_policy: "RetryPolicy"
 
 
 class PushQueue(ABC):
@@ -105,5 +120,5 @@ class LocalStack(ABC):
         outputs of the entries deployer's own local servers serve (`Primitive.local`)."""
 
     @abstractmethod
-    def push_queues(self) -> dict[tuple[str, str], PushQueue]:
-        """(topic, subscription) -> its queue, for every push subscription."""
+    def push_deliveries(self) -> list[PushDelivery]:
+        """Every push subscription's queue, with where and how `deployer dev` delivers its messages."""

@@ -25,9 +25,9 @@ def reference_markdown() -> str:
     defs = schema["$defs"]
     lines = [
         "Every field of the spec. Durations are written `500ms`, `30s`, `10m`, `2h`, `7d` or `1h30m`; names",
-        f"of {', '.join(p.section for p in PRIMITIVES if p.names != EncoreName)}, services, deployments and "
+        (f"of {', '.join(p.section for p in PRIMITIVES if p.names != EncoreName)}, services, deployments and "
         f"environments match `{KEBAB}`; of {', '.join(p.section for p in PRIMITIVES if p.names == EncoreName)}, "
-        f"subscriptions and cron jobs `{ENCORE_NAME}` (an Encore app's own names, e.g. `site.added`);",
+        f"subscriptions and cron jobs `{ENCORE_NAME}` (an Encore app's own names, e.g. `site.added`);"),
         f"secret names `{IDENTIFIER}`. An `overrides` block takes any fields of [Infra](#infra) but",
         "`environments` and `envTypes`, none required.",
     ]

@@ -52,7 +52,7 @@ def describe() -> str | None:
     """The evaluator a CUE spec would get, with its CUE version, or None where there is none."""
     if native := native_cue():
         try:
-            version = subprocess.run([native, "version"], capture_output=True, text=True, timeout=30).stdout
+            version = subprocess.run([native, "version"], capture_output=True, text=True, timeout=30, check=False).stdout
         except OSError:
             return None
         return f"{native} ({version.splitlines()[0] if version else 'version unknown'})"

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from deployer.clouds import Cloud, registered
 from deployer.errors import Finding, quoted
 from deployer.primitive import Refused
-from deployer.primitives import PRIMITIVES, sections
+from deployer.primitives import PRIMITIVES
 from deployer.speclang import cronexpr
 from deployer.speclang.environments import PREVIEW_ENV, PREVIEW_TYPE, EnvInfo
 from deployer.speclang.model import FILE_STORE, Infra

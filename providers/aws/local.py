@@ -16,8 +16,8 @@ from functools import cache
 from deployer.errors import DeployerError
 from deployer.local.folder import real_folder
 from deployer.local.snapshot import BucketSnapshot, SnapshotDamaged
-from deployer.local.stack import Delivery, Local, LocalStack, PushQueue, Server
-from deployer.primitives.topics import Subscription, Topic
+from deployer.local.stack import Delivery, Local, LocalStack, PushDelivery, PushQueue, Server
+from deployer.primitives.topics import RetryPolicy, Subscription, Topic
 from deployer.providers.aws.naming import JOIN, NAME_LIMITS, dead_letter_queue, subscription_queue
 from deployer.providers.shared import local_service_outputs
 from deployer.speclang.durations import seconds
@@ -85,7 +85,8 @@ class AwsLocalStack(LocalStack):
 
     def provision(self, secrets, report) -> None:
         self.report = report
-        self.queues: dict[tuple[str, str], tuple[str, str]] = {}  # push subscription -> (queue, dead letters)
+        # each push subscription: (topic.subscription, its queue, its dead letters, endpoint, retry policy)
+        self.pushes: list[tuple[str, str, str, str, RetryPolicy]] = []
         self.created = {
             "secrets": self._secrets(secrets),
             "buckets": {name: self._bucket(name, bucket) for name, bucket in self.env.spec.buckets.items()},
@@ -134,9 +135,9 @@ class AwsLocalStack(LocalStack):
                 # SNS's HTTPS delivery, kept in a queue: its messages are the notifications SNS would POST.
                 queue_url = self._queue(sqs, f"{subscription_queue(name, sub_name)}{JOIN}push", suffix, {})
                 subscription = self._subscribe(sns, sqs, arn, queue_url, raw=False)
-                self.queues[(name, sub_name)] = (queue_url, dead_letters)
-                base_url = self.env.spec.services[sub.service].url or ""
-                subscriptions[sub_name] = Local({"id": subscription, "endpoint": base_url.rstrip("/") + sub.endpoint})
+                endpoint = (self.env.spec.services[sub.service].url or "").rstrip("/") + sub.endpoint
+                self.pushes.append((f"{name}.{sub_name}", queue_url, dead_letters, endpoint, sub.retry_policy))
+                subscriptions[sub_name] = Local({"id": subscription, "endpoint": endpoint})
             else:
                 queue_url = self._queue(sqs, subscription_queue(name, sub_name), suffix,
                                         self._pull_attributes(sqs, sub, dead_letters))
@@ -164,9 +165,9 @@ class AwsLocalStack(LocalStack):
         return sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=_queue_arn(sqs, queue_url),
                              Attributes={"RawMessageDelivery": str(raw).lower()})["SubscriptionArn"]
 
-    def push_queues(self) -> dict[tuple[str, str], PushQueue]:
-        return {key: SqsPushQueue(self.client("sqs"), url, dead_letters)
-                for key, (url, dead_letters) in self.queues.items()}
+    def push_deliveries(self) -> list[PushDelivery]:
+        return [PushDelivery(name, SqsPushQueue(self.client("sqs"), url, dead_letters), endpoint, policy)
+                for name, url, dead_letters, endpoint, policy in self.pushes]
 
     def service_outputs(self, served) -> dict[str, dict]:
         identities = {name: f"arn:aws:iam::123456789012:role/{self.name('role', name)}"

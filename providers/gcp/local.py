@@ -14,8 +14,8 @@ from pathlib import Path
 
 from deployer.errors import PreconditionMissing
 from deployer.local.folder import real_tree
-from deployer.local.stack import Delivery, Local, LocalStack, PushQueue, Server
-from deployer.primitives.topics import Topic
+from deployer.local.stack import Delivery, Local, LocalStack, PushDelivery, PushQueue, Server
+from deployer.primitives.topics import RetryPolicy, Topic
 from deployer.providers.gcp.naming import DEAD_LETTER, gcp_name, subscription_name
 from deployer.providers.shared import local_service_outputs
 from deployer.speclang.durations import seconds
@@ -87,7 +87,8 @@ class GcpLocalStack(LocalStack):
 
     def provision(self, secrets, report) -> None:
         os.environ.update(self.sdk_environment())  # the SDKs read the emulators' addresses from here only
-        self.queues: dict[tuple[str, str], tuple[str, str]] = {}  # push subscription -> (its path, dead letters)
+        # each push subscription: (topic.subscription, its path, its dead letters, endpoint, retry policy)
+        self.pushes: list[tuple[str, str, str, str, RetryPolicy]] = []
         self.created = {
             "secrets": {name: Local(f"projects/{self.project}/secrets/{self.name('secret', name)}") for name in secrets},
             "buckets": self._buckets(),
@@ -142,8 +143,9 @@ class GcpLocalStack(LocalStack):
                                                               "max_delivery_attempts": attempts})
             outputs = {"id": subscription, "deadLetters": dead_letters}
             if sub.endpoint:
-                self.queues[(name, sub_name)] = (subscription, dead_topic)
                 outputs["endpoint"] = (self.env.spec.services[sub.service].url or "").rstrip("/") + sub.endpoint
+                self.pushes.append((f"{name}.{sub_name}", subscription, dead_topic, outputs["endpoint"],
+                                    sub.retry_policy))
             subscriptions[sub_name] = Local(outputs)
         outputs = {"id": path, "name": path.rsplit("/", 1)[1]}
         if topic.ordering_attribute:
@@ -155,9 +157,9 @@ class GcpLocalStack(LocalStack):
                    **{key: value for key, value in settings.items() if value is not None}}
         return self.subscriber.create_subscription(request=request).name
 
-    def push_queues(self) -> dict[tuple[str, str], PushQueue]:
-        return {key: PubSubPushQueue(self.subscriber, self.publisher, path, dead_topic)
-                for key, (path, dead_topic) in self.queues.items()}
+    def push_deliveries(self) -> list[PushDelivery]:
+        return [PushDelivery(name, PubSubPushQueue(self.subscriber, self.publisher, path, dead_topic), endpoint, policy)
+                for name, path, dead_topic, endpoint, policy in self.pushes]
 
     def service_outputs(self, served) -> dict[str, dict]:
         identities = {name: f"{self.name('service-account', name)}@{self.project}.iam.gserviceaccount.com"

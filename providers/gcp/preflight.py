@@ -75,20 +75,20 @@ def _preview_quotas(env: ResolvedEnv, neighbours: Iterable[ResolvedEnv]) -> Iter
 # GCP's words when an organisation policy or a domain's ownership refuses a deploy, and the fix.
 REFUSALS = (
     (re.compile(r"public access prevention is enforced|constraints/storage\.publicAccessPrevention"),
-     "the organisation policy storage.publicAccessPrevention refuses the public buckets' allUsers reader ({url}): "
-     "ask an administrator to except project {project}, or make the buckets private", PUBLIC_ACCESS_PREVENTION),
+     ("the organisation policy storage.publicAccessPrevention refuses the public buckets' allUsers reader ({url}): "
+     "ask an administrator to except project {project}, or make the buckets private"), PUBLIC_ACCESS_PREVENTION),
     (re.compile(r"do not belong to a permitted customer|constraints/iam\.allowedPolicyMemberDomains"),
-     "the organisation policy iam.allowedPolicyMemberDomains (domain restricted sharing) refuses allUsers, the public "
-     "buckets' reader ({url}): ask an administrator to except project {project}, or make the buckets private",
+     ("the organisation policy iam.allowedPolicyMemberDomains (domain restricted sharing) refuses allUsers, the public "
+     "buckets' reader ({url}): ask an administrator to except project {project}, or make the buckets private"),
      DOMAIN_RESTRICTED_SHARING),
     (re.compile(r"constraints/gcp\.resourceLocations"),
-     "the organisation policy gcp.resourceLocations does not allow {region} ({url}): choose an allowed region "
-     "(gcp.region), or ask an administrator to allow it", RESOURCE_LOCATIONS),
+     ("the organisation policy gcp.resourceLocations does not allow {region} ({url}): choose an allowed region "
+     "(gcp.region), or ask an administrator to allow it"), RESOURCE_LOCATIONS),
     (re.compile(r"domain ownership verification|domain name owned by another user|owns the domain|verify site or "
                 r"domain ownership"),
-     "a bucket name with dots is a domain name, which Cloud Storage gives only to a verified owner of the domain "
+     ("a bucket name with dots is a domain name, which Cloud Storage gives only to a verified owner of the domain "
      "({url}): verify it in Google Search Console with the account deployer runs as among its owners, or pin a name "
-     "without dots", DOMAIN_VERIFICATION),
+     "without dots"), DOMAIN_VERIFICATION),
 )
 
 
