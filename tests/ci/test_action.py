@@ -101,6 +101,18 @@ def run_step(name: str, env: dict[str, str], runner: Path) -> dict[str, str]:
     return dict(line.split("=", 1) for line in output.read_text().splitlines())
 
 
+def fake_runner(tmp_path: Path, comments: list) -> tuple[Path, Path]:
+    """A runner's folder with the fake `gh` in its bin/, and the pull request's COMMENTS it serves."""
+    runner = tmp_path / "runner"
+    (runner / "bin").mkdir(parents=True)
+    gh = runner / "bin/gh"
+    gh.write_text(FAKE_GH.format(python=sys.executable))
+    gh.chmod(0o755)
+    store = runner / "comments.json"
+    store.write_text(json.dumps(comments))
+    return runner, store
+
+
 @pytest.mark.skipif(not shutil.which("jq"), reason="the fake gh filters with jq, as gh's --jq does")
 def test_one_comment_is_created_then_updated_and_no_other_comment_is_touched(tmp_path):
     repo = tmp_path / "repo"
@@ -111,13 +123,7 @@ def test_one_comment_is_created_then_updated_and_no_other_comment_is_touched(tmp
     git(repo, "commit", "-qm", "base")
     base_sha = git(repo, "rev-parse", "HEAD")
     git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")  # actions/checkout with fetch-depth 0
-    runner = tmp_path / "runner"
-    (runner / "bin").mkdir(parents=True)
-    gh = runner / "bin/gh"
-    gh.write_text(FAKE_GH.format(python=sys.executable))
-    gh.chmod(0o755)
-    store = runner / "comments.json"
-    store.write_text(json.dumps(OTHER_BOTS))
+    runner, store = fake_runner(tmp_path, OTHER_BOTS)
     summary = runner / "summary.md"
     env = {
         "PATH": f"{runner / 'bin'}{os.pathsep}{BIN}{os.pathsep}/usr/bin:/bin", "HOME": str(tmp_path),
@@ -183,13 +189,7 @@ def test_deployer_is_installed_from_the_action_itself_never_by_a_package_name():
 @pytest.mark.skipif(not shutil.which("jq"), reason="the fake gh filters with jq, as gh's --jq does")
 def test_a_body_longer_than_github_takes_is_posted_without_its_details_and_links_the_summary(tmp_path):
     """GitHub refuses a comment body over 65,536 characters (danger/danger#424: "Body is too long")."""
-    runner = tmp_path / "runner"
-    (runner / "bin").mkdir(parents=True)
-    gh = runner / "bin/gh"
-    gh.write_text(FAKE_GH.format(python=sys.executable))
-    gh.chmod(0o755)
-    store = runner / "comments.json"
-    store.write_text("[]")
+    runner, store = fake_runner(tmp_path, [])
     body = runner / "body.md"
     lines = "\n".join(f"+   aws:s3:Bucket bucket-{i}" for i in range(3000))
     body.write_text("<!-- deployer-review: deployer -->\n**deployer diff** `prod` against `main`: 3000 to add.\n\n"

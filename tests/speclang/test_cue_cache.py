@@ -19,20 +19,6 @@ UNTAGGED = 'package infra\n\napp: "shop"\naws: region: "eu-west-1"\n'
 
 
 @pytest.fixture
-def evaluations(monkeypatch):
-    """The arguments of every evaluation CUE actually runs."""
-    calls = []
-    evaluate = cue._evaluate
-
-    def counted(command, folder, args):
-        calls.append(args)
-        return evaluate(command, folder, args)
-
-    monkeypatch.setattr(cue, "_evaluate", counted)
-    return calls
-
-
-@pytest.fixture
 def spec(tmp_path):
     (tmp_path / "infra.cue").write_text(SPEC)
     return tmp_path / "infra.cue"
