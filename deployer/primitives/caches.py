@@ -73,6 +73,12 @@ def _encore_variables(name: str, outputs: dict) -> dict[str, str]:
     return {env_var("cache", name, "auth"): outputs["authSecret"]} if "authSecret" in outputs else {}
 
 
+def _local_program() -> tuple[str, str | None, str]:
+    from deployer.local.redis import program
+
+    return program()
+
+
 def _local(env: "ResolvedEnv", port: int, data: Path) -> "LocalServers":
     from deployer.local.redis import LocalCaches
 
@@ -81,5 +87,5 @@ def _local(env: "ResolvedEnv", port: int, data: Path) -> "LocalServers":
 
 
 CACHES = Primitive("caches", "cache", Cache, "Redis clusters by name", list[str], "caches the service connects to",
-                   names=EncoreName, rules=_rules, local=_local, local_port=10,
+                   names=EncoreName, rules=_rules, local=_local, local_port=10, local_program=_local_program,
                    encore=EncoreSection("redis", _encore_redis, _encore_variables))

@@ -84,6 +84,12 @@ def _encore_variables(name: str, outputs: dict) -> dict[str, str]:
     return {env_var("database", name, "password"): outputs["passwordSecret"]} if "passwordSecret" in outputs else {}
 
 
+def _local_program() -> tuple[str, str | None, str]:
+    from deployer.local.postgres import program
+
+    return program()
+
+
 def _local(env: ResolvedEnv, port: int, data: Path) -> LocalServers:
     from deployer.local.postgres import LocalDatabases
 
@@ -92,5 +98,5 @@ def _local(env: ResolvedEnv, port: int, data: Path) -> LocalServers:
 
 DATABASES = Primitive("databases", "database", Database, "PostgreSQL databases by name", list[str],
                       "databases the service connects to", rules=_rules,
-                      local=_local, local_port=9, local_each=False,
+                      local=_local, local_port=9, local_each=False, local_program=_local_program,
                       encore=EncoreSection("sql_servers", _encore_sql_servers, _encore_variables))
