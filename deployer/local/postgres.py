@@ -212,4 +212,5 @@ class LocalDatabases:
                 for entry, outputs in self.postgres.provision(self.databases).items()}
 
     def variables(self) -> dict[str, str]:
-        return {env_var("database", entry, "password"): self.postgres.password() for entry in self.databases}
+        password = self.postgres.password()  # one for every database's owner
+        return {env_var("database", entry, "password"): password for entry in self.databases}
