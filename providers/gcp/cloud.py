@@ -7,7 +7,8 @@ from typing import ClassVar
 
 from deployer.clouds import Cloud, MockCall, MockState, Program
 from deployer.providers.gcp.naming import NAME_LIMITS, gcp_name, resource_names
-from deployer.providers.gcp.preflight import notes, refusal_hint
+from deployer.providers.gcp.network import DEFAULT_NETWORK
+from deployer.providers.gcp.preflight import PRIVATE_SERVICE_ACCESS_DOC, notes, refusal_hint
 from deployer.providers.gcp.replacements import CHANGES_NOTED, HOLDS_DATA, REPLACED_ON
 from deployer.providers.gcp.rules import gcp_rules
 from deployer.speclang.environments import EnvInfo
@@ -66,14 +67,13 @@ class Gcp(Cloud):
 
     def failure_hint(self, env: ResolvedEnv, message: str) -> str | None:
         if NO_PRIVATE_SERVICE_ACCESS.search(message):
-            network = env.spec.gcp.network or "default"
+            network = env.spec.gcp.network or DEFAULT_NETWORK
             return (f"Cloud SQL's private IP needs Private Service Access on network {network} (once per network, "
                     "shared by every environment on it): `gcloud compute addresses create google-managed-services-"
                     f"{network} --global --purpose=VPC_PEERING --prefix-length=16 --network={network} --project "
                     f"{env.spec.gcp.project}` and `gcloud services vpc-peerings connect --service=servicenetworking."
                     f"googleapis.com --ranges=google-managed-services-{network} --network={network} --project "
-                    f"{env.spec.gcp.project}` (https://cloud.google.com/sql/docs/postgres/configure-private-services-"
-                    "access), then run again")
+                    f"{env.spec.gcp.project}` ({PRIVATE_SERVICE_ACCESS_DOC}), then run again")
         if not DISABLED_API.search(message):
             return refusal_hint(env, message)
         project = env.spec.gcp.project

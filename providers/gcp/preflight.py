@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from deployer.providers.gcp.naming import resource_names
+from deployer.providers.gcp.network import DEFAULT_NETWORK
 from deployer.providers.gcp.permissions import custom_roles, identity_bucket_uses
 from deployer.speclang.environments import PREVIEW_TYPE
 from deployer.speclang.resolved import ResolvedEnv
@@ -32,7 +33,7 @@ def usage(env: ResolvedEnv) -> tuple[int, int]:
     return accounts, roles
 
 
-PRIVATE_SERVICE_ACCESS = "https://cloud.google.com/sql/docs/postgres/configure-private-services-access"
+PRIVATE_SERVICE_ACCESS_DOC = "https://cloud.google.com/sql/docs/postgres/configure-private-services-access"
 
 
 def notes(env: ResolvedEnv, neighbours: Iterable[ResolvedEnv]) -> Iterator[str]:
@@ -43,11 +44,11 @@ def notes(env: ResolvedEnv, neighbours: Iterable[ResolvedEnv]) -> Iterator[str]:
                    f"owner of the domain ({DOMAIN_VERIFICATION}): verify it in Google Search Console, with the "
                    "account deployer runs as among its owners")
     if env.spec.databases:
-        network = env.spec.gcp.network or "default"
+        network = env.spec.gcp.network or DEFAULT_NETWORK
         yield (f"Cloud SQL reaches its databases on network {network} by Private Service Access, which deployer "
                "requires rather than creates (one per network, shared by every environment on it): if `up` fails "
                "for want of it, its message gives the two gcloud commands that set it up "
-               f"({PRIVATE_SERVICE_ACCESS})")
+               f"({PRIVATE_SERVICE_ACCESS_DOC})")
     if any(bucket.public for bucket in env.spec.buckets.values()):
         yield ("a public bucket is readable by allUsers, which two organisation policies refuse: "
                f"storage.publicAccessPrevention ({PUBLIC_ACCESS_PREVENTION}) and iam.allowedPolicyMemberDomains, "
